@@ -1,0 +1,42 @@
+"""What a member asks the writers for: the brief behind every AI draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+THEME_MAX = 200
+
+FORMS: dict[str, tuple[str, ...]] = {
+    "verse-chorus": ("Verse 1", "Chorus", "Verse 2", "Chorus"),
+    "verse-chorus-bridge": ("Verse 1", "Chorus", "Verse 2", "Chorus", "Bridge", "Chorus"),
+    "aaba": ("Verse 1", "Verse 2", "Bridge", "Verse 3"),
+    "verse": ("Verse 1",),
+    "strophic": ("Verse 1", "Verse 2", "Verse 3"),
+}
+"""Song forms by name, as ordered section labels. A repeated label is a repeated section (the chorus)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """The member's request: theme plus optional style choices. ``seed`` makes a draft reproducible."""
+
+    theme: str
+    genre: str | None = None
+    mood: str | None = None
+    form: str = "verse-chorus"
+    rhyme_scheme: str = "ABAB"
+    syllables: int = 8
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.theme.strip():
+            raise ValueError("the theme is empty")
+        if len(self.theme) > THEME_MAX:
+            raise ValueError(f"the theme is longer than {THEME_MAX} characters")
+        if self.form not in FORMS:
+            raise ValueError(f"unknown form {self.form!r}; choose one of {', '.join(FORMS)}")
+        scheme = self.rhyme_scheme.upper()
+        if not (2 <= len(scheme) <= 8 and all(c.isalpha() for c in scheme)):
+            raise ValueError("the rhyme scheme is 2–8 letters such as ABAB, AABB or XAXA")
+        if not 4 <= self.syllables <= 16:
+            raise ValueError("syllables per line must be between 4 and 16")

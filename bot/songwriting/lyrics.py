@@ -1,0 +1,107 @@
+"""Lyrics as plain values, and the ``lyrics.txt`` text format members read and write."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+_LABEL = re.compile(r"^\s*\[(?P<label>[^\[\]]{1,40})\]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One labelled part of a song (Verse 1, Chorus, Bridge…)."""
+
+    label: str
+    lines: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"label": self.label, "lines": list(self.lines)}
+
+
+@dataclass(frozen=True, slots=True)
+class Lyrics:
+    """A titled song text: an ordered tuple of sections."""
+
+    title: str
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    @property
+    def lines(self) -> list[str]:
+        """Every sung line in order, across sections."""
+        return [line for section in self.sections for line in section.lines]
+
+    def is_empty(self) -> bool:
+        return not any(line.strip() for line in self.lines)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"title": self.title, "sections": [s.to_dict() for s in self.sections]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Lyrics:
+        raw_sections = data.get("sections", [])
+        assert isinstance(raw_sections, list)
+        sections = tuple(
+            Section(label=str(s["label"]), lines=tuple(str(line) for line in s["lines"])) for s in raw_sections
+        )
+        return cls(title=str(data.get("title", "")), sections=sections)
+
+    def to_text(self) -> str:
+        """Render as ``lyrics.txt``: the title, then each section as a ``[Label]`` line and its lines."""
+        parts = [self.title]
+        for section in self.sections:
+            parts.append("")
+            parts.append(f"[{section.label}]")
+            parts.extend(section.lines)
+        return "\n".join(parts) + "\n"
+
+    def to_body(self) -> str:
+        """Render the sections without the title: what a member edits in the revise modal."""
+        return self.to_text().split("\n", 1)[1].strip("\n")
+
+
+def parse_lyrics(text: str, *, title: str | None = None, default_label: str = "Verse") -> Lyrics:
+    """Parse the ``lyrics.txt`` format; ``[Label]`` lines are optional.
+
+    When ``title`` is None the first non-blank line is the title, provided a ``[Label]`` line or a blank
+    line follows it; otherwise the text has no title line and every line is lyric. Blank lines separate
+    unlabelled sections.
+    """
+    raw = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while raw and not raw[0].strip():
+        raw.pop(0)
+    if title is None:
+        title = ""
+        if raw and not _LABEL.match(raw[0]) and (len(raw) == 1 or not raw[1].strip() or _LABEL.match(raw[1])):
+            title = raw.pop(0).strip()
+    sections: list[Section] = []
+    label: str | None = None
+    current: list[str] = []
+
+    def close() -> None:
+        nonlocal current
+        if current:
+            sections.append(Section(label or _numbered(default_label, sections), tuple(current)))
+        current = []
+
+    for line in raw:
+        match = _LABEL.match(line)
+        if match:
+            close()
+            label = match.group("label").strip()
+        elif not line.strip():
+            if current and label is None:
+                close()
+            elif current:
+                close()
+                label = None
+        else:
+            current.append(line.strip())
+    close()
+    return Lyrics(title=title, sections=tuple(sections))
+
+
+def _numbered(base: str, existing: Iterable[Section]) -> str:
+    count = sum(1 for s in existing if s.label.startswith(base))
+    return f"{base} {count + 1}"
