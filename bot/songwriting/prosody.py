@@ -1,0 +1,346 @@
+"""Syllables and stresses of sung lines: what the melody engine sets notes to and the writers count.
+
+Pronunciations come from the CMU dictionary (through ``pronouncing``, loaded once on first use); words it
+lacks fall back to ``syllables.estimate``. Display splits come from ``pyphen``, bent to the CMU count so a
+melody gets exactly one text piece per sung syllable.
+
+Conventions worth knowing:
+- A word is a run of letters or digits; inner apostrophes stay ("don't"), hyphens and dashes split words
+  ("heart-shaped" is two words), leading/trailing punctuation, markdown, emoji and Discord mention syntax
+  are not sung. ``@everyone`` is sung as "everyone".
+- Numbers are sung spelled out: "42" is the words "forty" "two", so their syllables spell those words.
+- Function words (the, of, and…) are demoted for singing: a one-syllable function word is unstressed, a
+  longer one keeps only a secondary stress where its primary was.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pronouncing
+import pyphen
+import syllables as syllable_estimator
+
+
+@dataclass(frozen=True, slots=True)
+class Syllable:
+    """One sung syllable: its text under the note and how strongly it wants a strong beat."""
+
+    text: str
+    stress: int
+    keyword: bool
+    word_start: bool
+    word_end: bool
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'"})
+_SPLITTERS = re.compile(r"[-\u2010-\u2015\u2212/\\_~*|#>]+")
+_DISCORD_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|https?://\S+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_ALPHA_DIGIT_RUNS = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$", re.IGNORECASE)
+_DECADE = re.compile(r"^(\d+)s$", re.IGNORECASE)
+_LATIN_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l"})
+_VOWEL_LETTERS = frozenset("aeiouy")
+_DIGRAPHS = frozenset({"ch", "ck", "gh", "ph", "sh", "th", "wh", "ng"})
+_SCRIPT_VOWEL_NAMES = frozenset(
+    {"A", "E", "I", "O", "U", "Y", "IE", "IO", "YU", "YA", "YERU", "ALPHA", "EPSILON", "ETA", "IOTA", "OMEGA"}
+)
+_ONES = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+    *("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"),
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+_ORDINAL_WORDS = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
+
+
+def load_dictionary() -> None:
+    """Load the CMU dictionary now (about half a second) rather than on the first line sung."""
+    pronouncing.init_cmu()
+
+
+@functools.cache
+def function_words() -> frozenset[str]:
+    """Return the words sung unstressed (articles, prepositions, pronouns, auxiliaries, conjunctions)."""
+    text = importlib.resources.files("bot.songwriting.data").joinpath("function_words.txt").read_text("utf-8")
+    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
+
+
+def pronunciations(word: str) -> tuple[str, ...]:
+    """Return the CMU phone strings of a word (lower-cased, accents folded); empty when unknown."""
+    return tuple(pronouncing.phones_for_word(_lookup_key(word)))
+
+
+def line_words(line: str) -> list[str]:
+    """Split a line into the words that are sung, in order (numbers spelled out, markup dropped)."""
+    words: list[str] = []
+    for token in _tokens(line):
+        words.extend(_sung_words(token))
+    return words
+
+
+def line_syllables(line: str) -> list[Syllable]:
+    """Return every sung syllable of a line, in order."""
+    result: list[Syllable] = []
+    for word in line_words(line):
+        result.extend(_word_syllables(word))
+    return result
+
+
+def count_syllables(line: str) -> int:
+    """Count the sung syllables of a line."""
+    return sum(len(_word_syllables(word)) for word in line_words(line))
+
+
+def word_syllables(word: str) -> list[Syllable]:
+    """Return the syllables of one word (or of each word, when the text holds several)."""
+    return line_syllables(word)
+
+
+def stress_pattern(line: str) -> str:
+    """Return the line's stresses as digits, one per syllable (0 unstressed, 1 primary, 2 secondary)."""
+    return "".join(str(s.stress) for s in line_syllables(line))
+
+
+def _tokens(line: str) -> list[str]:
+    text = unicodedata.normalize("NFC", line).translate(_QUOTES)
+    text = _DISCORD_MARKUP.sub(" ", text)
+    text = _THOUSANDS.sub("", text)
+    text = _SPLITTERS.sub(" ", text)
+    return _WORD.findall(text)
+
+
+def _sung_words(token: str) -> list[str]:
+    """Expand a token into sung words: digits become number words, letters stay as written."""
+    if token.isalpha() or ("'" in token and not any(c.isdecimal() for c in token)):
+        return [token]
+    ordinal = _ORDINAL.match(token)
+    if ordinal:
+        return _number_words(ordinal.group(1), ordinal=True)
+    decade = _DECADE.match(token)
+    if decade:
+        words = _number_words(decade.group(1))
+        last = words[-1]
+        words[-1] = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith("x") else "s")
+        return words
+    words = []
+    for run in _ALPHA_DIGIT_RUNS.findall(token):
+        words.extend(_number_words(run) if run.isdecimal() else [run])
+    return words
+
+
+def _number_words(digits: str, *, ordinal: bool = False) -> list[str]:
+    if (len(digits) > 1 and digits.startswith("0")) or len(digits) > 12:
+        words = [_ONES[int(d)] for d in digits]
+    else:
+        value = int(digits)
+        words = _year_words(value) if len(digits) == 4 else _cardinal(value)
+    if ordinal:
+        last = words[-1]
+        if last in _ORDINAL_WORDS:
+            words[-1] = _ORDINAL_WORDS[last]
+        elif last.endswith("y"):
+            words[-1] = last[:-1] + "ieth"
+        else:
+            words[-1] = last + "th"
+    return words
+
+
+def _cardinal(value: int) -> list[str]:
+    if value < 20:
+        return [_ONES[value]]
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return [_TENS[tens]] + ([_ONES[ones]] if ones else [])
+    if value < 1000:
+        hundreds, rest = divmod(value, 100)
+        return [_ONES[hundreds], "hundred"] + (_cardinal(rest) if rest else [])
+    for scale, name in _SCALES:
+        if value >= scale:
+            high, rest = divmod(value, scale)
+            return [*_cardinal(high), name] + (_cardinal(rest) if rest else [])
+    raise AssertionError("unreachable: every value >= 1000 has a scale")
+
+
+def _year_words(value: int) -> list[str]:
+    """Say four-digit numbers the way years are sung: 1984 is 'nineteen eighty four'."""
+    high, low = divmod(value, 100)
+    if high % 10 == 0 or not 10 <= high <= 99 or value < 1100:
+        return _cardinal(value)
+    if low == 0:
+        return [*_cardinal(high), "hundred"]
+    return _cardinal(high) + (["oh", _ONES[low]] if low < 10 else _cardinal(low))
+
+
+def _lookup_key(word: str) -> str:
+    folded = unicodedata.normalize("NFKD", word.translate(_LATIN_EXTRA))
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> tuple[Syllable, ...]:
+    stresses = _stresses(word)
+    pieces = _display_pieces(word, len(stresses))
+    stresses = stresses[: len(pieces)]
+    content = _lookup_key(word) not in function_words()
+    if not content:
+        stresses = [0] * len(stresses) if len(stresses) == 1 else [2 if s == 1 else 0 for s in stresses]
+    elif 1 not in stresses:
+        strongest = max(range(len(stresses)), key=lambda i: (stresses[i] == 2, -i))
+        stresses[strongest] = 1
+    last = len(pieces) - 1
+    return tuple(
+        Syllable(text=piece, stress=stress, keyword=content and stress == 1, word_start=i == 0, word_end=i == last)
+        for i, (piece, stress) in enumerate(zip(pieces, stresses, strict=True))
+    )
+
+
+def _stresses(word: str) -> list[int]:
+    """Return lexical stress per syllable: from CMU when known, else estimated with stress on the first."""
+    key = _lookup_key(word)
+    if key.isascii():
+        phones = _cmu_phones(key)
+        if phones is not None:
+            return [int(p[-1]) for p in phones.split() if p[-1].isdigit()] or [1]
+        count = max(1, syllable_estimator.estimate(key.replace("'", "")))
+    else:
+        count = _script_syllable_count(key)
+    return [1] + [0] * (count - 1)
+
+
+def _cmu_phones(key: str) -> str | None:
+    for candidate in _spellings(key):
+        found = pronouncing.phones_for_word(candidate)
+        if found:
+            return str(found[0])
+    return None
+
+
+def _spellings(key: str) -> list[str]:
+    """Spellings to try in the dictionary: as written, then sung contractions and possessives undone."""
+    candidates = [key]
+    if key.endswith("in'") or key.endswith("in"):
+        candidates.append(key.rstrip("'") + "g")
+    if key.endswith("'s"):
+        candidates.append(key[:-2])
+    if key.startswith("'"):
+        candidates.append(key.lstrip("'"))
+    return candidates
+
+
+def _script_syllable_count(key: str) -> int:
+    """Estimate syllables in a non-Latin script: one per CJK/kana/hangul character, else per vowel run."""
+    count = 0
+    in_vowel = False
+    for char in key:
+        name = unicodedata.name(char, "")
+        if name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL")):
+            count += 1
+            in_vowel = False
+            continue
+        vowel = " LETTER " in name and name.rsplit(" ", 1)[-1] in _SCRIPT_VOWEL_NAMES
+        if vowel and not in_vowel:
+            count += 1
+        in_vowel = vowel
+    return max(1, count)
+
+
+@functools.cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US", left=1, right=1)
+
+
+def _display_pieces(word: str, count: int) -> list[str]:
+    """Split a word's written form into ``count`` non-empty pieces (fewer only when it has fewer letters)."""
+    count = max(1, min(count, len(word)))
+    if count == 1:
+        return [word]
+    cuts = set(_hyphenator().positions(word.lower()))
+    pieces = _cut(word, cuts)
+    if any(not _has_vowel(p) for p in pieces):
+        cuts = set()
+    if len(cuts) + 1 > count:
+        cuts = _fewer_cuts(word, cuts, count)
+    if len(cuts) + 1 < count:
+        cuts = _more_cuts(word, cuts, count)
+    return _cut(word, cuts)
+
+
+def _cut(word: str, cuts: set[int]) -> list[str]:
+    edges = [0, *sorted(cuts), len(word)]
+    return [word[a:b] for a, b in itertools.pairwise(edges)]
+
+
+def _has_vowel(piece: str) -> bool:
+    return any(c in _VOWEL_LETTERS for c in _lookup_key(piece))
+
+
+def _fewer_cuts(word: str, cuts: set[int], count: int) -> set[int]:
+    """Drop cuts until ``count`` pieces remain: first after a silent e ("ni-ne-ties"), then the shortest joins."""
+    cuts = set(cuts)
+    while len(cuts) + 1 > count:
+        edges = [0, *sorted(cuts), len(word)]
+        spans = [(edges[i - 1], edges[i], edges[i + 1]) for i in range(1, len(edges) - 1)]
+        cuts.remove(min(spans, key=lambda span: _join_cost(word, *span))[1])
+    return cuts
+
+
+def _join_cost(word: str, left: int, cut: int, right: int) -> tuple[bool, int]:
+    silent_e = word[cut - 1].lower() == "e" and cut - left > 1 and not _has_vowel(word[cut - 2 : cut - 1])
+    return (not silent_e, right - left)
+
+
+def _consonant_cut(word: str, start: int, end: int) -> int:
+    """Cut a consonant run between two vowels: before a lone consonant, else after its first unit (digraphs whole)."""
+    if end - start == 1:
+        return start
+    first = 2 if word[start : start + 2].lower() in _DIGRAPHS and end - start > 2 else 1
+    return start + first
+
+
+def _more_cuts(word: str, cuts: set[int], count: int) -> set[int]:
+    """Add cuts between vowel groups (V-CV, VC-CV), then inside the longest pieces, until ``count`` pieces."""
+    vowel = [_has_vowel(c) and not (i == 0 and c.lower() == "y") for i, c in enumerate(word)]
+    if len(vowel) > 1 and word[-1].lower() == "e" and not vowel[-2]:
+        vowel[-1] = False  # a silent final e starts no syllable
+    candidates: list[int] = []
+    i = 0
+    while i < len(word):
+        if vowel[i]:
+            end = i
+            while end + 1 < len(word) and vowel[end + 1]:
+                end += 1
+            nxt = end + 1
+            while nxt < len(word) and not vowel[nxt]:
+                nxt += 1
+            if nxt < len(word):
+                candidates.append(_consonant_cut(word, end + 1, nxt))
+            i = nxt
+        else:
+            i += 1
+    cuts = set(cuts)
+    for cut in candidates:
+        if len(cuts) + 1 >= count:
+            break
+        if 0 < cut < len(word):
+            cuts.add(cut)
+    while len(cuts) + 1 < count:
+        edges = [0, *sorted(cuts), len(word)]
+        start, end = max(itertools.pairwise(edges), key=lambda span: span[1] - span[0])
+        cuts.add(start + (end - start + 1) // 2)
+    return cuts
