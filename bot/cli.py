@@ -1,0 +1,94 @@
+"""The ``soundoff`` command: run the bot, sync its commands, sketch offline, manage the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bot import studio
+
+    parser = argparse.ArgumentParser(
+        prog="soundoff", description="Sound Off: a Discord bot that co-writes songs with communities."
+    )
+    parser.add_argument("--version", action="version", version=f"soundoff {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
+    sync = commands.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server (instant) instead of globally")
+    sync.add_argument("--clear", action="store_true", help="remove the registered commands instead")
+
+    sketch = commands.add_parser("sketch", help="write a full song sketch offline, no Discord needed")
+    studio.add_arguments(sketch)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply pending migrations")
+    db_commands.add_parser("status", help="show the schema version and pending migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"soundoff: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return _dispatch(args, settings)
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "sketch":
+        from bot import studio
+
+        args.openai_api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        args.openai_base_url = settings.openai_base_url
+        args.openai_model = settings.openai_model
+        return studio.run(args)
+    if args.command == "db":
+        return asyncio.run(_db(args.db_command, settings))
+    if settings.discord_token is None:
+        print(
+            "soundoff: DISCORD_TOKEN is not set. Set it in the environment or .env to run the bot, "
+            'or try the offline studio: soundoff sketch "a theme" --out sketch',
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from bot import runner
+
+    if args.command == "sync":
+        return asyncio.run(runner.sync(settings, guild_id=args.guild, clear=args.clear))
+    return runner.run(settings)
+
+
+async def _db(action: str, settings: Settings) -> int:
+    from bot.db.connection import Database
+    from bot.db.migrate import available_migrations, schema_version, upgrade
+
+    db = await Database.open(settings.database)
+    try:
+        if action == "upgrade":
+            applied = await upgrade(db)
+            print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+        current = await schema_version(db)
+        pending = [m.name for m in available_migrations() if m.number > current]
+        print(f"database: {settings.database}")
+        print(f"schema version: {current}")
+        print(f"pending: {', '.join(pending) or 'none'}")
+    finally:
+        await db.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Per-server settings (Manage Server may change them); unset values fall back to process defaults."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, fields, replace
+
+from bot.db.connection import Database
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    cowrite_channel_id: int | None = None
+    cooldown_seconds: int | None = None
+    daily_quota: int | None = None
+    blind_default: bool = True
+    poll_hours: int = 24
+    message_revisions: bool = False
+    llm_model: str | None = None
+
+
+EDITABLE = tuple(f.name for f in fields(GuildSettings) if f.name != "guild_id")
+
+
+class GuildSettingsRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        row = await self._db.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        if row is None:
+            return GuildSettings(guild_id=guild_id)
+        return GuildSettings(
+            guild_id=guild_id,
+            cowrite_channel_id=row["cowrite_channel_id"],
+            cooldown_seconds=row["cooldown_seconds"],
+            daily_quota=row["daily_quota"],
+            blind_default=bool(row["blind_default"]),
+            poll_hours=row["poll_hours"],
+            message_revisions=bool(row["message_revisions"]),
+            llm_model=row["llm_model"],
+        )
+
+    async def update(self, guild_id: int, **changes: object) -> GuildSettings:
+        """Change some settings; unknown names are a programming error."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        updated = replace(await self.get(guild_id), **changes)  # type: ignore[arg-type]  # names checked above
+        await self._db.execute(
+            "INSERT INTO guild_settings (guild_id, cowrite_channel_id, cooldown_seconds, daily_quota, blind_default,"
+            " poll_hours, message_revisions, llm_model, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (guild_id) DO UPDATE SET cowrite_channel_id = excluded.cowrite_channel_id,"
+            " cooldown_seconds = excluded.cooldown_seconds, daily_quota = excluded.daily_quota,"
+            " blind_default = excluded.blind_default, poll_hours = excluded.poll_hours,"
+            " message_revisions = excluded.message_revisions, llm_model = excluded.llm_model,"
+            " updated_at = excluded.updated_at",
+            (
+                guild_id,
+                updated.cowrite_channel_id,
+                updated.cooldown_seconds,
+                updated.daily_quota,
+                int(updated.blind_default),
+                updated.poll_hours,
+                int(updated.message_revisions),
+                updated.llm_model,
+                time.time(),
+            ),
+        )
+        return updated
+
+    async def message_revision_guilds(self) -> list[int]:
+        rows = await self._db.fetch_all("SELECT guild_id FROM guild_settings WHERE message_revisions = 1")
+        return [int(r[0]) for r in rows]

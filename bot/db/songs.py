@@ -1,0 +1,248 @@
+"""Songs and their append-only revision tree."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import aiosqlite
+
+from bot.db.connection import Database
+from bot.songwriting.lyrics import Lyrics
+
+AI_AUTHOR = "AI"
+
+
+@dataclass(frozen=True, slots=True)
+class Song:
+    id: int
+    guild_id: int
+    channel_id: int
+    thread_id: int | None
+    owner_id: int
+    title: str
+    theme: str
+    brief: dict[str, Any]
+    deleted: bool
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One stored version. ``author_id`` None means the AI wrote it."""
+
+    id: int
+    song_id: int
+    number: int
+    parent: int | None
+    kind: str
+    author_id: int | None
+    author_name: str
+    lyrics: Lyrics | None
+    melody: dict[str, Any] | None
+    writer: str | None
+    seed: int | None
+    channel_id: int | None
+    message_id: int | None
+    created_at: float
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number}"
+
+    @property
+    def by_ai(self) -> bool:
+        return self.author_id is None
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """What a caller supplies for a version; the repository assigns its number."""
+
+    kind: str
+    author_id: int | None
+    author_name: str
+    lyrics: Lyrics | None
+    melody: dict[str, Any] | None = None
+    parent: int | None = None
+    writer: str | None = None
+    seed: int | None = None
+    source_message_id: int | None = None
+
+
+class DuplicateSourceError(Exception):
+    """This member message was already turned into a version."""
+
+
+class SongRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        owner_id: int,
+        title: str,
+        theme: str,
+        brief: dict[str, Any],
+        first: NewVersion,
+    ) -> tuple[Song, Version]:
+        """Create a song together with its first version, atomically."""
+        now = time.time()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO songs (guild_id, channel_id, owner_id, title, theme, brief_json, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, owner_id, title, theme, json.dumps(brief), now),
+            )
+            song_id = cursor.lastrowid
+            assert song_id is not None
+            await _insert_version(conn, song_id, 1, first, now)
+        song = await self.get(song_id)
+        version = await self.version(song_id, 1)
+        assert song is not None
+        assert version is not None
+        return song, version
+
+    async def add_version(self, song_id: int, new: NewVersion) -> Version:
+        """Append a version with the next number; the parent defaults to the latest version."""
+        now = time.time()
+        async with self._db.transaction() as conn:
+            async with conn.execute("SELECT MAX(number) FROM versions WHERE song_id = ?", (song_id,)) as cur:
+                row = await cur.fetchone()
+            latest = int(row[0]) if row and row[0] is not None else 0
+            parent = new.parent if new.parent is not None else (latest or None)
+            if new.source_message_id is not None:
+                async with conn.execute(
+                    "SELECT 1 FROM versions WHERE song_id = ? AND source_message_id = ?",
+                    (song_id, new.source_message_id),
+                ) as cur:
+                    if await cur.fetchone():
+                        raise DuplicateSourceError(new.source_message_id)
+            number = latest + 1
+            await _insert_version(conn, song_id, number, replace(new, parent=parent), now)
+        version = await self.version(song_id, number)
+        assert version is not None
+        return version
+
+    async def get(self, song_id: int) -> Song | None:
+        row = await self._db.fetch_one("SELECT * FROM songs WHERE id = ?", (song_id,))
+        return _song(row) if row else None
+
+    async def by_thread(self, thread_id: int) -> Song | None:
+        row = await self._db.fetch_one("SELECT * FROM songs WHERE thread_id = ?", (thread_id,))
+        return _song(row) if row else None
+
+    async def latest_for_member(self, guild_id: int, member_id: int) -> Song | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM songs WHERE guild_id = ? AND owner_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
+            (guild_id, member_id),
+        )
+        return _song(row) if row else None
+
+    async def search(self, guild_id: int, text: str, limit: int = 25) -> list[Song]:
+        """Songs of a server whose title contains ``text``, newest first (for autocomplete)."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = await self._db.fetch_all(
+            "SELECT * FROM songs WHERE guild_id = ? AND deleted_at IS NULL AND title LIKE ? ESCAPE '\\'"
+            " ORDER BY id DESC LIMIT ?",
+            (guild_id, pattern, limit),
+        )
+        return [_song(r) for r in rows]
+
+    async def set_thread(self, song_id: int, thread_id: int) -> None:
+        await self._db.execute("UPDATE songs SET thread_id = ? WHERE id = ?", (thread_id, song_id))
+
+    async def mark_deleted(self, song_id: int, by: int) -> None:
+        """Hide a song from the bot's lists; its versions stay in the database."""
+        await self._db.execute(
+            "UPDATE songs SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
+            (time.time(), by, song_id),
+        )
+
+    async def version(self, song_id: int, number: int) -> Version | None:
+        row = await self._db.fetch_one("SELECT * FROM versions WHERE song_id = ? AND number = ?", (song_id, number))
+        return _version(row) if row else None
+
+    async def versions(self, song_id: int) -> list[Version]:
+        rows = await self._db.fetch_all("SELECT * FROM versions WHERE song_id = ? ORDER BY number", (song_id,))
+        return [_version(r) for r in rows]
+
+    async def latest_version(self, song_id: int) -> Version | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM versions WHERE song_id = ? ORDER BY number DESC LIMIT 1", (song_id,)
+        )
+        return _version(row) if row else None
+
+    async def version_by_message(self, message_id: int) -> Version | None:
+        row = await self._db.fetch_one("SELECT * FROM versions WHERE message_id = ?", (message_id,))
+        return _version(row) if row else None
+
+    async def set_version_message(self, song_id: int, number: int, channel_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE versions SET channel_id = ?, message_id = ? WHERE song_id = ? AND number = ?",
+            (channel_id, message_id, song_id, number),
+        )
+
+    async def count(self, guild_id: int) -> int:
+        row = await self._db.fetch_one("SELECT COUNT(*) FROM songs WHERE guild_id = ?", (guild_id,))
+        return int(row[0]) if row else 0
+
+
+async def _insert_version(conn: aiosqlite.Connection, song_id: int, number: int, new: NewVersion, now: float) -> None:
+    await conn.execute(
+        "INSERT INTO versions (song_id, number, parent_number, kind, author_id, author_name, lyrics_json,"
+        " melody_json, writer, seed, source_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            song_id,
+            number,
+            new.parent,
+            new.kind,
+            new.author_id,
+            new.author_name,
+            json.dumps(new.lyrics.to_dict()) if new.lyrics is not None else None,
+            json.dumps(new.melody) if new.melody is not None else None,
+            new.writer,
+            new.seed,
+            new.source_message_id,
+            now,
+        ),
+    )
+
+
+def _song(row: aiosqlite.Row) -> Song:
+    return Song(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        thread_id=row["thread_id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        theme=row["theme"],
+        brief=json.loads(row["brief_json"]),
+        deleted=row["deleted_at"] is not None,
+        created_at=row["created_at"],
+    )
+
+
+def _version(row: aiosqlite.Row) -> Version:
+    return Version(
+        id=row["id"],
+        song_id=row["song_id"],
+        number=row["number"],
+        parent=row["parent_number"],
+        kind=row["kind"],
+        author_id=row["author_id"],
+        author_name=row["author_name"],
+        lyrics=Lyrics.from_dict(json.loads(row["lyrics_json"])) if row["lyrics_json"] else None,
+        melody=json.loads(row["melody_json"]) if row["melody_json"] else None,
+        writer=row["writer"],
+        seed=row["seed"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        created_at=row["created_at"],
+    )

@@ -1,0 +1,163 @@
+"""Sound-offs, their options and votes (one vote per member, changeable until close)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.db.connection import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    label: str
+    version_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Soundoff:
+    id: int
+    song_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    started_by: int
+    blind: bool
+    ends_at: float
+    closed_at: float | None
+    results_message_id: int | None
+    options: tuple[Option, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class VoteRejectedError(Exception):
+    """The sound-off is closed or the option does not exist."""
+
+
+class SoundoffRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        *,
+        song_id: int,
+        guild_id: int,
+        channel_id: int,
+        started_by: int,
+        blind: bool,
+        ends_at: float,
+        options: list[Option],
+    ) -> Soundoff:
+        """Create a sound-off with its options in one transaction."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO soundoffs (song_id, guild_id, channel_id, started_by, blind, ends_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (song_id, guild_id, channel_id, started_by, int(blind), ends_at, time.time()),
+            )
+            soundoff_id = cursor.lastrowid
+            assert soundoff_id is not None
+            await conn.executemany(
+                "INSERT INTO soundoff_options (soundoff_id, label, version_number, position) VALUES (?, ?, ?, ?)",
+                [(soundoff_id, o.label, o.version_number, i) for i, o in enumerate(options)],
+            )
+        created = await self.get(soundoff_id)
+        assert created is not None
+        return created
+
+    async def get(self, soundoff_id: int) -> Soundoff | None:
+        row = await self._db.fetch_one("SELECT * FROM soundoffs WHERE id = ?", (soundoff_id,))
+        return await self._hydrate(row) if row else None
+
+    async def for_song(self, song_id: int) -> Soundoff | None:
+        """The song's open sound-off, else its latest one."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM soundoffs WHERE song_id = ? ORDER BY closed_at IS NULL DESC, id DESC LIMIT 1", (song_id,)
+        )
+        return await self._hydrate(row) if row else None
+
+    async def open_soundoffs(self) -> list[Soundoff]:
+        rows = await self._db.fetch_all("SELECT * FROM soundoffs WHERE closed_at IS NULL ORDER BY ends_at")
+        return [await self._hydrate(r) for r in rows]
+
+    async def closed_in_guild(self, guild_id: int) -> list[Soundoff]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM soundoffs WHERE guild_id = ? AND closed_at IS NOT NULL ORDER BY id", (guild_id,)
+        )
+        return [await self._hydrate(r) for r in rows]
+
+    async def set_message(self, soundoff_id: int, message_id: int) -> None:
+        await self._db.execute("UPDATE soundoffs SET message_id = ? WHERE id = ?", (message_id, soundoff_id))
+
+    async def cast_vote(self, soundoff_id: int, member_id: int, label: str) -> str | None:
+        """Record or change a member's vote; return their previous label (None if first vote)."""
+        async with self._db.transaction() as conn:
+            async with conn.execute("SELECT closed_at FROM soundoffs WHERE id = ?", (soundoff_id,)) as cur:
+                row = await cur.fetchone()
+            if row is None or row[0] is not None:
+                raise VoteRejectedError("closed")
+            async with conn.execute(
+                "SELECT label FROM votes WHERE soundoff_id = ? AND member_id = ?", (soundoff_id, member_id)
+            ) as cur:
+                previous = await cur.fetchone()
+            try:
+                await conn.execute(
+                    "INSERT INTO votes (soundoff_id, member_id, label, voted_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (soundoff_id, member_id) DO UPDATE SET label = excluded.label,"
+                    " voted_at = excluded.voted_at",
+                    (soundoff_id, member_id, label, time.time()),
+                )
+            except aiosqlite.IntegrityError as exc:
+                raise VoteRejectedError("no such option") from exc
+        return str(previous[0]) if previous else None
+
+    async def vote_count(self, soundoff_id: int) -> int:
+        row = await self._db.fetch_one("SELECT COUNT(*) FROM votes WHERE soundoff_id = ?", (soundoff_id,))
+        return int(row[0]) if row else 0
+
+    async def tallies(self, soundoff_id: int) -> dict[str, int]:
+        rows = await self._db.fetch_all(
+            "SELECT o.label, COUNT(v.member_id) FROM soundoff_options o"
+            " LEFT JOIN votes v ON v.soundoff_id = o.soundoff_id AND v.label = o.label"
+            " WHERE o.soundoff_id = ? GROUP BY o.label ORDER BY o.position",
+            (soundoff_id,),
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    async def close(self, soundoff_id: int, closed_by: int | None) -> bool:
+        """Close a sound-off; return False when it was already closed (so results post once)."""
+        async with (
+            self._db.transaction() as conn,
+            conn.execute(
+                "UPDATE soundoffs SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+                (time.time(), closed_by, soundoff_id),
+            ) as cursor,
+        ):
+            return cursor.rowcount == 1
+
+    async def set_results_message(self, soundoff_id: int, message_id: int) -> None:
+        await self._db.execute("UPDATE soundoffs SET results_message_id = ? WHERE id = ?", (message_id, soundoff_id))
+
+    async def _hydrate(self, row: aiosqlite.Row) -> Soundoff:
+        options = await self._db.fetch_all(
+            "SELECT label, version_number FROM soundoff_options WHERE soundoff_id = ? ORDER BY position", (row["id"],)
+        )
+        return Soundoff(
+            id=row["id"],
+            song_id=row["song_id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            started_by=row["started_by"],
+            blind=bool(row["blind"]),
+            ends_at=row["ends_at"],
+            closed_at=row["closed_at"],
+            results_message_id=row["results_message_id"],
+            options=tuple(Option(str(o[0]), int(o[1])) for o in options),
+        )

@@ -1,0 +1,23 @@
+"""Errors that carry the message a member sees."""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """Something the member can fix or should know; the message is shown to them as is (ephemeral)."""
+
+
+class NotFoundError(UserFacingError):
+    """A song, version or sound-off that does not exist (or not in this server)."""
+
+
+class PermissionDeniedError(UserFacingError):
+    """The member may not do this (not the owner, not a moderator)."""
+
+
+class RateLimitedError(UserFacingError):
+    """A cooldown or quota; ``retry_at`` is a Unix timestamp for Discord's relative-time markup."""
+
+    def __init__(self, message: str, retry_at: float) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at

@@ -1,0 +1,45 @@
+"""Logging set-up: one format, and a filter that masks secret values wherever they would appear."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+MASK = "[secret]"
+
+
+class RedactSecrets(logging.Filter):
+    """Replace any secret value in a record's rendered message (and exception text) with a mask."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if len(s) >= 6]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        redacted = self._redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
+        return True
+
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+
+def setup_logging(level: int, secrets: Iterable[str] = ()) -> None:
+    """Log to stderr with the secrets masked; discord.py's own loggers go through the same handler."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("discord.http").setLevel(max(level, logging.INFO))

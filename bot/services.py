@@ -1,0 +1,57 @@
+"""The resources the bot is built from: created by the entry point (or a test), passed in, closed by it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.connection import Database
+from bot.db.guild_settings import GuildSettingsRepository
+from bot.db.songs import SongRepository
+from bot.db.soundoffs import SoundoffRepository
+from bot.db.usage import UsageRepository
+from bot.render_pool import RenderPool
+from bot.settings import Settings
+from bot.songwriting.llm_writer import LLMWriter
+from bot.songwriting.writer import LyricWriter
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    songs: SongRepository
+    soundoffs: SoundoffRepository
+    guild_settings: GuildSettingsRepository
+    usage: UsageRepository
+    writer: LyricWriter
+    pool: RenderPool
+
+    @classmethod
+    async def open(cls, settings: Settings, *, pool: RenderPool | None = None) -> Services:
+        """Open the database (applying migrations), the LLM client and the render pool."""
+        from bot.db.migrate import upgrade
+
+        db = await Database.open(settings.database)
+        await upgrade(db)
+        llm = None
+        if settings.llm_configured:
+            llm = LLMWriter(
+                api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else "unused",
+                base_url=settings.openai_base_url,
+                model=settings.openai_model,
+                timeout=settings.openai_timeout,
+            )
+        return cls(
+            settings=settings,
+            db=db,
+            songs=SongRepository(db),
+            soundoffs=SoundoffRepository(db),
+            guild_settings=GuildSettingsRepository(db),
+            usage=UsageRepository(db),
+            writer=LyricWriter(llm),
+            pool=pool or RenderPool(settings.render_workers),
+        )
+
+    async def close(self) -> None:
+        self.pool.shutdown()
+        await self.db.close()

@@ -1,0 +1,78 @@
+"""Typed settings from the environment and an optional ``.env`` file (names fixed by SPEC §7).
+
+Built once by the entry point and passed down; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Process-wide settings. Per-server settings live in the database and override the defaults here."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_api_base_url: str | None = Field(default=None, validation_alias="DISCORD_API_BASE_URL")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    dev_guild_id: int | None = Field(default=None, validation_alias="SOUNDOFF_DEV_GUILD_ID")
+    database: Path = Field(default=Path("./data/soundoff.db"), validation_alias="SOUNDOFF_DATABASE")
+
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    openai_model: str = Field(default="gpt-4o-mini", validation_alias="OPENAI_MODEL")
+    openai_timeout: float = Field(default=30.0, gt=0, validation_alias="SOUNDOFF_LLM_TIMEOUT")
+
+    cooldown_seconds: int = Field(default=30, ge=0, validation_alias="SOUNDOFF_COOLDOWN_SECONDS")
+    daily_quota: int = Field(default=200, ge=0, validation_alias="SOUNDOFF_DAILY_QUOTA")
+    render_workers: int = Field(default=2, ge=1, le=16, validation_alias="SOUNDOFF_RENDER_WORKERS")
+    guild_ready_timeout: float = Field(default=2.0, ge=0, validation_alias="SOUNDOFF_GUILD_READY_TIMEOUT")
+    log_level: LogLevel = Field(default="INFO", validation_alias="SOUNDOFF_LOG_LEVEL")
+
+    @field_validator("discord_token", "openai_api_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("dev_guild_id", "discord_api_base_url", "discord_gateway_url", "openai_base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def llm_configured(self) -> bool:
+        """The LLM writer is used when a key or a base URL (a local server may need no key) is set."""
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Build settings, turning a validation failure into one line that names the variable."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]  # pydantic-settings' init-only keyword
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        info = Settings.model_fields.get(field)
+        variable = str(info.validation_alias) if info is not None and info.validation_alias else field.upper()
+        raise SettingsError(f"{variable}: {first['msg']}") from None

@@ -1,0 +1,73 @@
+"""The command tree's error handler and the one safe way to tell a member something went wrong."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import discord
+from discord import app_commands
+
+from bot.errors import RateLimitedError, UserFacingError
+
+log = logging.getLogger(__name__)
+
+GENERIC_FAILURE = "Something went wrong on our side and it has been logged. Please try again in a moment."
+
+
+async def safe_reply(interaction: discord.Interaction, message: str) -> None:
+    """Send an ephemeral message whether or not the interaction was already answered or deferred."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+        else:
+            await interaction.response.send_message(
+                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+    except discord.HTTPException:
+        log.warning("Could not deliver an error message for interaction %s", interaction.id, exc_info=True)
+
+
+def describe_error(error: BaseException) -> str | None:
+    """The member-facing text for an error, or None when it is unexpected (then it is logged)."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        error = error.__cause__ or error
+    if isinstance(error, RateLimitedError):
+        return f"{error} You can try again <t:{int(error.retry_at)}:R>."
+    if isinstance(error, UserFacingError):
+        return str(error)
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again <t:{int(time.time() + error.retry_after) + 1}:R>."
+    if isinstance(error, app_commands.MissingPermissions):
+        return f"You need the {', '.join(p.replace('_', ' ') for p in error.missing_permissions)} permission."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"I need the {missing} permission here. Ask a server admin to grant it."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works inside a server, not in direct messages."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+class SoundOffTree(app_commands.CommandTree["discord.Client"]):
+    """Routes every app-command failure to one ephemeral answer; the unexpected ones are logged in full."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        message = describe_error(error)
+        if message is None:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            options = interaction.data.get("options") if interaction.data else None
+            log.error("Command %s failed (options %s)", command, options, exc_info=error)
+            message = GENERIC_FAILURE
+        await safe_reply(interaction, message)
+
+
+async def on_component_error(interaction: discord.Interaction, error: Exception) -> None:
+    """The same routing for buttons and modals (views and DynamicItems call this from ``on_error``)."""
+    message = describe_error(error)
+    if message is None:
+        custom_id = interaction.data.get("custom_id") if interaction.data else None
+        log.error("Component %s failed", custom_id, exc_info=error)
+        message = GENERIC_FAILURE
+    await safe_reply(interaction, message)

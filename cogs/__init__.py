@@ -1,0 +1,1 @@
+"""Thin Discord adapters: each module is an extension that validates options, calls the domain, renders."""

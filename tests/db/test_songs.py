@@ -1,0 +1,98 @@
+"""The song repository on a real SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiosqlite
+import pytest
+
+from bot.db.connection import Database
+from bot.db.songs import DuplicateSourceError, NewVersion, SongRepository
+from bot.songwriting.lyrics import Lyrics, Section
+
+LYRICS = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low", "the tide is slow")),))
+
+
+async def _song(repo: SongRepository) -> int:
+    song, _ = await repo.create(
+        guild_id=1,
+        channel_id=2,
+        owner_id=3,
+        title="Harbour",
+        theme="a harbour at night",
+        brief={"form": "verse"},
+        first=NewVersion(kind="ai-draft", author_id=None, author_name="AI", lyrics=LYRICS, writer="offline writer"),
+    )
+    return song.id
+
+
+async def test_create_song_with_first_version(db: Database) -> None:
+    """A song is created with v1, an AI draft with no parent."""
+    repo = SongRepository(db)
+    song_id = await _song(repo)
+    v1 = await repo.version(song_id, 1)
+    assert v1 is not None
+    assert v1.by_ai
+    assert v1.parent is None
+    assert v1.lyrics == LYRICS
+
+
+async def test_versions_number_up_and_default_parent_is_latest(db: Database) -> None:
+    """New versions count up and hang under the latest unless a parent is given."""
+    repo = SongRepository(db)
+    song_id = await _song(repo)
+    v2 = await repo.add_version(song_id, NewVersion("human-revision", 10, "Ana", LYRICS))
+    v3 = await repo.add_version(song_id, NewVersion("human-revision", 11, "Ben", LYRICS, parent=1))
+    assert (v2.number, v2.parent) == (2, 1)
+    assert (v3.number, v3.parent) == (3, 1)
+
+
+async def test_concurrent_revisions_get_distinct_numbers(db: Database) -> None:
+    """Twenty concurrent revisions get twenty distinct numbers."""
+    repo = SongRepository(db)
+    song_id = await _song(repo)
+    made = await asyncio.gather(
+        *(repo.add_version(song_id, NewVersion("human-revision", i, f"m{i}", LYRICS)) for i in range(20))
+    )
+    assert sorted(v.number for v in made) == list(range(2, 22))
+
+
+async def test_versions_are_append_only(db: Database) -> None:
+    """The database refuses to delete or rewrite a version."""
+    song_id = await _song(SongRepository(db))
+    with pytest.raises(aiosqlite.IntegrityError):
+        await db.execute("DELETE FROM versions WHERE song_id = ?", (song_id,))
+    with pytest.raises(aiosqlite.IntegrityError):
+        await db.execute("UPDATE versions SET lyrics_json = '{}' WHERE song_id = ?", (song_id,))
+
+
+async def test_same_source_message_is_one_version(db: Database) -> None:
+    """A member message turned into a version twice is refused the second time."""
+    repo = SongRepository(db)
+    song_id = await _song(repo)
+    await repo.add_version(song_id, NewVersion("human-revision", 5, "Ana", LYRICS, source_message_id=99))
+    with pytest.raises(DuplicateSourceError):
+        await repo.add_version(song_id, NewVersion("human-revision", 6, "Ben", LYRICS, source_message_id=99))
+    assert len(await repo.versions(song_id)) == 2
+
+
+async def test_deleted_song_is_hidden_but_kept(db: Database) -> None:
+    """Deleting hides a song from lists; its versions remain."""
+    repo = SongRepository(db)
+    song_id = await _song(repo)
+    await repo.mark_deleted(song_id, by=3)
+    assert await repo.latest_for_member(1, 3) is None
+    assert await repo.search(1, "Harb") == []
+    song = await repo.get(song_id)
+    assert song is not None
+    assert song.deleted
+    assert len(await repo.versions(song_id)) == 1
+
+
+async def test_search_escapes_like_wildcards(memory_db: Database) -> None:
+    """Autocomplete text is matched literally, not as a LIKE pattern."""
+    repo = SongRepository(memory_db)
+    await _song(repo)
+    assert await repo.search(1, "%") == []
+    assert [s.title for s in await repo.search(1, "arb")] == ["Harbour"]

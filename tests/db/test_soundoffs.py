@@ -1,0 +1,77 @@
+"""Sound-off storage: one vote per member, changeable, nothing after close."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.db.connection import Database
+from bot.db.songs import NewVersion, SongRepository
+from bot.db.soundoffs import Option, SoundoffRepository, VoteRejectedError
+from bot.songwriting.lyrics import Lyrics, Section
+
+
+async def _soundoff(db: Database) -> int:
+    songs = SongRepository(db)
+    lyrics = Lyrics("T", (Section("Verse 1", ("a",)),))
+    song, _ = await songs.create(
+        guild_id=1,
+        channel_id=2,
+        owner_id=3,
+        title="T",
+        theme="t",
+        brief={},
+        first=NewVersion("ai-draft", None, "AI", lyrics),
+    )
+    await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics))
+    created = await SoundoffRepository(db).create(
+        song_id=song.id,
+        guild_id=1,
+        channel_id=2,
+        started_by=3,
+        blind=True,
+        ends_at=time.time() + 3600,
+        options=[Option("A", 2), Option("B", 1)],
+    )
+    return created.id
+
+
+async def test_vote_change_counts_once(db: Database) -> None:
+    """Changing a vote moves it; the member still counts once."""
+    repo = SoundoffRepository(db)
+    sid = await _soundoff(db)
+    assert await repo.cast_vote(sid, 10, "A") is None
+    assert await repo.cast_vote(sid, 10, "B") == "A"
+    assert await repo.tallies(sid) == {"A": 0, "B": 1}
+    assert await repo.vote_count(sid) == 1
+
+
+async def test_concurrent_clicks_by_one_member_count_once(db: Database) -> None:
+    """Fifty concurrent clicks by one member leave exactly one vote."""
+    repo = SoundoffRepository(db)
+    sid = await _soundoff(db)
+    await asyncio.gather(*(repo.cast_vote(sid, 10, "AB"[i % 2]) for i in range(50)))
+    assert await repo.vote_count(sid) == 1
+
+
+async def test_unknown_option_and_closed_soundoff_rejected(db: Database) -> None:
+    """Votes for a missing option, or after close, are refused."""
+    repo = SoundoffRepository(db)
+    sid = await _soundoff(db)
+    with pytest.raises(VoteRejectedError):
+        await repo.cast_vote(sid, 10, "Z")
+    assert await repo.close(sid, closed_by=None) is True
+    assert await repo.close(sid, closed_by=None) is False
+    with pytest.raises(VoteRejectedError):
+        await repo.cast_vote(sid, 11, "A")
+
+
+async def test_open_soundoffs_listed_for_rescheduling(db: Database) -> None:
+    """Open sound-offs are listed with their deadlines and options in order."""
+    repo = SoundoffRepository(db)
+    sid = await _soundoff(db)
+    (found,) = await repo.open_soundoffs()
+    assert found.id == sid
+    assert [o.label for o in found.options] == ["A", "B"]

@@ -1,0 +1,63 @@
+"""Cooldowns, quotas and per-server settings persist in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.db.connection import Database
+from bot.db.guild_settings import GuildSettingsRepository
+from bot.db.migrate import upgrade
+from bot.db.usage import UsageRepository
+
+NOON = 1_764_072_000.0  # 2025-11-25 12:00 UTC
+
+
+async def test_cooldown_denies_then_allows(db: Database) -> None:
+    """A second generation inside the cooldown is denied with the time it opens again."""
+    usage = UsageRepository(db)
+    assert await usage.claim(1, 2, cooldown=30, quota=10, now=NOON) is None
+    denied = await usage.claim(1, 2, cooldown=30, quota=10, now=NOON + 10)
+    assert denied is not None
+    assert (denied.reason, denied.retry_at) == ("cooldown", NOON + 30)
+    assert await usage.claim(1, 2, cooldown=30, quota=10, now=NOON + 31) is None
+
+
+async def test_daily_quota_is_per_server(db: Database) -> None:
+    """The quota counts all members of a server and resets at UTC midnight."""
+    usage = UsageRepository(db)
+    for member in range(3):
+        assert await usage.claim(1, member, cooldown=0, quota=3, now=NOON) is None
+    denied = await usage.claim(1, 99, cooldown=0, quota=3, now=NOON)
+    assert denied is not None
+    assert denied.reason == "quota"
+    assert denied.retry_at == NOON + 12 * 3600
+    assert await usage.claim(2, 99, cooldown=0, quota=3, now=NOON) is None
+    assert await usage.claim(1, 99, cooldown=0, quota=3, now=NOON + 12 * 3600) is None
+
+
+async def test_usage_survives_restart(tmp_path: Path) -> None:
+    """A cooldown still holds after the database is reopened."""
+    path = tmp_path / "u.db"
+    db = await Database.open(path)
+    await upgrade(db)
+    await UsageRepository(db).claim(1, 2, cooldown=60, quota=10, now=NOON)
+    await db.close()
+    db = await Database.open(path)
+    try:
+        assert await UsageRepository(db).claim(1, 2, cooldown=60, quota=10, now=NOON + 5) is not None
+    finally:
+        await db.close()
+
+
+async def test_guild_settings_defaults_and_update(db: Database) -> None:
+    """Unset servers get defaults; updates persist and unknown names are refused."""
+    repo = GuildSettingsRepository(db)
+    assert (await repo.get(5)).blind_default is True
+    await repo.update(5, blind_default=False, poll_hours=48, message_revisions=True)
+    stored = await repo.get(5)
+    assert (stored.blind_default, stored.poll_hours, stored.message_revisions) == (False, 48, True)
+    assert await repo.message_revision_guilds() == [5]
+    with pytest.raises(ValueError, match="unknown"):
+        await repo.update(5, nope=1)

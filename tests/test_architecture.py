@@ -1,0 +1,55 @@
+"""Invariants over the whole tree: the domain never imports discord; every cog is a loadable extension."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import bot.songwriting
+import cogs
+from bot.app import EXTENSIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "bot" / "songwriting").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_domain_never_imports_discord(path: Path) -> None:
+    """No module of bot/songwriting imports discord."""
+    assert "discord" not in _imports(path)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "bot" / "db").rglob("*.py")), ids=lambda p: p.name)
+def test_storage_never_imports_discord(path: Path) -> None:
+    """The storage layer is Discord-free too."""
+    assert "discord" not in _imports(path)
+
+
+def test_every_cog_module_is_a_listed_extension() -> None:
+    """Each module in cogs/ has setup() and is in the bot's extension tuple."""
+    modules = {f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__)}
+    assert modules == set(EXTENSIONS)
+    for name in modules:
+        assert callable(getattr(importlib.import_module(name), "setup", None)), name
+
+
+def test_domain_package_imports_cleanly() -> None:
+    """Every domain module imports without side effects that need Discord or the network."""
+    for module in pkgutil.walk_packages(bot.songwriting.__path__, "bot.songwriting."):
+        importlib.import_module(module.name)
