@@ -1,0 +1,97 @@
+"""Text safety for anything members wrote: code blocks that can't be broken, mentions that never ping.
+
+Discord renders lyrics and display names as markdown; these helpers keep a member's text from escaping
+the block it is shown in, pinging a crowd, or pushing a message past its length limit.
+"""
+
+from __future__ import annotations
+
+import re
+
+ZWSP = "\u200b"
+
+_BACKTICK_RUN = re.compile(r"`(?=`)")
+_BROADCAST = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+_ANGLE_MENTION = re.compile(r"<(?=[@#])")
+_INLINE_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
+_LINE_START_MARKUP = re.compile(r"^(\s*)([#>+\-]|\d+(?=\.))", re.MULTILINE)
+
+
+def escape_markdown_block(text: str) -> str:
+    """Make text safe inside a ``` code block: no run of backticks survives to close the block early."""
+    return _BACKTICK_RUN.sub("`" + ZWSP, text)
+
+
+def neutralise_mentions(text: str) -> str:
+    """Keep mentions readable but inert: break ``@everyone``/``@here`` and ``<@…>``, ``<@&…>``, ``<#…>`` tokens.
+
+    The zero-width space goes after the ``@`` of a broadcast and between ``<`` and ``@``/``#``, so the token
+    no longer parses as a mention even where ``allowed_mentions`` cannot be applied.
+    """
+    return _ANGLE_MENTION.sub("<" + ZWSP, _BROADCAST.sub("@" + ZWSP, text))
+
+
+def escape_markdown(text: str) -> str:
+    """Show member text literally in Discord messages and markdown files (names, lyric lines).
+
+    Inline markup characters are backslash-escaped everywhere; heading, quote and list markers only at the
+    start of a line, where they mean something. Mentions are neutralised too.
+    """
+    escaped = _INLINE_MARKUP.sub(r"\\\1", text)
+    escaped = _LINE_START_MARKUP.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), escaped)
+    return neutralise_mentions(escaped)
+
+
+def _escape_marker(marker: str) -> str:
+    # "12." is an ordered-list marker only because of its dot, so the dot is what gets escaped.
+    return marker if marker.isdigit() else "\\" + marker
+
+
+def truncate(text: str, limit: int, suffix: str = "…") -> str:
+    """Shorten text to at most ``limit`` characters, ending with ``suffix`` when something was cut."""
+    if limit < 0:
+        raise ValueError("limit must not be negative")
+    if len(text) <= limit:
+        return text
+    if limit <= len(suffix):
+        return suffix[:limit]
+    return text[: limit - len(suffix)].rstrip() + suffix
+
+
+def chunk(text: str, limit: int) -> list[str]:
+    """Split text into pieces of at most ``limit`` characters, breaking between lines.
+
+    A line longer than ``limit`` is cut into ``limit``-sized pieces. Newlines at a break are dropped and no
+    piece is blank (Discord rejects empty messages); every visible character is kept, in order.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    pieces: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        for part in _hard_split(line, limit):
+            if current is not None and len(current) + 1 + len(part) <= limit:
+                current = f"{current}\n{part}"
+            else:
+                if current is not None:
+                    pieces.append(current)
+                current = part
+    if current is not None:
+        pieces.append(current)
+    return [piece.strip("\n") for piece in pieces if piece.strip()]
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    if len(line) <= limit:
+        return [line]
+    return [line[i : i + limit] for i in range(0, len(line), limit)]
+
+
+def plural(count: int, noun: str) -> str:
+    """Count a regular noun: ``1 line``, ``2 lines``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """Show a share (0–1) as a percentage with a space before the sign, e.g. ``42 %``."""
+    return f"{share * 100:.{digits}f} %"
