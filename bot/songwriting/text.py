@@ -14,7 +14,7 @@ _BACKTICK_RUN = re.compile(r"`(?=`)")
 _BROADCAST = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 _ANGLE_MENTION = re.compile(r"<(?=[@#])")
 _INLINE_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
-_LINE_START_MARKUP = re.compile(r"^(\s*)([#>+\-]|\d+(?=\.))", re.MULTILINE)
+_LINE_START_MARKUP = re.compile(r"^(\s*)([#>+\-]|\d+\.)", re.MULTILINE)
 
 
 def escape_markdown_block(text: str) -> str:
@@ -44,7 +44,7 @@ def escape_markdown(text: str) -> str:
 
 def _escape_marker(marker: str) -> str:
     # "12." is an ordered-list marker only because of its dot, so the dot is what gets escaped.
-    return marker if marker.isdigit() else "\\" + marker
+    return marker[:-1] + "\\." if marker.endswith(".") else "\\" + marker
 
 
 def truncate(text: str, limit: int, suffix: str = "…") -> str:
