@@ -178,11 +178,12 @@ def render_split_sheet(credits: Credits, title: str) -> str:
         "Each line is credited to the member who wrote or last changed it; a restored or copied line goes back "
         "to whoever first wrote it. The split is a starting point for the writers to agree on."
     )
+    names = {a.author_id: escape_markdown(a.name) for a in credits.authors}  # one name per member throughout
     section: str | None = None
     for number, credit in enumerate(credits.lines, start=1):
         if credit.section != section:
             section = credit.section
             out += ["", f"## {escape_markdown(section)}", "", "| # | Line | Written by |", "|--:|---|---|"]
-        writer = AI_NAME if credit.by_ai else escape_markdown(credit.author_name)
+        writer = AI_NAME if credit.author_id is None else names[credit.author_id]
         out.append(f"| {number} | {escape_markdown(credit.text)} | {writer} (v{credit.version}) |")
     return "\n".join(out) + "\n"
