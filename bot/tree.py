@@ -15,10 +15,24 @@ log = logging.getLogger(__name__)
 GENERIC_FAILURE = "Something went wrong on our side and it has been logged. Please try again in a moment."
 
 
+def mark_delivered(interaction: discord.Interaction) -> None:
+    """Note that the deferred response now shows a result, so an error must not delete it."""
+    interaction.extras["delivered"] = True
+
+
 async def safe_reply(interaction: discord.Interaction, message: str) -> None:
-    """Send an ephemeral message whether or not the interaction was already answered or deferred."""
+    """Send an ephemeral message whether or not the interaction was already answered or deferred.
+
+    A deferred response still "thinking…" is deleted first, so no member is left with a hanging spinner.
+    """
     try:
         if interaction.response.is_done():
+            still_thinking = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+            if still_thinking and not interaction.extras.get("delivered"):
+                try:
+                    await interaction.delete_original_response()
+                except discord.HTTPException:
+                    log.debug("Could not delete the deferred response", exc_info=True)
             await interaction.followup.send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
         else:
             await interaction.response.send_message(

@@ -130,6 +130,26 @@ class SoundoffRepository:
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
+    async def votes(self, soundoff_id: int) -> dict[int, str]:
+        """Every member's current vote (member id → label)."""
+        rows = await self._db.fetch_all("SELECT member_id, label FROM votes WHERE soundoff_id = ?", (soundoff_id,))
+        return {int(r[0]): str(r[1]) for r in rows}
+
+    async def unannounced(self) -> list[Soundoff]:
+        """Closed sound-offs whose results were never posted (the bot stopped in between)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM soundoffs WHERE closed_at IS NOT NULL AND results_message_id IS NULL ORDER BY id"
+        )
+        return [await self._hydrate(r) for r in rows]
+
+    async def in_guild(self, guild_id: int, limit: int = 25) -> list[Soundoff]:
+        """A server's sound-offs, open ones first, newest first (for autocomplete)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM soundoffs WHERE guild_id = ? ORDER BY closed_at IS NULL DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [await self._hydrate(r) for r in rows]
+
     async def close(self, soundoff_id: int, closed_by: int | None) -> bool:
         """Close a sound-off; return False when it was already closed (so results post once)."""
         async with (

@@ -1,0 +1,128 @@
+"""Small adapters every cog uses: who is acting, song autocomplete, progress edits, posting a version."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.db.songs import Song
+from bot.errors import NotFoundError
+from bot.presenters import version_message
+from bot.songwriting.text import truncate
+from bot.workshop.actors import Actor
+from bot.workshop.delivery import Delivery
+
+if TYPE_CHECKING:
+    from bot.app import SoundOffBot
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 2.5
+
+
+def actor_from(interaction: discord.Interaction) -> Actor:
+    """The member behind an interaction; moderators hold Manage Messages where they act."""
+    assert interaction.guild_id is not None
+    return Actor(
+        guild_id=interaction.guild_id,
+        user_id=interaction.user.id,
+        name=interaction.user.display_name,
+        is_moderator=interaction.permissions.manage_messages,
+        is_bot=interaction.user.bot,
+    )
+
+
+def author_of(message: discord.Message) -> Actor:
+    """The member who wrote a message (credited for it, whoever submits it)."""
+    assert message.guild is not None
+    return Actor(
+        guild_id=message.guild.id,
+        user_id=message.author.id,
+        name=message.author.display_name,
+        is_bot=message.author.bot,
+    )
+
+
+def bot_of(interaction: discord.Interaction) -> SoundOffBot:
+    return interaction.client  # type: ignore[return-value]  # every interaction here comes from SoundOffBot
+
+
+async def button_song(interaction: discord.Interaction, song_id: int) -> Song:
+    """The song a persistent button points at, if it still exists in this server."""
+    song = await bot_of(interaction).services.songs.get(song_id)
+    if song is None or song.guild_id != interaction.guild_id:
+        raise NotFoundError("That song no longer exists.")
+    if song.deleted:
+        raise NotFoundError("That song was deleted.")
+    return song
+
+
+async def song_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The server's songs whose title contains what the member typed, newest first."""
+    if interaction.guild_id is None:
+        return []
+    songs = await bot_of(interaction).services.songs.search(interaction.guild_id, current.strip(), limit=25)
+    return [app_commands.Choice(name=truncate(f"{s.title} (#{s.id})", 100), value=str(s.id)) for s in songs]
+
+
+class Progress:
+    """Edits the deferred original response with the current stage, at most every few seconds."""
+
+    def __init__(self, interaction: discord.Interaction, interval: float = PROGRESS_INTERVAL) -> None:
+        self._interaction = interaction
+        self._interval = interval
+        self._last = 0.0
+
+    async def show(self, text: str) -> None:
+        now = time.monotonic()
+        if now - self._last < self._interval:
+            return
+        self._last = now
+        try:
+            await self._interaction.edit_original_response(content=text)
+        except discord.HTTPException:
+            log.debug("Progress edit failed", exc_info=True)
+
+
+async def song_channel(
+    bot: SoundOffBot, thread_id: int | None, fallback: discord.abc.Messageable
+) -> discord.abc.Messageable:
+    """The song's thread when it still exists, else where the member acted."""
+    if thread_id is not None:
+        channel = bot.get_channel(thread_id)
+        if channel is None:
+            try:
+                channel = await bot.fetch_channel(thread_id)
+            except discord.HTTPException:
+                channel = None
+        if isinstance(channel, discord.Thread):
+            return channel
+    return fallback
+
+
+async def post_version(
+    bot: SoundOffBot,
+    channel: discord.abc.Messageable,
+    delivery: Delivery,
+    *,
+    view: discord.ui.View | None,
+    heading: str | None = None,
+    reference: discord.Message | None = None,
+) -> discord.Message:
+    """Send a version's message and remember where it is, so replies and links find it."""
+    shown = version_message(delivery, heading=heading)
+    kwargs: dict[str, object] = {"embed": shown.embed, "files": shown.files}
+    if view is not None:
+        kwargs["view"] = view
+    if reference is not None:
+        kwargs["reference"] = reference
+        kwargs["mention_author"] = False
+    message: discord.Message = await channel.send(**kwargs)  # type: ignore[call-overload]  # kwargs built above match send()
+    await bot.services.songs.set_version_message(
+        delivery.song.id, delivery.version.number, message.channel.id, message.id
+    )
+    return message

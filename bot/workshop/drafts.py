@@ -1,0 +1,176 @@
+"""AI drafts: lyrics, melodies and whole songs, stored as versions and rendered off the event loop."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from dataclasses import dataclass
+
+from bot.db.songs import NewVersion, Song, Version
+from bot.errors import UserFacingError
+from bot.services import Services
+from bot.songwriting.brief import Brief
+from bot.songwriting.harmony import parse_key
+from bot.songwriting.lyrics import Lyrics
+from bot.songwriting.melody import Melody, Meter
+from bot.songwriting.revisions import AI_NAME
+from bot.songwriting.sketch import SketchFiles, compose_and_render, render_sketch
+from bot.workshop.actors import Actor
+from bot.workshop.delivery import Delivery
+from bot.workshop.quota import claim_generation
+
+INSTRUMENTAL_TITLE = "Untitled instrumental"
+
+
+@dataclass(frozen=True, slots=True)
+class MusicOptions:
+    """A member's musical choices; None lets the composer decide (from the mood where there is one)."""
+
+    key: str | None = None
+    tempo: int | None = None
+    meter: str | None = None
+    seed: int | None = None
+
+    def validated(self) -> MusicOptions:
+        """Check the options, raising a member-readable error for a bad key or metre."""
+        try:
+            if self.key:
+                parse_key(self.key)
+            if self.meter:
+                Meter.parse(self.meter)
+        except ValueError as exc:
+            raise UserFacingError(f"That doesn't work: {exc}.") from None
+        if self.tempo is not None and not 40 <= self.tempo <= 240:
+            raise UserFacingError("Tempo must be between 40 and 240 bpm.")
+        return self
+
+
+def new_seed() -> int:
+    return random.SystemRandom().randrange(1, 1_000_000)
+
+
+class Drafts:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    async def claim(self, actor: Actor) -> None:
+        """Check and count the member's cooldown and the server's quota before any generation."""
+        await claim_generation(self._s.settings, self._s.guild_settings, self._s.usage, actor)
+
+    async def lyrics(self, actor: Actor, channel_id: int, brief: Brief, music: MusicOptions | None = None) -> Delivery:
+        """Write an AI lyric draft (and, with ``music``, its melody) as v1 of a new song."""
+        draft = await self._s.writer.draft(brief)
+        melody, files = None, None
+        if music is not None:
+            melody, files = await self._compose(draft.lyrics, draft.lyrics.title, music, brief.mood, brief.seed)
+        song, version = await self._s.songs.create(
+            guild_id=actor.guild_id,
+            channel_id=channel_id,
+            owner_id=actor.user_id,
+            title=draft.lyrics.title or brief.theme[:80],
+            theme=brief.theme,
+            brief=dataclasses.asdict(brief),
+            first=NewVersion(
+                kind="ai-draft",
+                author_id=None,
+                author_name=AI_NAME,
+                lyrics=draft.lyrics,
+                melody=melody.to_dict() if melody else None,
+                writer=draft.writer,
+                seed=brief.seed,
+            ),
+        )
+        return Delivery(song, version, melody, files, draft.notes + (files.notes if files else ()))
+
+    async def instrumental(self, actor: Actor, channel_id: int, music: MusicOptions) -> Delivery:
+        """Start a song with an instrumental melody sketch (no lyrics)."""
+        seed = music.seed if music.seed is not None else new_seed()
+        melody, files = await self._compose(None, INSTRUMENTAL_TITLE, music, None, seed)
+        song, version = await self._s.songs.create(
+            guild_id=actor.guild_id,
+            channel_id=channel_id,
+            owner_id=actor.user_id,
+            title=INSTRUMENTAL_TITLE,
+            theme="",
+            brief={"seed": seed},
+            first=NewVersion(
+                kind="ai-draft",
+                author_id=None,
+                author_name=AI_NAME,
+                lyrics=None,
+                melody=melody.to_dict(),
+                writer="melody sketcher",
+                seed=seed,
+            ),
+        )
+        return Delivery(song, version, melody, files, files.notes)
+
+    async def add_melody(self, song: Song, music: MusicOptions, parent: Version | None = None) -> Delivery:
+        """Set an AI melody to a version's lyrics (the latest by default), as a new AI version."""
+        base = parent or await self._s.songs.latest_version(song.id)
+        if base is None or base.lyrics is None or base.lyrics.is_empty():
+            raise UserFacingError("This song has no lyrics to set yet: revise it with some words first.")
+        seed = music.seed if music.seed is not None else new_seed()
+        melody, files = await self._compose(base.lyrics, song.title, music, song.brief.get("mood"), seed)
+        version = await self._s.songs.add_version(
+            song.id,
+            NewVersion(
+                kind="ai-variation",
+                author_id=None,
+                author_name=AI_NAME,
+                lyrics=base.lyrics,
+                melody=melody.to_dict(),
+                parent=base.number,
+                writer="melody sketcher",
+                seed=seed,
+            ),
+        )
+        return Delivery(song, version, melody, files, files.notes)
+
+    async def regenerate(self, song: Song, of: Version) -> Delivery:
+        """A fresh AI lyric draft from the song's brief, stored as a sibling of ``of``."""
+        if not song.theme:
+            raise UserFacingError("This song has no theme to write from: use **Add melody** instead.")
+        brief = dataclasses.replace(_brief(song), seed=new_seed())
+        draft = await self._s.writer.draft(brief)
+        version = await self._s.songs.add_version(
+            song.id,
+            NewVersion(
+                kind="ai-variation",
+                author_id=None,
+                author_name=AI_NAME,
+                lyrics=draft.lyrics,
+                parent=of.parent if of.parent is not None else of.number,
+                writer=draft.writer,
+                seed=brief.seed,
+            ),
+        )
+        return Delivery(song, version, notes=draft.notes)
+
+    async def render(self, song: Song, version: Version) -> Delivery:
+        """Render a stored version's melody again (for export and sound-off previews)."""
+        if version.melody is None:
+            return Delivery(song, version)
+        melody = Melody.from_dict(version.melody)
+        files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title)
+        return Delivery(song, version, melody, files, files.notes)
+
+    async def _compose(
+        self, lyrics: Lyrics | None, title: str, music: MusicOptions, mood: str | None, seed: int | None
+    ) -> tuple[Melody, SketchFiles]:
+        return await self._s.pool.run(
+            compose_and_render,
+            lyrics,
+            title,
+            key=music.key,
+            mode=None,
+            tempo=music.tempo,
+            meter=music.meter,
+            mood=mood,
+            seed=music.seed if music.seed is not None else (seed if seed is not None else new_seed()),
+        )
+
+
+def _brief(song: Song) -> Brief:
+    fields = {f.name for f in dataclasses.fields(Brief)}
+    return Brief(**{k: v for k, v in song.brief.items() if k in fields})

@@ -1,0 +1,105 @@
+"""Reading a song's past: its revision tree, diffs between versions, credits and the export zip."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from bot.db.songs import Song, Version
+from bot.errors import UserFacingError
+from bot.services import Services
+from bot.songwriting.credits import Credits, attribute, render_split_sheet
+from bot.songwriting.measures import measure
+from bot.songwriting.revisions import LyricDiff, VersionError, VersionNode, VersionTree, diff_lines, history_tree
+from bot.workshop.drafts import Drafts
+
+
+def version_nodes(versions: list[Version]) -> list[VersionNode]:
+    """The domain's view of stored versions."""
+    return [
+        VersionNode(
+            number=v.number,
+            parent=v.parent,
+            author_id=v.author_id,
+            author_name=v.author_name,
+            kind=v.kind,
+            lyrics=v.lyrics,
+            has_melody=v.melody is not None,
+        )
+        for v in versions
+    ]
+
+
+def message_link(guild_id: int, version: Version) -> str | None:
+    if version.channel_id is None or version.message_id is None:
+        return None
+    return f"https://discord.com/channels/{guild_id}/{version.channel_id}/{version.message_id}"
+
+
+class Library:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    async def history(self, song: Song) -> list[str]:
+        """The revision tree as indented lines with jump links."""
+        versions = await self._s.songs.versions(song.id)
+        links = {v.number: link for v in versions if (link := message_link(song.guild_id, v))}
+        return history_tree(version_nodes(versions), links)
+
+    async def diff(self, song: Song, a: int, b: int) -> LyricDiff:
+        """The line diff from version ``a`` to version ``b`` (melody-only versions carry their parent's words)."""
+        tree = VersionTree(version_nodes(await self._s.songs.versions(song.id)))
+        try:
+            return diff_lines(tree.lyrics_of(a), tree.lyrics_of(b))
+        except VersionError as exc:
+            raise UserFacingError(str(exc)) from None
+
+    async def credits(self, song: Song, version: Version) -> Credits:
+        nodes = version_nodes(await self._s.songs.versions(song.id))
+        try:
+            return attribute(nodes, version.number)
+        except VersionError as exc:
+            raise UserFacingError(str(exc)) from None
+
+    async def export(self, song: Song, version: Version) -> tuple[str, bytes]:
+        """A zip named after the song holding the sketch files of one version and the song's credits."""
+        credits = await self.credits(song, version)
+        delivery = await Drafts(self._s).render(song, version)
+        lyrics = version.lyrics
+        files: dict[str, bytes] = {}
+        if lyrics is not None:
+            files["lyrics.txt"] = lyrics.to_text().encode()
+        if delivery.files is not None:
+            files["melody.mid"] = delivery.files.midi
+            files["lead-sheet.musicxml"] = delivery.files.musicxml
+            files["melody.abc"] = delivery.files.abc.encode()
+            if delivery.files.png is not None:
+                files["score.png"] = delivery.files.png
+            if delivery.files.ogg is not None:
+                files["preview.ogg"] = delivery.files.ogg
+        files["credits.md"] = render_split_sheet(credits, song.title).encode()
+        melody = delivery.melody
+        song_json = {
+            "title": song.title,
+            "version": version.label,
+            "sections": [s.to_dict() for s in lyrics.sections] if lyrics else [],
+            "key": melody.tonic if melody else None,
+            "mode": melody.mode if melody else None,
+            "tempo": melody.tempo if melody else None,
+            "meter": melody.meter if melody else None,
+            "seed": version.seed,
+            "writer": version.writer if version.by_ai else version.author_name,
+            "measures": measure(melody, lyrics) if melody else {},
+        }
+        files["song.json"] = json.dumps(song_json, indent=2, ensure_ascii=False).encode()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+        return f"{_slug(song.title)}-{version.label}.zip", buffer.getvalue()
+
+
+def _slug(title: str) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+    return "-".join(filter(None, slug.split("-")))[:40] or "song"

@@ -1,0 +1,24 @@
+"""Cost control: a member's cooldown and the server's daily quota on every generating action."""
+
+from __future__ import annotations
+
+from bot.db.guild_settings import GuildSettingsRepository
+from bot.db.usage import UsageRepository
+from bot.errors import RateLimitedError
+from bot.settings import Settings
+from bot.workshop.actors import Actor
+
+
+async def claim_generation(
+    settings: Settings, guild_settings: GuildSettingsRepository, usage: UsageRepository, actor: Actor
+) -> None:
+    """Count one generation for the member, or raise with when they can try again."""
+    configured = await guild_settings.get(actor.guild_id)
+    cooldown = configured.cooldown_seconds if configured.cooldown_seconds is not None else settings.cooldown_seconds
+    quota = configured.daily_quota if configured.daily_quota is not None else settings.daily_quota
+    denied = await usage.claim(actor.guild_id, actor.user_id, cooldown=cooldown, quota=quota)
+    if denied is None:
+        return
+    if denied.reason == "cooldown":
+        raise RateLimitedError("You're on a short cooldown between generations.", denied.retry_at)
+    raise RateLimitedError(f"This server has used its {quota} generations for today.", denied.retry_at)

@@ -1,0 +1,112 @@
+"""Member revisions: edited lyrics and/or an edited melody become a new version, whoever's path they came by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
+from bot.errors import NotFoundError, UserFacingError
+from bot.services import Services
+from bot.songwriting.lyrics import Lyrics, parse_lyrics
+from bot.songwriting.melody import Melody
+from bot.songwriting.melody_input import MelodyInputError, parse_melody
+from bot.songwriting.revisions import diff_lines, is_identical
+from bot.songwriting.sketch import render_sketch
+from bot.workshop.actors import Actor
+from bot.workshop.delivery import Delivery
+
+REVISION_MAX_CHARS = 4000
+MELODY_MAX_BYTES = 1_000_000
+MELODY_EXTENSIONS = (".abc", ".mid", ".midi", ".musicxml", ".mxl", ".xml")
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file a member attached; the cog checks ``size`` before downloading ``data``."""
+
+    filename: str
+    size: int
+    data: bytes = b""
+
+
+def check_upload_size(filename: str, size: int) -> None:
+    """Refuse an oversized or empty melody file before it is downloaded."""
+    if size > MELODY_MAX_BYTES:
+        raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; melody files may be 1 MB at most.")
+    if size == 0:
+        raise UserFacingError(f"`{filename[:60]}` is empty.")
+
+
+class Revisions:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    async def parent_for(self, song: Song, replied_message_id: int | None) -> Version:
+        """The version a reply answers (when it replies to a version message of this song), else the latest."""
+        if replied_message_id is not None:
+            replied = await self._s.songs.version_by_message(replied_message_id)
+            if replied is not None and replied.song_id == song.id:
+                return replied
+        latest = await self._s.songs.latest_version(song.id)
+        if latest is None:
+            raise NotFoundError("That song has no versions.")
+        return latest
+
+    async def submit(
+        self,
+        song: Song,
+        author: Actor,
+        *,
+        text: str | None,
+        upload: Upload | None,
+        parent: Version,
+        source_message_id: int | None = None,
+    ) -> Delivery:
+        """Validate, store and render a member's revision; nothing is stored when anything is wrong."""
+        if song.deleted:
+            raise NotFoundError("That song was deleted.")
+        lyrics = self._lyrics(song, parent, text)
+        melody = await self._melody(upload) if upload is not None else None
+        if lyrics is None and melody is None:
+            raise UserFacingError("That revision is empty: send edited lyrics or a melody file.")
+        if lyrics is None:
+            lyrics = parent.lyrics
+        if melody is None and is_identical(parent.lyrics, lyrics):
+            raise UserFacingError(f"That's identical to v{parent.number}, so nothing was saved. Change a line first.")
+        try:
+            version = await self._s.songs.add_version(
+                song.id,
+                NewVersion(
+                    kind="human-revision",
+                    author_id=author.user_id,
+                    author_name=author.name,
+                    lyrics=lyrics,
+                    melody=melody.to_dict() if melody else None,
+                    parent=parent.number,
+                    source_message_id=source_message_id,
+                ),
+            )
+        except DuplicateSourceError:
+            raise UserFacingError("That message is already a version of this song.") from None
+        files = await self._s.pool.run(render_sketch, melody, lyrics, song.title) if melody else None
+        return Delivery(
+            song, version, melody, files, files.notes if files else (), diff=diff_lines(parent.lyrics, lyrics)
+        )
+
+    def _lyrics(self, song: Song, parent: Version, text: str | None) -> Lyrics | None:
+        if text is None or not text.strip():
+            return None
+        if len(text) > REVISION_MAX_CHARS:
+            raise UserFacingError(
+                f"That revision is {len(text)} characters; the limit is {REVISION_MAX_CHARS}. Split the song up."
+            )
+        title = parent.lyrics.title if parent.lyrics and parent.lyrics.title else song.title
+        lyrics = parse_lyrics(text, title=title)
+        return None if lyrics.is_empty() else lyrics
+
+    async def _melody(self, upload: Upload) -> Melody:
+        check_upload_size(upload.filename, len(upload.data))
+        try:
+            return await self._s.pool.run(parse_melody, upload.data, upload.filename)
+        except MelodyInputError as exc:
+            raise UserFacingError(f"I couldn't read `{upload.filename[:60]}`: {exc}") from None

@@ -1,0 +1,47 @@
+"""Finding the song a command means, and checking who may change it."""
+
+from __future__ import annotations
+
+from bot.db.songs import Song, SongRepository, Version
+from bot.errors import NotFoundError, PermissionDeniedError, UserFacingError
+from bot.songwriting.revisions import VersionError, parse_version
+from bot.workshop.actors import Actor
+
+
+async def resolve_song(songs: SongRepository, actor: Actor, channel_id: int, song: str | None) -> Song:
+    """The song named by an option (its id, from autocomplete), else the thread's song, else the member's latest."""
+    found: Song | None
+    if song:
+        if not song.isdigit():
+            raise NotFoundError("Pick a song from the list (start typing its title).")
+        found = await songs.get(int(song))
+    else:
+        found = await songs.by_thread(channel_id) or await songs.latest_for_member(actor.guild_id, actor.user_id)
+        if found is None:
+            raise NotFoundError("You have no song yet here. Start one with `/cowrite lyrics`, or pick a song.")
+    if found is None or found.guild_id != actor.guild_id:
+        raise NotFoundError("That song doesn't exist in this server.")
+    if found.deleted:
+        raise NotFoundError("That song was deleted.")
+    return found
+
+
+async def resolve_version(songs: SongRepository, song: Song, label: str | None) -> Version:
+    """``v3`` (or ``3``) of a song; None means the latest version."""
+    if label is None or not label.strip():
+        version = await songs.latest_version(song.id)
+    else:
+        try:
+            number = parse_version(label)
+        except VersionError as exc:
+            raise UserFacingError(str(exc)) from None
+        version = await songs.version(song.id, number)
+    if version is None:
+        raise NotFoundError(f"{song.title} has no version {label}.")
+    return version
+
+
+def ensure_owner_or_moderator(song: Song, actor: Actor, action: str) -> None:
+    """Only the song's owner or a moderator may delete it or end its sound-off."""
+    if actor.user_id != song.owner_id and not actor.is_moderator:
+        raise PermissionDeniedError(f"Only the song's owner or a moderator can {action}.")

@@ -1,0 +1,137 @@
+"""Sound-offs: start a (blind) vote between versions, take votes, close once and tally."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from bot.db.songs import Song, Version
+from bot.db.soundoffs import Option as StoredOption
+from bot.db.soundoffs import Soundoff, VoteRejectedError
+from bot.errors import NotFoundError, UserFacingError
+from bot.services import Services
+from bot.songwriting.soundoff import (
+    Option,
+    Results,
+    ServerStats,
+    SoundoffError,
+    assign_labels,
+    default_versions,
+    options_for,
+    parse_version_list,
+    stats,
+    tally,
+    validate_duration,
+    validate_versions,
+)
+from bot.workshop.actors import Actor
+from bot.workshop.library import version_nodes
+from bot.workshop.songs import ensure_owner_or_moderator
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    soundoff: Soundoff
+    options: list[Option]
+    versions: dict[int, Version]
+
+
+class Soundoffs:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    async def start(
+        self,
+        song: Song,
+        actor: Actor,
+        *,
+        channel_id: int,
+        versions: str | None,
+        hours: int | None,
+        blind: bool | None,
+    ) -> Started:
+        """Open a sound-off on a song (owner or moderator), with the server's defaults for what is not given."""
+        ensure_owner_or_moderator(song, actor, "start a sound-off on this song")
+        current = await self._s.soundoffs.for_song(song.id)
+        if current is not None and current.is_open:
+            raise UserFacingError("This song already has an open sound-off: end it before starting another.")
+        stored = await self._s.songs.versions(song.id)
+        nodes = version_nodes(stored)
+        configured = await self._s.guild_settings.get(actor.guild_id)
+        try:
+            chosen = validate_versions(parse_version_list(versions), nodes) if versions else default_versions(nodes)
+            duration = validate_duration(hours if hours is not None else configured.poll_hours)
+        except SoundoffError as exc:
+            raise UserFacingError(str(exc)) from None
+        labelled = assign_labels(chosen, random.SystemRandom().randrange(1 << 30))
+        soundoff = await self._s.soundoffs.create(
+            song_id=song.id,
+            guild_id=song.guild_id,
+            channel_id=channel_id,
+            started_by=actor.user_id,
+            blind=configured.blind_default if blind is None else blind,
+            ends_at=time.time() + duration.total_seconds(),
+            options=[StoredOption(label, number) for label, number in labelled],
+        )
+        by_number = {v.number: v for v in stored}
+        return Started(soundoff, options_for(labelled, nodes), {n: by_number[n] for _, n in labelled})
+
+    async def vote(self, soundoff_id: int, actor: Actor, label: str) -> tuple[Soundoff, str | None]:
+        """Record a member's vote (changeable until close); return the sound-off and their previous choice."""
+        soundoff = await self.get(soundoff_id)
+        if soundoff.guild_id != actor.guild_id or actor.is_bot:
+            raise UserFacingError("Only members of the server that holds this sound-off can vote.")
+        if not soundoff.is_open or soundoff.ends_at <= time.time():
+            raise UserFacingError("This sound-off has closed.")
+        try:
+            previous = await self._s.soundoffs.cast_vote(soundoff_id, actor.user_id, label)
+        except VoteRejectedError:
+            raise UserFacingError("This sound-off has closed.") from None
+        return soundoff, previous
+
+    async def get(self, soundoff_id: int) -> Soundoff:
+        soundoff = await self._s.soundoffs.get(soundoff_id)
+        if soundoff is None:
+            raise NotFoundError("That sound-off doesn't exist.")
+        return soundoff
+
+    async def resolve(self, guild_id: int, poll: str | None, song: Song | None) -> Soundoff:
+        """The sound-off named by ``poll`` (an id), else the song's open (or latest) one."""
+        found: Soundoff | None = None
+        if poll:
+            found = await self._s.soundoffs.get(int(poll)) if poll.isdigit() else None
+        elif song is not None:
+            found = await self._s.soundoffs.for_song(song.id)
+        if found is None or found.guild_id != guild_id:
+            raise NotFoundError("I can't find that sound-off here. Start one with `/soundoff start`.")
+        return found
+
+    async def end(self, soundoff: Soundoff, actor: Actor) -> None:
+        """Check that the member may end it early (owner or moderator)."""
+        song = await self._s.songs.get(soundoff.song_id)
+        assert song is not None
+        ensure_owner_or_moderator(song, actor, "end this sound-off")
+        if not soundoff.is_open:
+            raise UserFacingError("That sound-off has already closed.")
+
+    async def close(self, soundoff_id: int, closed_by: int | None) -> bool:
+        """Close once; False when it was already closed."""
+        return await self._s.soundoffs.close(soundoff_id, closed_by)
+
+    async def results(self, soundoff: Soundoff) -> Results:
+        nodes = version_nodes(await self._s.songs.versions(soundoff.song_id))
+        options = options_for([(o.label, o.version_number) for o in soundoff.options], nodes)
+        return tally(options, await self._s.soundoffs.votes(soundoff.id))
+
+    async def server_stats(self, guild_id: int) -> ServerStats:
+        closed = await self._s.soundoffs.closed_in_guild(guild_id)
+        return stats([await self.results(s) for s in closed])
+
+    async def due(self, now: float | None = None) -> tuple[list[Soundoff], float | None]:
+        """Open sound-offs past their deadline, and the next deadline after those."""
+        now = time.time() if now is None else now
+        open_ = await self._s.soundoffs.open_soundoffs()
+        due = [s for s in open_ if s.ends_at <= now]
+        later = [s.ends_at for s in open_ if s.ends_at > now]
+        return due, min(later) if later else None

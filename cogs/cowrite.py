@@ -1,0 +1,264 @@
+"""``/cowrite lyrics|melody|song`` and the Add melody, Regenerate and Delete buttons under a draft."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import draft_buttons
+from bot.app import SoundOffBot
+from bot.errors import NotFoundError, UserFacingError
+from bot.interactions import (
+    Progress,
+    actor_from,
+    bot_of,
+    button_song,
+    post_version,
+    song_autocomplete,
+    song_channel,
+)
+from bot.presenters import version_message
+from bot.songwriting.brief import FORMS, Brief
+from bot.songwriting.text import truncate
+from bot.tree import mark_delivered
+from bot.workshop.delivery import Delivery
+from bot.workshop.drafts import Drafts, MusicOptions, new_seed
+from bot.workshop.songs import ensure_owner_or_moderator, resolve_song
+
+log = logging.getLogger(__name__)
+
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # one week
+HOW_TO_REVISE = (
+    "**This thread is where the song gets written.** Every version is kept, with its author.\n"
+    "• **Revise** (or `/revise`) opens the latest lyrics to edit; you can attach an .abc, .mid or .musicxml melody.\n"
+    "• Right-click any message here → Apps → **Submit as revision** to turn it into a version (credited to its "
+    "writer).\n"
+    "{replies}"
+    "• `/history`, `/diff a:v1 b:v2`, `/credits`, `/export` · `/soundoff start` to let the server vote."
+)
+REPLIES_ON = "• Or just reply to a version with your edited lyrics or a melody file.\n"
+
+KEYS = [f"{tonic} {mode}" for tonic in ("C", "G", "D", "A", "E", "F", "Bb", "Eb") for mode in ("major", "minor")]
+METERS = [app_commands.Choice(name=m, value=m) for m in ("4/4", "3/4", "6/8")]
+FORM_CHOICES = [app_commands.Choice(name=f, value=f) for f in FORMS]
+RHYME_CHOICES = [app_commands.Choice(name=r, value=r) for r in ("ABAB", "AABB", "XAXA", "ABCB", "AAAA")]
+
+
+async def key_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=k, value=k) for k in KEYS if current.lower() in k.lower()][:25]
+
+
+def _brief(theme: str, **options: Any) -> Brief:
+    try:
+        return Brief(theme=theme.strip(), **{k: v for k, v in options.items() if v is not None})
+    except ValueError as exc:
+        raise UserFacingError(f"That brief doesn't work: {exc}.") from None
+
+
+class CoWrite(commands.Cog):
+    cowrite = app_commands.Group(name="cowrite", description="Start a song with an AI draft", guild_only=True)
+
+    def __init__(self, bot: SoundOffBot) -> None:
+        self.bot = bot
+        self.drafts = Drafts(bot.services)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
+
+    @cowrite.command(name="lyrics", description="An AI lyric draft that starts a song and its thread")
+    @app_commands.describe(
+        theme="What the song is about (up to 200 characters)",
+        genre="e.g. folk, indie pop, blues",
+        mood="e.g. wistful, hopeful, angry",
+        form="Song form",
+        rhyme_scheme="Rhyme scheme per section",
+        syllables="Syllables per line",
+        seed="Same seed, same draft",
+    )
+    @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES)
+    async def lyrics(
+        self,
+        interaction: discord.Interaction,
+        theme: app_commands.Range[str, 1, 200],
+        genre: app_commands.Range[str, 1, 40] | None = None,
+        mood: app_commands.Range[str, 1, 40] | None = None,
+        form: str | None = None,
+        rhyme_scheme: str | None = None,
+        syllables: app_commands.Range[int, 4, 16] | None = None,
+        seed: app_commands.Range[int, 0, 999_999_999] | None = None,
+    ) -> None:
+        brief = _brief(
+            theme,
+            genre=genre,
+            mood=mood,
+            form=form,
+            rhyme_scheme=rhyme_scheme,
+            syllables=syllables,
+            seed=seed if seed is not None else new_seed(),
+        )
+        await self._start(interaction, brief, None)
+
+    @cowrite.command(name="song", description="Lyrics and a melody in one go")
+    @app_commands.describe(theme="What the song is about", key="e.g. A minor", tempo="Beats per minute", meter="Metre")
+    @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES, meter=METERS)
+    @app_commands.autocomplete(key=key_autocomplete)
+    async def song(
+        self,
+        interaction: discord.Interaction,
+        theme: app_commands.Range[str, 1, 200],
+        genre: app_commands.Range[str, 1, 40] | None = None,
+        mood: app_commands.Range[str, 1, 40] | None = None,
+        form: str | None = None,
+        rhyme_scheme: str | None = None,
+        syllables: app_commands.Range[int, 4, 16] | None = None,
+        key: app_commands.Range[str, 1, 20] | None = None,
+        tempo: app_commands.Range[int, 40, 240] | None = None,
+        meter: str | None = None,
+        seed: app_commands.Range[int, 0, 999_999_999] | None = None,
+    ) -> None:
+        seed = seed if seed is not None else new_seed()
+        brief = _brief(
+            theme, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables, seed=seed
+        )
+        await self._start(interaction, brief, MusicOptions(key, tempo, meter, seed).validated())
+
+    @cowrite.command(name="melody", description="A melody sketch for a song's latest lyrics, or an instrumental")
+    @app_commands.describe(song="Defaults to this thread's song; leave empty elsewhere for an instrumental")
+    @app_commands.choices(meter=METERS)
+    @app_commands.autocomplete(song=song_autocomplete, key=key_autocomplete)
+    async def melody(
+        self,
+        interaction: discord.Interaction,
+        song: str | None = None,
+        key: app_commands.Range[str, 1, 20] | None = None,
+        tempo: app_commands.Range[int, 40, 240] | None = None,
+        meter: str | None = None,
+        seed: app_commands.Range[int, 0, 999_999_999] | None = None,
+    ) -> None:
+        music = MusicOptions(key, tempo, meter, seed).validated()
+        actor = actor_from(interaction)
+        services = self.bot.services
+        in_thread = await services.songs.by_thread(interaction.channel_id or 0)
+        if song is None and in_thread is None:
+            await self.drafts.claim(actor)
+            await interaction.response.defer(thinking=True)
+            await Progress(interaction, 0).show("🎼 Composing an instrumental sketch…")
+            delivery = await self.drafts.instrumental(actor, interaction.channel_id or 0, music)
+            await self._deliver_new_song(interaction, delivery)
+            return
+        target = await resolve_song(services.songs, actor, interaction.channel_id or 0, song)
+        await self.drafts.claim(actor)
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        delivery = await self.drafts.add_melody(target, music)
+        await self.post_in_song(interaction, delivery, "🎼 Melody sketch")
+
+    async def _start(self, interaction: discord.Interaction, brief: Brief, music: MusicOptions | None) -> None:
+        actor = actor_from(interaction)
+        await self.drafts.claim(actor)
+        await interaction.response.defer(thinking=True)
+        progress = Progress(interaction, 0)
+        await progress.show("✍️ Writing lyrics…" if music is None else "✍️ Writing lyrics, then composing a melody…")
+        delivery = await self.drafts.lyrics(actor, interaction.channel_id or 0, brief, music)
+        await self._deliver_new_song(interaction, delivery)
+
+    async def _deliver_new_song(self, interaction: discord.Interaction, delivery: Delivery) -> None:
+        """Turn the deferred response into the draft message, then open the song's thread from it."""
+        shown = version_message(delivery)
+        view = draft_buttons.draft_view(
+            delivery.song.id, delivery.version.number, has_lyrics=delivery.version.lyrics is not None
+        )
+        message = await interaction.edit_original_response(
+            content=None, embed=shown.embed, attachments=shown.files, view=view
+        )
+        mark_delivered(interaction)
+        songs = self.bot.services.songs
+        await songs.set_version_message(delivery.song.id, 1, message.channel.id, message.id)
+        if isinstance(message.channel, discord.Thread):
+            return
+        try:
+            thread = await message.create_thread(
+                name=truncate(delivery.song.title, 100), auto_archive_duration=THREAD_ARCHIVE_MINUTES
+            )
+        except discord.HTTPException:
+            log.warning("Could not create a thread for song %s", delivery.song.id, exc_info=True)
+            await interaction.followup.send(
+                "I couldn't open a thread for this song (I need Create Public Threads here). "
+                "Revisions still work with `/revise`.",
+                ephemeral=True,
+            )
+            return
+        await songs.set_thread(delivery.song.id, thread.id)
+        settings = await self.bot.services.guild_settings.get(delivery.song.guild_id)
+        await thread.send(HOW_TO_REVISE.format(replies=REPLIES_ON if settings.message_revisions else ""))
+
+    async def post_in_song(self, interaction: discord.Interaction, delivery: Delivery, heading: str) -> None:
+        """Post a new version in the song's thread and tell the member where it is."""
+        fallback = interaction.channel
+        assert isinstance(fallback, discord.abc.Messageable)
+        channel = await song_channel(self.bot, delivery.song.thread_id, fallback)
+        view = draft_buttons.draft_view(delivery.song.id, delivery.version.number)
+        message = await post_version(self.bot, channel, delivery, view=view, heading=heading)
+        await interaction.edit_original_response(content=f"Posted {delivery.version.label}: {message.jump_url}")
+        mark_delivered(interaction)
+
+
+def _cog(interaction: discord.Interaction) -> CoWrite:
+    cog = bot_of(interaction).get_cog("CoWrite")
+    assert isinstance(cog, CoWrite)
+    return cog
+
+
+class AddMelodyButton(draft_buttons.DraftAction, template=draft_buttons.template("melody")):
+    action = "melody"
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = _cog(interaction)
+        song = await button_song(interaction, self.song_id)
+        version = await cog.bot.services.songs.version(song.id, self.version)
+        await cog.drafts.claim(actor_from(interaction))
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        delivery = await cog.drafts.add_melody(song, MusicOptions(), parent=version)
+        await cog.post_in_song(interaction, delivery, f"🎼 Melody for v{self.version}")
+
+
+class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.template("regen")):
+    action = "regen"
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = _cog(interaction)
+        song = await button_song(interaction, self.song_id)
+        version = await cog.bot.services.songs.version(song.id, self.version)
+        if version is None:
+            raise NotFoundError("That version no longer exists.")
+        await cog.drafts.claim(actor_from(interaction))
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        delivery = await cog.drafts.regenerate(song, version)
+        await cog.post_in_song(interaction, delivery, f"🔁 A new AI draft beside v{self.version}")
+
+
+class DeleteButton(draft_buttons.DraftAction, template=draft_buttons.template("delete")):
+    action = "delete"
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = _cog(interaction)
+        song = await button_song(interaction, self.song_id)
+        ensure_owner_or_moderator(song, actor_from(interaction), "delete this song")
+        await cog.bot.services.songs.mark_deleted(song.id, by=interaction.user.id)
+        disabled = draft_buttons.draft_view(song.id, self.version, disabled=True)
+        await interaction.response.edit_message(view=disabled)
+        await interaction.followup.send(
+            f"Deleted **{discord.utils.escape_markdown(song.title)}**: it's gone from the lists and its buttons "
+            "are off. Every version is still kept.",
+            ephemeral=True,
+        )
+
+
+async def setup(bot: SoundOffBot) -> None:
+    await bot.add_cog(CoWrite(bot))

@@ -1,0 +1,210 @@
+"""Revisions by members: ``/revise`` and the Revise button (a modal), the **Submit as revision** message
+menu, and, where the server turned it on, plain replies in a song thread."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import draft_buttons
+from bot.app import SoundOffBot
+from bot.db.songs import Song, Version
+from bot.errors import UserFacingError
+from bot.interactions import actor_from, author_of, bot_of, button_song, post_version, song_autocomplete, song_channel
+from bot.songwriting.text import neutralise_mentions, truncate
+from bot.tree import describe_error, mark_delivered, on_component_error
+from bot.workshop.actors import Actor
+from bot.workshop.delivery import Delivery
+from bot.workshop.revising import (
+    MELODY_EXTENSIONS,
+    REVISION_MAX_CHARS,
+    Revisions,
+    Upload,
+    check_upload_size,
+)
+from bot.workshop.songs import resolve_song
+
+log = logging.getLogger(__name__)
+
+LABELLED = re.compile(r"^\s*\[[^\]]{1,40}\]\s*$", re.MULTILINE)
+
+
+async def read_upload(attachment: discord.Attachment) -> Upload:
+    """Download a melody attachment after checking its size (the type is sniffed from content later)."""
+    check_upload_size(attachment.filename, attachment.size)
+    return Upload(attachment.filename, attachment.size, await attachment.read())
+
+
+def melody_attachment(attachments: list[discord.Attachment]) -> discord.Attachment | None:
+    return next((a for a in attachments if a.filename.lower().endswith(MELODY_EXTENSIONS)), None)
+
+
+def change_heading(delivery: Delivery, parent: Version) -> str:
+    """One line under a revision: who changed what against which parent."""
+    parts = [f"{delivery.version.label} by {delivery.version.author_name}, from v{parent.number}"]
+    if delivery.diff is not None and delivery.diff.has_changes:
+        parts.append(delivery.diff.summary())
+    if delivery.melody is not None:
+        parts.append("new melody")
+    return " · ".join(parts)
+
+
+class RevisionModal(discord.ui.Modal):
+    """The latest lyrics, prefilled, to edit; plus an optional melody file."""
+
+    def __init__(self, song: Song, parent: Version) -> None:
+        super().__init__(title=truncate(f"Revise {song.title}", 45), timeout=900)
+        self.song, self.parent = song, parent
+        body = parent.lyrics.to_body() if parent.lyrics else ""
+        self.lyrics: discord.ui.TextInput[RevisionModal] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph,
+            default=body[:REVISION_MAX_CHARS] or None,
+            max_length=REVISION_MAX_CHARS,
+            required=False,
+            placeholder="[Verse 1]\nyour lines…",
+        )
+        self.melody: discord.ui.FileUpload[RevisionModal] = discord.ui.FileUpload(required=False, max_values=1)
+        self.add_item(discord.ui.Label(text="Lyrics ([Label] lines mark sections)", component=self.lyrics))
+        self.add_item(discord.ui.Label(text="Melody file (optional: .abc .mid .musicxml)", component=self.melody))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        attachment = self.melody.values[0] if self.melody.values else None
+        upload = await read_upload(attachment) if attachment else None
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        cog = bot_of(interaction).get_cog("Revising")
+        assert isinstance(cog, Revising)
+        await cog.save(interaction, self.song, actor_from(interaction), self.lyrics.value, upload, self.parent, None)
+
+    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item, unlike View's
+        self, interaction: discord.Interaction, error: Exception
+    ) -> None:
+        await on_component_error(interaction, error)
+
+
+class Revising(commands.Cog):
+    def __init__(self, bot: SoundOffBot) -> None:
+        self.bot = bot
+        self.revisions = Revisions(bot.services)
+        self.menu = app_commands.guild_only(
+            app_commands.ContextMenu(name="Submit as revision", callback=self.submit_message)
+        )
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+        self.bot.add_dynamic_items(ReviseButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        self.bot.remove_dynamic_items(ReviseButton)
+
+    @app_commands.command(name="revise", description="Edit a song's latest lyrics (and optionally its melody)")
+    @app_commands.guild_only()
+    @app_commands.describe(song="Defaults to this thread's song, else your latest")
+    @app_commands.autocomplete(song=song_autocomplete)
+    async def revise(self, interaction: discord.Interaction, song: str | None = None) -> None:
+        target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
+        await self.open_modal(interaction, target)
+
+    async def open_modal(self, interaction: discord.Interaction, song: Song) -> None:
+        parent = await self.revisions.parent_for(song, None)
+        await interaction.response.send_modal(RevisionModal(song, parent))
+
+    async def submit_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Turn a member's message in a song thread into a version, credited to the message's author."""
+        song = await self.bot.services.songs.by_thread(message.channel.id)
+        if song is None or song.guild_id != interaction.guild_id:
+            raise UserFacingError("That message isn't in a song's thread.")
+        if message.author.bot:
+            raise UserFacingError("Only members' messages can become revisions.")
+        attachment = melody_attachment(message.attachments)
+        upload = await read_upload(attachment) if attachment else None
+        replied = message.reference.message_id if message.reference else None
+        parent = await self.revisions.parent_for(song, replied)
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        await self.save(interaction, song, author_of(message), message.content, upload, parent, message.id)
+
+    async def save(
+        self,
+        interaction: discord.Interaction,
+        song: Song,
+        author: Actor,
+        text: str | None,
+        upload: Upload | None,
+        parent: Version,
+        source_message_id: int | None,
+    ) -> None:
+        delivery = await self.revisions.submit(
+            song, author, text=text, upload=upload, parent=parent, source_message_id=source_message_id
+        )
+        fallback = interaction.channel
+        assert isinstance(fallback, discord.abc.Messageable)
+        channel = await song_channel(self.bot, song.thread_id, fallback)
+        message = await post_version(
+            self.bot,
+            channel,
+            delivery,
+            view=draft_buttons.draft_view(song.id, delivery.version.number),
+            heading=change_heading(delivery, parent),
+        )
+        await interaction.edit_original_response(content=f"Saved as {delivery.version.label}: {message.jump_url}")
+        mark_delivered(interaction)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """A reply to a version, a melody file, or labelled lyrics in a song thread becomes a version."""
+        if message.author.bot or message.guild is None or not isinstance(message.channel, discord.Thread):
+            return
+        attachment = melody_attachment(message.attachments)
+        replied = message.reference.message_id if message.reference else None
+        if attachment is None and replied is None and not LABELLED.search(message.content):
+            return
+        song = await self.bot.services.songs.by_thread(message.channel.id)
+        if song is None or song.deleted:
+            return
+        if not (await self.bot.services.guild_settings.get(message.guild.id)).message_revisions:
+            return
+        parent = await self.revisions.parent_for(song, replied)
+        if replied is not None and parent.message_id != replied and attachment is None:
+            return  # a reply to chat, not to a version
+        try:
+            upload = await read_upload(attachment) if attachment else None
+            delivery = await self.revisions.submit(
+                song,
+                author_of(message),
+                text=message.content,
+                upload=upload,
+                parent=parent,
+                source_message_id=message.id,
+            )
+            await post_version(
+                self.bot,
+                message.channel,
+                delivery,
+                view=draft_buttons.draft_view(song.id, delivery.version.number),
+                heading=change_heading(delivery, parent),
+                reference=message,
+            )
+        except Exception as exc:
+            text = describe_error(exc)
+            if text is None:
+                log.exception("Thread revision from message %s failed", message.id)
+                text = "I couldn't save that as a revision; it has been logged."
+            await message.reply(neutralise_mentions(text), mention_author=False)
+
+
+class ReviseButton(draft_buttons.DraftAction, template=draft_buttons.template("revise")):
+    action = "revise"
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        song = await button_song(interaction, self.song_id)
+        cog = bot_of(interaction).get_cog("Revising")
+        assert isinstance(cog, Revising)
+        await cog.open_modal(interaction, song)
+
+
+async def setup(bot: SoundOffBot) -> None:
+    await bot.add_cog(Revising(bot))
