@@ -23,6 +23,7 @@ DiffOp = Literal["=", "+", "-", "~"]
 # Two lines inside a replaced block count as one changed line when at least this similar (difflib ratio);
 # below it a rewrite reads as a removal plus an addition.
 CHANGED_LINE_RATIO = 0.5
+_PAIR_WINDOW = 8
 
 _FENCE_OPEN = "```diff\n"
 _FENCE_CLOSE = "\n```"
@@ -259,16 +260,26 @@ def _shape(lyrics: Lyrics | None) -> list[tuple[str, list[str]]]:
     return [(s.label.strip(), [_norm(line) for line in s.lines]) for s in lyrics.sections if s.lines]
 
 
-def _pair_weight(a: str, b: str, same_place: bool) -> float:
-    """How strongly two lines of a replaced block pair up as one changed line (below the ratio: not at all).
+def _pair_weights(old: Sequence[str], new: Sequence[str]) -> list[list[float]]:
+    """How strongly each old line pairs with each new line as one changed line (below the ratio: not at all).
 
-    Similar text pairs anywhere in the block; a line rewritten in place, at a similar length, pairs too.
+    Similar text pairs, within a window around the line's proportional place in the block (a rewritten line
+    doesn't travel far, and the window keeps a wholesale rewrite fast); in a block of equal sizes, a line
+    rewritten in place at a similar length pairs too.
     """
-    floor = CHANGED_LINE_RATIO if same_place and _similar_length(a, b) else 0.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < CHANGED_LINE_RATIO or matcher.quick_ratio() < CHANGED_LINE_RATIO:
-        return floor
-    return max(floor, matcher.ratio())
+    weights = [[0.0] * len(new) for _ in old]
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for b, new_line in enumerate(new):
+        matcher.set_seq2(new_line)  # the matcher indexes its second sequence: reuse it across old lines
+        centre = b * len(old) // len(new)
+        for a in range(max(0, centre - _PAIR_WINDOW), min(len(old), centre + _PAIR_WINDOW + 1)):
+            in_place = a == b and len(old) == len(new) and _similar_length(old[a], new_line)
+            weight = CHANGED_LINE_RATIO if in_place else 0.0
+            matcher.set_seq1(old[a])
+            if matcher.real_quick_ratio() >= CHANGED_LINE_RATIO and matcher.quick_ratio() >= CHANGED_LINE_RATIO:
+                weight = max(weight, matcher.ratio())
+            weights[a][b] = weight
+    return weights
 
 
 def _similar_length(a: str, b: str) -> bool:
@@ -281,8 +292,7 @@ def _pair_replaced(
     """Align a replaced block: pair lines in order for the most total weight; the rest stand alone."""
     n, m = i2 - i1, j2 - j1
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    in_place = n == m
-    sim = [[_pair_weight(old[i1 + a], new[j1 + b], in_place and a == b) for b in range(m)] for a in range(n)]
+    sim = _pair_weights(old[i1:i2], new[j1:j2])
     for a in range(n - 1, -1, -1):
         for b in range(m - 1, -1, -1):
             paired = score[a + 1][b + 1] + sim[a][b] if sim[a][b] >= CHANGED_LINE_RATIO else -1.0
