@@ -16,7 +16,6 @@ from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.text import chunk, escape_markdown, escape_markdown_block, truncate
 
 AI_NAME = "AI"
-KINDS = ("ai-draft", "ai-variation", "human-revision")
 
 DiffOp = Literal["=", "+", "-", "~"]
 
@@ -29,6 +28,7 @@ _FENCE_OPEN = "```diff\n"
 _FENCE_CLOSE = "\n```"
 _MIN_RENDER_CHARS = 100
 _MAX_HEADER_CHARS = 40
+_MAX_INDENT = 12
 _VERSION_NAME = re.compile(r"^\s*[vV]?(\d{1,6})\s*$")
 
 
@@ -220,27 +220,28 @@ def is_identical(parent: Lyrics | None, new: Lyrics | None) -> bool:
 def history_tree(nodes: Iterable[VersionNode], links: Mapping[int, str] | None = None) -> list[str]:
     """Draw the revision tree, one line per version; a child sits one step to the right of its parent.
 
+    Indentation stops growing after a dozen levels; deeper lines name their parent instead.
+
     Each line reads ``v3 · human-revision · by Ana · +2 ~1 −0`` (``· ♪`` when it has a melody), the counts
     against its parent; ``links`` maps a version to a URL that the ``vN`` label links to.
     """
     tree = VersionTree(nodes)
     links = links or {}
     out: list[str] = []
-
-    def walk(node: VersionNode, depth: int) -> None:
+    stack = [(root, 0) for root in reversed(tree.children(None))]  # a stack, not recursion: chains run long
+    while stack:
+        node, depth = stack.pop()
         parent_lyrics = tree.lyrics_of(node.parent) if node.parent is not None else None
         counts = diff_lines(parent_lyrics, tree.lyrics_of(node.number)).counts()
         label = f"v{node.number}"
         if node.number in links:
             label = f"[{label}]({links[node.number]})"
-        indent = "\u2003" * (depth - 1) + "↳ " if depth else ""
+        indent = "\u2003" * (min(depth, _MAX_INDENT) - 1) + "↳ " if depth else ""
+        if depth > _MAX_INDENT:  # past the cap indentation no longer shows the parent, so name it
+            label += f" (from v{node.parent})"
         melody = " · ♪" if node.has_melody else ""
         out.append(f"{indent}{label} · {node.kind} · by {escape_markdown(node.byline)} · {counts}{melody}")
-        for child in tree.children(node.number):
-            walk(child, depth + 1)
-
-    for root in tree.children(None):
-        walk(root, 0)
+        stack.extend((child, depth + 1) for child in reversed(tree.children(node.number)))
     return out
 
 

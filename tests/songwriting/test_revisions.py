@@ -313,3 +313,14 @@ def test_history_tree_escapes_member_names_and_always_calls_the_ai_ai() -> None:
     lines = history_tree(nodes)
     assert "by AI ·" in lines[0]
     assert "by \\*@\u200beveryone\\* ·" in lines[1]
+
+
+def test_history_tree_of_a_long_chain_caps_indentation_and_names_parents() -> None:
+    """A 1500-version chain draws without recursion limits; deep lines stop indenting and name their parent."""
+    text = lyrics(("V", ["one line"]))
+    nodes = [node(1, None, None, "ai-draft", text)]
+    nodes += [node(n, n - 1, "Ana", "human-revision", text) for n in range(2, 1501)]
+    lines = history_tree(nodes)
+    assert len(lines) == 1500
+    assert lines[12] == "\u2003" * 11 + "↳ v13 · human-revision · by Ana · +0 ~0 −0"
+    assert lines[-1] == "\u2003" * 11 + "↳ v1500 (from v1499) · human-revision · by Ana · +0 ~0 −0"
