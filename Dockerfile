@@ -10,8 +10,8 @@ COPY prompts ./prompts
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim-bookworm
-# libportaudio2: PyAudio's runtime library; fonts-dejavu-core: the results chart's font. The SoundFont ships inside the pretty_midi wheel and the
-# engraving fonts inside the verovio wheel, so no other system packages are needed.
+# libportaudio2: PyAudio's runtime library; fonts-dejavu-core: the results chart's font. The SoundFont
+# ships inside the pretty_midi wheel and the engraving fonts inside the verovio wheel.
 RUN apt-get update && apt-get install -y --no-install-recommends libportaudio2 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 soundoff \
