@@ -1,0 +1,265 @@
+"""The gateway websocket: HELLO, heartbeats, IDENTIFY → READY + GUILD_CREATE, RESUME with replay, intents.
+
+Frames are plain TEXT JSON even when the client asks for transport compression; discord.py accepts them.
+Tests can drop the connection, send RECONNECT or invalidate the session, then wait for the client to recover.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import WSMsgType, web
+
+from .payloads import guild_create_payload, member_payload, user_payload
+from .world import Json, World
+
+GUILDS = 1 << 0
+GUILD_MEMBERS = 1 << 1
+GUILD_PRESENCES = 1 << 8
+GUILD_MESSAGES = 1 << 9
+GUILD_MESSAGE_REACTIONS = 1 << 10
+MESSAGE_CONTENT = 1 << 15
+HEARTBEAT_INTERVAL_MS = 41250
+EVENT_INTENTS = {
+    "GUILD_CREATE": GUILDS,
+    "CHANNEL_CREATE": GUILDS,
+    "CHANNEL_UPDATE": GUILDS,
+    "CHANNEL_DELETE": GUILDS,
+    "THREAD_CREATE": GUILDS,
+    "THREAD_UPDATE": GUILDS,
+    "THREAD_DELETE": GUILDS,
+    "GUILD_MEMBER_ADD": GUILD_MEMBERS,
+    "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
+    "GUILD_MEMBER_REMOVE": GUILD_MEMBERS,
+    "MESSAGE_CREATE": GUILD_MESSAGES,
+    "MESSAGE_UPDATE": GUILD_MESSAGES,
+    "MESSAGE_DELETE": GUILD_MESSAGES,
+    "MESSAGE_REACTION_ADD": GUILD_MESSAGE_REACTIONS,
+    "MESSAGE_REACTION_REMOVE": GUILD_MESSAGE_REACTIONS,
+}
+CONTENT_FIELDS = ("content", "embeds", "attachments", "components", "poll")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One websocket the client opened: which URL (``/gateway`` or the resume URL) and query it used."""
+
+    path: str
+    query: dict[str, str]
+    kind: str = "pending"
+
+
+@dataclass(eq=False)
+class Session:
+    """A gateway session: survives disconnects and replays what the client missed on RESUME."""
+
+    id: str
+    intents: int
+    seq: int = 0
+    backlog: list[tuple[int, str]] = field(default_factory=list)
+    ws: web.WebSocketResponse | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class Gateway:
+    """Serves the gateway for one application and fans test-side events out to connected sessions."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.base_ws_url = "ws://127.0.0.1"
+        self.sessions: dict[str, Session] = {}
+        self.connections: list[Connection] = []
+        self.identified = 0
+        self.resumed = 0
+        self.sent: list[Json] = []
+        self._changed = asyncio.Condition()
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    @property
+    def resume_url(self) -> str:
+        return f"{self.base_ws_url}/gateway-resume"
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        """Run one websocket connection until either side closes it."""
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        index = len(self.connections)
+        self.connections.append(Connection(request.path, dict(request.query)))
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}}))
+        try:
+            async for message in ws:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                frame = json.loads(message.data)
+                op, data = frame.get("op"), frame.get("d")
+                if op == 1:
+                    await ws.send_str(json.dumps({"op": 11}))
+                elif op == 2:
+                    self.connections[index] = Connection(request.path, dict(request.query), "identify")
+                    await self._identify(ws, data)
+                elif op == 6:
+                    self.connections[index] = Connection(request.path, dict(request.query), "resume")
+                    await self._resume(ws, data)
+                elif op == 8:
+                    await self._member_chunk(data)
+        finally:
+            self._sockets.discard(ws)
+            for session in self.sessions.values():
+                if session.ws is ws:
+                    session.ws = None
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
+        app = self.world.application
+        if data.get("token") != app.token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        intents = int(data.get("intents", 0))
+        disallowed = (
+            (intents & MESSAGE_CONTENT and not app.message_content_intent)
+            or (intents & GUILD_MEMBERS and not app.members_intent)
+            or (intents & GUILD_PRESENCES and not app.presence_intent)
+        )
+        if disallowed:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        session = Session(id=secrets.token_hex(16), intents=intents, ws=ws)
+        self.sessions[session.id] = session
+        ready = {
+            "v": 10,
+            "user": user_payload(app.bot) | {"verified": True, "mfa_enabled": False, "flags": 0},
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self.resume_url,
+            "application": {"id": str(app.id), "flags": self.application_flags()},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "geo_ordered_rtc_regions": [],
+        }
+        async with session.lock:
+            await self._deliver(session, "READY", ready)
+            if intents & GUILDS:
+                for guild in self.world.guilds.values():
+                    await self._deliver(session, "GUILD_CREATE", guild_create_payload(self.world, guild))
+        self.identified += 1
+        await self._notify()
+
+    def application_flags(self) -> int:
+        """The application's gateway-intent flags, from which privileged intents are switched on."""
+        app = self.world.application
+        return (
+            (1 << 12 if app.presence_intent else 0)
+            | (1 << 14 if app.members_intent else 0)
+            | (1 << 18 if app.message_content_intent else 0)
+        )
+
+    async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
+        session = self.sessions.get(str(data.get("session_id")))
+        if session is None or data.get("token") != self.world.application.token:
+            await ws.send_str(json.dumps({"op": 9, "d": False}))
+            return
+        async with session.lock:
+            session.ws = ws
+            seen = int(data.get("seq") or 0)
+            for seq, frame in session.backlog:
+                if seq > seen:
+                    await ws.send_str(frame)
+            await self._deliver(session, "RESUMED", {})
+        self.resumed += 1
+        await self._notify()
+
+    async def _member_chunk(self, data: Json) -> None:
+        guild = self.world.guilds.get(int(data.get("guild_id", 0)))
+        if guild is None:
+            return
+        chunk = {
+            "guild_id": str(guild.id),
+            "members": [member_payload(m) for m in guild.members.values()],
+            "chunk_index": 0,
+            "chunk_count": 1,
+        }
+        if data.get("nonce"):
+            chunk["nonce"] = data["nonce"]
+        await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+
+    async def _deliver(self, session: Session, event: str, data: Json) -> None:
+        session.seq += 1
+        frame = json.dumps({"op": 0, "t": event, "s": session.seq, "d": data})
+        session.backlog.append((session.seq, frame))
+        self.sent.append({"t": event, "s": session.seq, "d": data})
+        if session.ws is not None and not session.ws.closed:
+            await session.ws.send_str(frame)
+
+    async def dispatch(self, event: str, data: Json) -> None:
+        """Send an event to every session whose intents cover it (queued for replay while disconnected)."""
+        for session in list(self.sessions.values()):
+            needed = EVENT_INTENTS.get(event, 0)
+            if needed and not session.intents & needed:
+                continue
+            async with session.lock:
+                await self._deliver(session, event, self._visible(session, event, data))
+
+    def _visible(self, session: Session, event: str, data: Json) -> Json:
+        """Without the message-content intent, strip content unless the bot wrote it or was mentioned."""
+        if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or session.intents & MESSAGE_CONTENT:
+            return data
+        bot_id = str(self.world.application.bot.id)
+        mentioned = any(u.get("id") == bot_id for u in data.get("mentions", []))
+        if data.get("author", {}).get("id") == bot_id or mentioned or "guild_id" not in data:
+            return data
+        return {k: ([] if isinstance(v, list) else "") if k in CONTENT_FIELDS else v for k, v in data.items()}
+
+    @property
+    def connected(self) -> bool:
+        return any(s.ws is not None and not s.ws.closed for s in self.sessions.values())
+
+    async def drop(self, code: int = 4000) -> None:
+        """Close every live connection with ``code`` (4000 = unknown error: the client resumes)."""
+        for session in self.sessions.values():
+            if session.ws is not None:
+                ws, session.ws = session.ws, None
+                await ws.close(code=code, message=b"stand-in dropped the connection")
+
+    async def force_reconnect(self, *, op: bool = False, within: float = 5.0) -> None:
+        """Drop the connection (or send op 7 RECONNECT) and wait until the client has RESUMEd."""
+        before = self.resumed
+        if op:
+            for session in self.sessions.values():
+                if session.ws is not None:
+                    await session.ws.send_str(json.dumps({"op": 7, "d": None}))
+        else:
+            await self.drop()
+        await self.wait_for(lambda: self.resumed > before, within, "the client to RESUME")
+
+    async def invalidate_session(self, *, within: float = 5.0) -> None:
+        """Send op 9 (not resumable), forget the session and wait for a fresh IDENTIFY."""
+        before = self.identified
+        for session_id, session in list(self.sessions.items()):
+            del self.sessions[session_id]
+            if session.ws is not None:
+                await session.ws.send_str(json.dumps({"op": 9, "d": False}))
+        await self.wait_for(lambda: self.identified > before, within, "the client to IDENTIFY again")
+
+    async def wait_for(self, predicate: Callable[[], bool], within: float, what: str) -> None:
+        """Wait until ``predicate`` holds, failing the test with ``what`` after ``within`` seconds."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(predicate), within)
+            except TimeoutError:
+                raise AssertionError(f"gave up after {within}s waiting for {what}") from None
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def close(self) -> None:
+        """Shut every socket down (the stand-in is stopping)."""
+        for ws in list(self._sockets):
+            await ws.close(code=1001)
