@@ -238,6 +238,10 @@ class Gateway:
             await self.drop()
         await self.wait_for(lambda: self.resumed > before, within, "the client to RESUME")
 
+    async def wait_resumed(self, count: int = 1, *, within: float = 5.0) -> None:
+        """Wait until the client has RESUMEd ``count`` times in all."""
+        await self.wait_for(lambda: self.resumed >= count, within, f"RESUME number {count}")
+
     async def invalidate_session(self, *, within: float = 5.0) -> None:
         """Send op 9 (not resumable), forget the session and wait for a fresh IDENTIFY."""
         before = self.identified
