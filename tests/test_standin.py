@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 
 import discord
 import pytest
@@ -13,8 +13,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from tests.standin import StandIn, Upload
-from tests.standin.polling import eventually
 from tests.standin.fixtures import StartClient
+from tests.standin.polling import eventually
 
 MIDI_BYTES = b"MThd\x00\x00\x00\x06\x00\x00\x00\x01\x01\xe0MTrk\x00\x00\x00\x04\x00\xff\x2f\x00"
 
@@ -112,7 +112,9 @@ class Throwaway(commands.Bot):
 
         @write.command(name="lyrics", description="Write lyrics")
         @app_commands.describe(theme="What the song is about")
-        async def lyrics(interaction: discord.Interaction, theme: str, seed: app_commands.Range[int, 0, 99] = 7) -> None:
+        async def lyrics(
+            interaction: discord.Interaction, theme: str, seed: app_commands.Range[int, 0, 99] = 7
+        ) -> None:
             await interaction.response.send_message(f"lyrics about {theme} (seed {seed})")
 
         @lyrics.autocomplete("theme")
@@ -125,9 +127,9 @@ class Throwaway(commands.Bot):
         async def submit(interaction: discord.Interaction, message: discord.Message) -> None:
             await interaction.response.send_message(f"revision from: {message.content}", ephemeral=True)
 
-    async def _keep(self, call: object) -> None:
+    async def _keep(self, call: Awaitable[object]) -> None:
         try:
-            await call  # type: ignore[misc]  # a coroutine of a discord.py send
+            await call
         except discord.HTTPException as error:
             self.caught.append(error)
 
@@ -136,28 +138,31 @@ class Throwaway(commands.Bot):
 
 
 @pytest.fixture
-async def bot(standin: StandIn, start_client: StartClient) -> AsyncIterator[Throwaway]:
+async def bot(standin: StandIn, start_client: StartClient) -> Throwaway:
     """The throwaway bot, ready, with its commands synced to the test guild."""
     client = Throwaway()
     await start_client(client)
     client.tree.copy_global_to(guild=discord.Object(standin.scene.guild.id))
     await client.tree.sync(guild=discord.Object(standin.scene.guild.id))
-    yield client
+    return client
 
 
 async def test_login_reaches_ready_over_the_wire(standin: StandIn, bot: Throwaway) -> None:
     """The client logs in over REST, identifies on the gateway and caches both guilds."""
     routes = [r.route for r in standin.requests]
     assert routes[:2] == ["GET /users/@me", "GET /oauth2/applications/@me"]
-    assert bot.user is not None and bot.user.id == standin.world.application.bot.id
+    assert bot.user is not None
+    assert bot.user.id == standin.world.application.bot.id
     assert {g.id for g in bot.guilds} == {standin.scene.guild.id, standin.scene.guild2.id}
 
 
 async def test_gateway_frames_are_plain_json_though_compression_was_asked(standin: StandIn, bot: Throwaway) -> None:
     """The client asked for transport compression, got TEXT JSON frames and connected anyway."""
     first = standin.gateway.connections[0]
-    assert first.query["v"] == "10" and first.query["encoding"] == "json"
-    assert first.query.get("compress") and first.kind == "identify"
+    assert first.query["v"] == "10"
+    assert first.query["encoding"] == "json"
+    assert first.query.get("compress")
+    assert first.kind == "identify"
 
 
 async def test_command_sync_is_stored_with_ids(standin: StandIn, bot: Throwaway) -> None:
@@ -201,10 +206,12 @@ async def test_defer_then_follow_up_with_a_file(standin: StandIn, bot: Throwaway
     handle = await standin.slash("slow")
     assert (await handle.response()).type == 5
     followup = await handle.followup()
-    assert followup is handle.original and not followup.loading
+    assert followup is handle.original
+    assert not followup.loading
     assert standin.files(followup) == {"tune.mid": MIDI_BYTES}
     [upload] = standin.requests_to("POST /webhooks/{application_id}/{token}")
-    assert upload.files[0].data == MIDI_BYTES and upload.json["attachments"][0]["filename"] == "tune.mid"
+    assert upload.files[0].data == MIDI_BYTES
+    assert upload.json["attachments"][0]["filename"] == "tune.mid"
 
 
 async def test_button_click_updates_the_message(standin: StandIn, bot: Throwaway) -> None:
@@ -212,13 +219,15 @@ async def test_button_click_updates_the_message(standin: StandIn, bot: Throwaway
     message = await (await standin.slash("vote")).message()
     click = await standin.click(message, label="Yes", member=standin.scene.moderator)
     assert (await click.response()).type == 7
-    assert message.content == "Maya voted yes" and message.components == []
+    assert message.content == "Maya voted yes"
+    assert message.components == []
 
 
 async def test_modal_submit_carries_text_and_file(standin: StandIn, bot: Throwaway) -> None:
     """A modal opened by a command is submitted with a text input and a file upload."""
     modal = await (await standin.slash("revise")).modal()
-    assert modal.title == "Revise the lyrics" and [i["custom_id"] for i in modal.inputs()] == ["lyrics", "melody"]
+    assert modal.title == "Revise the lyrics"
+    assert [i["custom_id"] for i in modal.inputs()] == ["lyrics", "melody"]
     files = {"melody": [Upload("melody.mid", MIDI_BYTES, "audio/midi")]}
     submitted = await standin.submit_modal(modal, {"lyrics": "new line"}, files=files)
     assert (await submitted.message()).content == f"revised: new line files=[{len(MIDI_BYTES)}]"
@@ -229,7 +238,8 @@ async def test_message_context_menu(standin: StandIn, bot: Throwaway) -> None:
     target = await standin.post(standin.scene.general, "my better chorus")
     handle = await standin.message_command("Submit as revision", target)
     answer = await handle.message()
-    assert answer.content == "revision from: my better chorus" and answer.ephemeral
+    assert answer.content == "revision from: my better chorus"
+    assert answer.ephemeral
     assert answer not in standin.messages(standin.scene.general)
 
 
@@ -243,8 +253,10 @@ async def test_thread_created_and_member_message_reaches_on_message(standin: Sta
     assert isinstance(bot.get_channel(thread.id), discord.Thread)
     reply = await standin.post(thread, "verse two", reply_to=standin.messages(thread)[0])
     seen = await eventually(lambda: next((m for m in bot.seen if m.id == reply.id), None))
-    assert seen.content == "verse two" and isinstance(seen.channel, discord.Thread)
-    assert seen.reference is not None and seen.reference.message_id == standin.messages(thread)[0].id
+    assert seen.content == "verse two"
+    assert isinstance(seen.channel, discord.Thread)
+    assert seen.reference is not None
+    assert seen.reference.message_id == standin.messages(thread)[0].id
 
 
 async def test_attachment_option_is_downloaded_by_the_client(standin: StandIn, bot: Throwaway) -> None:
@@ -258,7 +270,8 @@ async def test_second_initial_response_is_refused_with_40060(standin: StandIn, b
     handle = await standin.slash("twice")
     await handle.followup()
     error = await eventually(lambda: bot.caught[0] if bot.caught else None)
-    assert error.code == 40060 and error.status == 400
+    assert error.code == 40060
+    assert error.status == 400
     assert handle.record.refusals == [{"message": "Interaction has already been acknowledged.", "code": 40060}]
 
 
@@ -267,7 +280,8 @@ async def test_late_response_gets_10062_and_is_recorded(standin: StandIn, bot: T
     standin.interactions.ack_deadline = 0.1
     await standin.slash("late")
     error = await eventually(lambda: bot.caught[0] if bot.caught else None)
-    assert isinstance(error, discord.NotFound) and error.code == 10062
+    assert isinstance(error, discord.NotFound)
+    assert error.code == 10062
     assert [m.kind for m in standin.deadline_misses] == ["none", "late"]
     standin.deadline_misses.clear()
 
@@ -276,9 +290,10 @@ async def test_content_over_2000_characters_is_rejected(standin: StandIn, bot: T
     """2002 characters of content are refused with 50035 naming the field, and nothing is posted."""
     handle = await standin.slash("ramble")
     error = await eventually(lambda: bot.caught[0] if bot.caught else None)
-    assert error.code == 50035 and "data.content" in error.text
-    assert standin.messages(standin.scene.general) == [] and handle.record.response is None
-    standin.deadline_misses.clear()
+    assert error.code == 50035
+    assert "data.content" in error.text
+    assert standin.messages(standin.scene.general) == []
+    assert handle.record.response is None
 
 
 async def test_everyone_pings_with_default_allowed_mentions(standin: StandIn, bot: Throwaway) -> None:
@@ -290,7 +305,8 @@ async def test_everyone_pings_with_default_allowed_mentions(standin: StandIn, bo
 async def test_allowed_mentions_none_pings_nobody(standin: StandIn, bot: Throwaway) -> None:
     """``AllowedMentions.none()`` keeps the same text from pinging."""
     message = await (await standin.slash("sing", {"quiet": True})).message()
-    assert "@everyone" in message.content and standin.pings == []
+    assert "@everyone" in message.content
+    assert standin.pings == []
 
 
 async def test_forced_disconnect_resumes_and_replays_missed_events(standin: StandIn, bot: Throwaway) -> None:
@@ -308,4 +324,3 @@ async def test_forced_disconnect_resumes_and_replays_missed_events(standin: Stan
     assert standin.gateway.connections[-1].kind == "resume"
     assert standin.gateway.connections[-1].path == "/gateway-resume"
     await eventually(lambda: next((m for m in bot.seen if m.id == missed.id), None))
-
