@@ -101,12 +101,13 @@ async def start_client(standin: StandIn, discord_log_guard: LogGuard) -> AsyncIt
     """
     started: list[tuple[discord.Client, asyncio.Task[None]]] = []
 
-    async def start(client: ClientT, *, within: float = 5.0) -> ClientT:
+    async def start(client: ClientT, *, within: float = 5.0, token: str | None = None) -> ClientT:
         began = time.monotonic()
-        task = asyncio.create_task(client.start(standin.token), name=f"standin-client-{len(started)}")
+        task = asyncio.create_task(client.start(token or standin.token), name=f"standin-client-{len(started)}")
         started.append((client, task))
         while not client.is_ready():
             if task.done():
+                started.remove((client, task))
                 task.result()
                 raise AssertionError("the client stopped before it was ready")
             if time.monotonic() - began > within:

@@ -242,8 +242,12 @@ class Gateway:
         """Wait until the client has RESUMEd ``count`` times in all."""
         await self.wait_for(lambda: self.resumed >= count, within, f"RESUME number {count}")
 
-    async def invalidate_session(self, *, within: float = 5.0) -> None:
-        """Send op 9 (not resumable), forget the session and wait for a fresh IDENTIFY."""
+    async def invalidate_session(self, *, within: float = 8.0) -> None:
+        """Send op 9 (not resumable), forget the session and wait for a fresh IDENTIFY.
+
+        discord.py's ``Client.before_identify_hook`` waits 5 s before every IDENTIFY after the first; a test
+        client that overrides the hook re-identifies at once.
+        """
         before = self.identified
         for session_id, session in list(self.sessions.items()):
             del self.sessions[session_id]
