@@ -24,7 +24,6 @@ from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.melody import ChordSpan, Melody, Meter, Note
 from bot.songwriting.prosody import line_syllables
 
-SUPPORTED_METERS = ("4/4", "3/4", "6/8", "2/4", "12/8")
 TEMPO_RANGE = (40, 240)
 MAX_BARS = 64
 _GRID = Fraction(1, 2)  # the placement grid: eighth notes
@@ -87,8 +86,8 @@ def compose(
     nothing to sing.
     """
     time = Meter.parse(meter or "4/4")
-    if str(time) not in SUPPORTED_METERS:
-        raise ValueError(f"meter {time} is not supported; choose one of {', '.join(SUPPORTED_METERS)}")
+    if not (1 <= time.bar <= 8 and (time.bar / _GRID).denominator == 1):
+        raise ValueError(f"meter {time} is not supported; try 4/4, 3/4 or 6/8")
     if tempo is not None and not TEMPO_RANGE[0] <= tempo <= TEMPO_RANGE[1]:
         raise ValueError(f"tempo must be between {TEMPO_RANGE[0]} and {TEMPO_RANGE[1]} bpm")
     rng = random.Random(seed)
@@ -98,7 +97,9 @@ def compose(
     elif mode:
         the_key = parse_key(the_key.tonic if mode == the_key.mode else _tonic_for(mode, rng), mode)
     if tempo is None:
-        tempo = min(TEMPO_RANGE[1], mood_tempo * 3 // 2 if time.compound else mood_tempo)
+        # A mood's tempo is the felt pulse: in 6/8 that is the dotted quarter, and a waltz feels its bars.
+        factor = Fraction(3, 2) if time.compound else Fraction(4, 3) if time.numerator == 3 else Fraction(1)
+        tempo = min(TEMPO_RANGE[1], int(mood_tempo * factor))
     if lyrics is None:
         if not 1 <= bars <= MAX_BARS:
             raise ValueError(f"an instrumental needs between 1 and {MAX_BARS} bars")
@@ -440,20 +441,26 @@ def _place(units: Sequence[_Unit], time: Meter, window: int, pickup: int, rng: r
     n = len(units)
     first = -pickup
     last = window - _FINAL_TAIL
-    push = rng.random() < 0.35  # this line may anticipate a strong beat (a syncopated push)
+    # Now and then one keyword (never the last syllable) may anticipate its strong beat: a syncopated push.
+    candidates = [i for i, unit in enumerate(units[:-1]) if unit.keyword]
+    pushed = rng.choice(candidates) if candidates and rng.random() < 0.25 else None
     jitter = {s: rng.random() * 0.5 for s in range(first, window)}
     weight = {s: time.weight(s * _GRID) for s in range(first, window + 1)}
 
-    def cost(unit: _Unit, slot: int, length: int) -> float:
+    def cost(index: int, slot: int, length: int) -> float:
+        unit = units[index]
         w = weight[slot]
+        syncopated = w == 0 and length >= 2 and weight.get(slot + 1, 0) >= 1
         if unit.keyword:
             value = 0.0 if w >= 2 else 2.2 if w == 1 else 4.0
-            if w == 0 and length >= 2 and weight.get(slot + 1, 0) >= 2:
-                value = 0.9 if push else 2.0
+            if syncopated and weight.get(slot + 1, 0) >= 2:
+                value = -0.2 if index == pushed else 2.0
         elif unit.stress:
             value = 0.3 if w >= 2 else 0.0 if w == 1 else 0.8
         else:
             value = 2.0 if w >= 2 else 0.4 if w == 1 else 0.0
+        if syncopated and index != pushed:
+            value += 1.0
         if length == 1:
             value += 0.2 if unit.stress else 0.0
         elif length == 3:
@@ -471,7 +478,7 @@ def _place(units: Sequence[_Unit], time: Meter, window: int, pickup: int, rng: r
         for slot in range(first + i, last - (n - 1 - i) + 1):
             previous = best[i - 1]
             options = [
-                (previous[prev][0] + cost(units[i - 1], prev, slot - prev), prev)
+                (previous[prev][0] + cost(i - 1, prev, slot - prev), prev)
                 for prev in range(slot - _MAX_NOTE, slot)
                 if prev in previous
             ]
@@ -481,7 +488,7 @@ def _place(units: Sequence[_Unit], time: Meter, window: int, pickup: int, rng: r
     finals = {}
     for slot, (total, _) in best[n - 1].items():
         w = weight[slot]
-        finals[slot] = total + cost(units[-1], slot, 2) + {3: 0.0, 2: 0.3, 1: 2.5}.get(w, 4.0)
+        finals[slot] = total + cost(n - 1, slot, 2) + {3: 0.0, 2: 0.3, 1: 2.5}.get(w, 4.0)
         finals[slot] += 0.15 * max(0, window - slot - 8)
     slot = min(finals, key=finals.__getitem__)
     slots = [slot]

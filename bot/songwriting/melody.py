@@ -209,9 +209,16 @@ class Melody:
         melody.time  # noqa: B018 - validates the metre
         return melody
 
+    def tempo_text(self) -> str:
+        """The tempo as musicians read it: quarter beats, or dotted quarters in 6/8 and 12/8."""
+        dotted = Fraction(self.tempo * 2, 3)
+        if self.time.compound and dotted.denominator == 1:
+            return f"♩. = {dotted}"
+        return f"{self.tempo} bpm"
+
     def summary(self) -> str:
         """One line for a draft message: key, tempo, metre, chords, range."""
-        parts = [f"{self.tonic} {self.mode}", f"{self.tempo} bpm", self.meter]
+        parts = [f"{self.tonic} {self.mode}", self.tempo_text(), self.meter]
         symbols: list[str] = []
         for chord in self.chords:
             if chord.symbol not in symbols:

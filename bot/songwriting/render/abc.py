@@ -1,0 +1,147 @@
+"""ABC notation: a compact text score with ``w:`` lyric lines, small enough for a Discord code block."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from bot.songwriting.harmony import Key, pitch_class
+from bot.songwriting.melody import Melody, Note
+
+UNIT = Fraction(1, 2)  # L:1/8, in quarter notes
+BARS_PER_LINE = 4
+_MODE_SUFFIX = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix", "phrygian": "phr", "lydian": "lyd"}
+_ALTER_MARK = {-2: "__", -1: "_", 0: "=", 1: "^", 2: "^^"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A note or rest cut at bar lines and chord changes; ``tied`` joins it to the next piece."""
+
+    note: Note | None
+    start: Fraction
+    duration: Fraction
+    tied: bool
+    first: bool
+
+
+def to_abc(melody: Melody, title: str) -> str:
+    """Render a melody as ABC 2.1 text, one music line (and its ``w:`` line) per four bars."""
+    key = melody.key
+    time = melody.time
+    header = [
+        "X:1",
+        f"T:{' '.join(title.split()) or 'Untitled sketch'}",
+        f"M:{melody.meter}",
+        "L:1/8",
+        f"Q:1/4={melody.tempo}",
+        f"K:{key.tonic}{_MODE_SUFFIX.get(key.mode, '')}",
+    ]
+    signature = {name[0]: _alter(name) for name in key.names}
+    chords = {c.start: c.symbol for c in melody.chords}
+    lines: list[str] = []
+    music: list[str] = []
+    words: list[str] = []
+    bar_index = 0
+    current: dict[tuple[str, int], int] = {}
+    for piece in _pieces(melody, sorted(chords)):
+        bar = int(piece.start // time.bar)
+        if bar != bar_index:
+            music.append(" |")
+            current = {}
+            bar_index = bar
+            if bar % BARS_PER_LINE == 0:
+                lines.extend(_flush(music, words))
+        token = f'"{chords[piece.start]}"' if piece.start in chords else ""
+        if piece.note is None or piece.note.pitch is None:
+            token += "z" + _length(piece.duration)
+        else:
+            token += _pitch(piece.note.pitch, key, signature, current) + _length(piece.duration)
+            if piece.tied:
+                token += "-"
+            if piece.first and piece.note.syllable:
+                words.append(_word(piece.note.syllable))
+            elif piece.first:
+                words.append("*")
+        music.append(" " + token if piece.start % time.beat == 0 else token)
+    music.append(" |]")
+    lines.extend(_flush(music, words))
+    return "\n".join(header + lines) + "\n"
+
+
+def _pieces(melody: Melody, chord_starts: list[Fraction]) -> list[_Piece]:
+    """Cut notes (and the rests between them) at bar lines and chord changes."""
+    bar = melody.time.bar
+    pieces: list[_Piece] = []
+    position = Fraction(0)
+    events: list[tuple[Note | None, Fraction, Fraction]] = []
+    for note in sorted(melody.notes, key=lambda n: n.start):
+        if note.start > position:
+            events.append((None, position, note.start - position))
+        events.append((note if note.pitch is not None else None, note.start, note.duration))
+        position = max(position, note.end)
+    if melody.length > position:
+        events.append((None, position, melody.length - position))
+    for sounding, start, duration in events:
+        end = start + duration
+        cuts = sorted({c for c in chord_starts if start < c < end} | _bar_lines(start, end, bar))
+        edges = [start, *cuts, end]
+        for i, (a, b) in enumerate(itertools.pairwise(edges)):
+            pieces.append(_Piece(sounding, a, b - a, tied=sounding is not None and i < len(edges) - 2, first=i == 0))
+    return pieces
+
+
+def _bar_lines(start: Fraction, end: Fraction, bar: Fraction) -> set[Fraction]:
+    first = (start // bar + 1) * bar
+    return {first + i * bar for i in range(int((end - first) // bar) + 1) if first + i * bar < end}
+
+
+def _pitch(midi: int, key: Key, signature: dict[str, int], current: dict[tuple[str, int], int]) -> str:
+    name = key.spell(midi % 12)
+    letter, alter = name[0], _alter(name)
+    octave = (midi - alter - pitch_class(letter)) // 12 - 1
+    mark = ""
+    if current.get((letter, octave), signature.get(letter, 0)) != alter:
+        mark = _ALTER_MARK[alter]
+        current[(letter, octave)] = alter
+    if octave >= 5:
+        return mark + letter.lower() + "'" * (octave - 5)
+    return mark + letter + "," * (4 - octave)
+
+
+def _alter(name: str) -> int:
+    return name.count("#") - name.count("b")
+
+
+def _length(duration: Fraction) -> str:
+    units = duration / UNIT
+    if units == 1:
+        return ""
+    if units.denominator == 1:
+        return str(units.numerator)
+    return f"{units.numerator}/{units.denominator}" if units.numerator != 1 else f"/{units.denominator}"
+
+
+def _word(syllable: str) -> str:
+    """A ``w:`` token: spaces inside a syllable become ``~``; a trailing hyphen joins the next syllable."""
+    text = syllable.strip().replace(" ", "~").replace("-", "") or "*"
+    return text + ("-" if syllable.endswith("-") else "")
+
+
+def _flush(music: list[str], words: list[str]) -> list[str]:
+    lines = []
+    if music:
+        lines.append("".join(music).strip())
+        if any(w != "*" for w in words):
+            lines.append("w:" + _join_words(words))
+    music.clear()
+    words.clear()
+    return lines
+
+
+def _join_words(words: list[str]) -> str:
+    text = ""
+    for word in words:
+        text += word if text.endswith("-") or not text else " " + word
+    return text

@@ -1,0 +1,104 @@
+"""Audio preview: the sketch's MIDI played by tinysoundfont with a General MIDI SoundFont, as mono OGG Vorbis.
+
+The SoundFont is TimGM6mb, which ships inside the pretty_midi wheel, so no system package is needed (Debian's
+copy is used when the wheel's is missing). Without a synthesiser or SoundFont the preview is skipped with a
+reason rather than failing the sketch.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from bot.songwriting.melody import Melody
+
+try:
+    import tinysoundfont
+    from tinysoundfont.midi import load_memory
+    from tinysoundfont.sequencer import Sequencer
+except ImportError:  # the preview is optional: without the synthesiser the sketch says why it has none
+    tinysoundfont = None
+
+SAMPLE_RATE = 22_050  # plenty for a preview, and encoding time grows with it
+MAX_SECONDS = 45.0
+_FADE_SECONDS = 1.0
+_TAIL_SECONDS = 1.5  # let the last notes ring out when the preview reaches the end of the song
+_DEBIAN_SOUNDFONTS = (Path("/usr/share/sounds/sf2/TimGM6mb.sf2"), Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"))
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class AudioPreview:
+    """An OGG Vorbis preview, or None and the reason it was skipped."""
+
+    ogg: bytes | None
+    seconds: float
+    reason: str | None = None
+
+
+def preview_seconds(melody: Melody, limit: float = MAX_SECONDS) -> float:
+    """How much of the song the preview plays: all of it when short, else up to a section end (or the limit)."""
+    whole = melody.seconds()
+    if whole <= limit:
+        return whole + _TAIL_SECONDS
+    per_quarter = 60.0 / melody.tempo
+    ends: dict[int, float] = {}
+    for note in melody.notes:
+        ends[note.section] = max(ends.get(note.section, 0.0), float(note.end) * per_quarter)
+    fitting = [end for end in ends.values() if limit * 0.5 <= end <= limit - _FADE_SECONDS]
+    return max(fitting) + _FADE_SECONDS if fitting else limit
+
+
+def find_soundfont() -> Path | None:
+    """Return the General MIDI SoundFont to play with: pretty_midi's bundled TimGM6mb, else Debian's."""
+    try:
+        bundled = Path(str(importlib.resources.files("pretty_midi") / "TimGM6mb.sf2"))
+    except ModuleNotFoundError:
+        bundled = None
+    for candidate in (bundled, *_DEBIAN_SOUNDFONTS):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+def to_ogg(midi: bytes, seconds: float, *, soundfont: Path | None = None) -> AudioPreview:
+    """Play ``seconds`` of a MIDI file and encode it as mono OGG Vorbis."""
+    if tinysoundfont is None:
+        return AudioPreview(None, 0.0, "Audio preview skipped: the tinysoundfont synthesiser is not installed.")
+    path = soundfont or find_soundfont()
+    if path is None:
+        return AudioPreview(None, 0.0, "Audio preview skipped: no General MIDI SoundFont found.")
+    frames = int(seconds * SAMPLE_RATE)
+    with _LOCK:
+        synth = _synth(str(path))
+        synth.sounds_off()
+        sequencer = Sequencer(synth)
+        sequencer.add(load_memory(midi))
+        stereo = np.frombuffer(synth.generate(frames), dtype=np.float32).reshape(-1, 2)
+        synth.sounds_off()
+    mono = stereo.mean(axis=1)
+    fade = min(len(mono), int(_FADE_SECONDS * SAMPLE_RATE))
+    mono[len(mono) - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    peak = float(np.abs(mono).max(initial=0.0))
+    if peak > 0:
+        mono *= 0.89 / peak
+    buffer = io.BytesIO()
+    soundfile.write(buffer, mono, SAMPLE_RATE, format="OGG", subtype="VORBIS")
+    return AudioPreview(buffer.getvalue(), frames / SAMPLE_RATE)
+
+
+@functools.lru_cache(maxsize=2)
+def _synth(soundfont: str) -> tinysoundfont.Synth:
+    """Load the SoundFont once per process (about 80 ms) and keep the synthesiser for later previews."""
+    synth = tinysoundfont.Synth(samplerate=SAMPLE_RATE, gain=-3.0)
+    font = synth.sfload(soundfont)
+    for channel in range(16):
+        synth.program_select(channel, font, 0, 0, is_drums=channel == 9)
+    return synth

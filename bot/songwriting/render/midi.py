@@ -1,0 +1,116 @@
+"""Standard MIDI file: the melody with a lyric event per syllable, plus chords and bass on their own tracks.
+
+Written with music21's low-level MIDI writer (no score object needed, so it stays a few milliseconds).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from music21.midi.base import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiEvent, MidiFile, MidiTrack
+
+from bot.songwriting.harmony import chord_pitch_classes, chord_root
+from bot.songwriting.melody import Melody
+
+TICKS_PER_QUARTER = 480
+MELODY_CHANNEL, CHORD_CHANNEL, BASS_CHANNEL = 1, 2, 3  # music21 numbers channels from 1
+MELODY_PROGRAM, CHORD_PROGRAM, BASS_PROGRAM = 73, 0, 32  # flute, acoustic grand, acoustic bass
+
+_Event = tuple[int, int, MidiEvent]  # (tick, order at the same tick, event)
+
+
+def to_midi(melody: Melody, title: str = "") -> bytes:
+    """Render a melody as a type-1 MIDI file: conductor, melody (with lyrics), chords, bass."""
+    conductor: list[_Event] = [
+        _meta(0, MetaEvents.SEQUENCE_TRACK_NAME, title.encode("utf-8")),
+        _meta(0, MetaEvents.SET_TEMPO, round(60_000_000 / melody.tempo).to_bytes(3, "big")),
+        _meta(0, MetaEvents.TIME_SIGNATURE, _time_signature(melody)),
+        _meta(0, MetaEvents.KEY_SIGNATURE, _key_signature(melody)),
+    ]
+    lead = [_meta(0, MetaEvents.SEQUENCE_TRACK_NAME, b"Melody"), _program(MELODY_CHANNEL, MELODY_PROGRAM)]
+    for note in melody.pitched:
+        assert note.pitch is not None
+        if note.syllable:
+            lead.append(_meta(_tick(note.start), MetaEvents.LYRIC, note.syllable.encode("utf-8")))
+        lead.extend(_note(MELODY_CHANNEL, note.pitch, 92, note.start, note.duration))
+    chords = [_meta(0, MetaEvents.SEQUENCE_TRACK_NAME, b"Chords"), _program(CHORD_CHANNEL, CHORD_PROGRAM)]
+    bass = [_meta(0, MetaEvents.SEQUENCE_TRACK_NAME, b"Bass"), _program(BASS_CHANNEL, BASS_PROGRAM)]
+    for start, duration, symbol in _hits(melody):
+        for pitch in voicing(symbol):
+            chords.extend(_note(CHORD_CHANNEL, pitch, 52, start, duration))
+        root = chord_root(symbol)
+        if root is not None:
+            bass.extend(_note(BASS_CHANNEL, 36 + root, 70, start, duration))
+    midi = MidiFile()
+    midi.ticksPerQuarterNote = TICKS_PER_QUARTER
+    midi.format = 1
+    midi.tracks = [_track(i, events) for i, events in enumerate((conductor, lead, chords, bass))]
+    return midi.writestr()
+
+
+def voicing(symbol: str) -> list[int]:
+    """Voice a chord in close position from the G below middle C up, out of the melody's way."""
+    return sorted(55 + (pc - 55) % 12 for pc in chord_pitch_classes(symbol))
+
+
+def _hits(melody: Melody) -> list[tuple[Fraction, Fraction, str]]:
+    """Split each chord span into strong-beat hits: half bars in even metres, whole bars otherwise."""
+    time = melody.time
+    step = time.bar / 2 if time.compound or time.numerator % 2 == 0 else time.bar
+    hits = []
+    for chord in melody.chords:
+        position = chord.start
+        while position < chord.end:
+            length = min(step - position % step, chord.end - position)
+            hits.append((position, length, chord.symbol))
+            position += length
+    return hits
+
+
+def _tick(time: Fraction) -> int:
+    return round(time * TICKS_PER_QUARTER)
+
+
+def _meta(tick: int, kind: MetaEvents, data: bytes) -> _Event:
+    event = MidiEvent(type=kind)
+    event.data = data
+    return (tick, 0, event)
+
+
+def _program(channel: int, program: int) -> _Event:
+    event = MidiEvent(type=ChannelVoiceMessages.PROGRAM_CHANGE, channel=channel)
+    event.data = program
+    return (0, 1, event)
+
+
+def _note(channel: int, pitch: int, velocity: int, start: Fraction, duration: Fraction) -> list[_Event]:
+    on = MidiEvent(type=ChannelVoiceMessages.NOTE_ON, channel=channel)
+    on.pitch, on.velocity = pitch, velocity
+    off = MidiEvent(type=ChannelVoiceMessages.NOTE_OFF, channel=channel)
+    off.pitch, off.velocity = pitch, 0
+    # Offs sort before ons at the same tick, so a repeated pitch is re-struck rather than cut.
+    return [(_tick(start), 3, on), (_tick(start + duration), 2, off)]
+
+
+def _track(index: int, events: list[_Event]) -> MidiTrack:
+    track = MidiTrack(index)
+    ordered = sorted(events, key=lambda e: (e[0], e[1]))
+    end = ordered[-1][0] if ordered else 0
+    last = 0
+    for tick, _, event in [*ordered, _meta(end, MetaEvents.END_OF_TRACK, b"")]:
+        track.events.append(DeltaTime(track, time=tick - last))
+        event.track = track
+        track.events.append(event)
+        last = tick
+    return track
+
+
+def _time_signature(melody: Melody) -> bytes:
+    time = melody.time
+    return bytes([time.numerator, time.denominator.bit_length() - 1, 24, 8])
+
+
+def _key_signature(melody: Melody) -> bytes:
+    key = melody.key
+    sharps = max(-7, min(7, key.sharps))
+    return bytes([sharps & 0xFF, 1 if key.mode == "minor" else 0])

@@ -1,0 +1,120 @@
+"""MusicXML lead sheet: title, tempo, key, metre, chord symbols, and lyrics under the notes.
+
+Built with music21 from spelled pitch names (an int pitch would print a natural sign on every note) and with
+metadata set, so the score is never titled "Music21 Fragment" nor credited to "Music21".
+"""
+
+from __future__ import annotations
+
+import copy
+from fractions import Fraction
+from typing import Literal
+
+from music21 import duration, harmony, key, metadata, meter, note, pitch, stream, tempo
+from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+from bot.songwriting.melody import Melody, pitch_name
+
+
+def to_musicxml(melody: Melody, title: str, *, credit: str = "") -> bytes:
+    """Render a lead sheet as uncompressed MusicXML bytes."""
+    exporter = GeneralObjectExporter(build_score(melody, title, credit=credit))
+    exporter.makeNotation = False  # done in build_score; music21's pass would copy the score and re-spell it
+    return bytes(exporter.parse())
+
+
+def build_score(melody: Melody, title: str, *, credit: str = "") -> stream.Score:
+    """Build the music21 score of a lead sheet (one part, measures made, ties across bar lines)."""
+    score = stream.Score()
+    score.metadata = metadata.Metadata()
+    score.metadata.title = title or "Untitled sketch"
+    score.metadata.composer = credit  # left unset, music21 would credit "Music21"
+    part = stream.Part()  # type: ignore[no-untyped-call]  # music21 leaves Part.__init__ untyped
+    part.partName = "Voice" if any(n.syllable for n in melody.notes) else "Melody"
+    the_key = melody.key
+    part.insert(0, key.Key(_m21_name(the_key.tonic), melody.mode))
+    part.insert(0, meter.TimeSignature(melody.meter))
+    part.insert(0, _metronome(melody))
+    symbols: dict[str, harmony.ChordSymbol] = {}
+    for chord in melody.chords:
+        if chord.symbol not in symbols:
+            symbols[chord.symbol] = harmony.ChordSymbol(_m21_chord(chord.symbol))
+        # Parsing a figure is slow (about a millisecond); copying a parsed one is ten times faster.
+        part.insert(float(chord.start), copy.deepcopy(symbols[chord.symbol]))
+    position = Fraction(0)
+    previous_continues = False
+    for item in sorted(melody.notes, key=lambda n: n.start):
+        if item.start > position:
+            part.insert(float(position), _rest(item.start - position))
+        if item.pitch is None:
+            part.insert(float(item.start), _rest(item.duration))
+        else:
+            sounding = note.Note(_m21_name(pitch_name(item.pitch, the_key)))
+            sounding.duration = duration.Duration(item.duration)
+            if item.syllable:
+                text = item.syllable.removesuffix("-")
+                continues = item.syllable.endswith("-")
+                sounding.lyrics = [note.Lyric(text, syllabic=_syllabic(previous_continues, continues))]
+                previous_continues = continues
+            part.insert(float(item.start), sounding)
+        position = max(position, item.end)
+    if melody.length > position:
+        part.insert(float(position), _rest(melody.length - position))
+    part.makeMeasures(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
+    part.makeTies(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
+    part.splitAtDurations(recurse=True)  # a five-eighth note becomes a tied half and eighth
+    for bar in part.getElementsByClass(stream.Measure):
+        bar.makeBeams(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
+    _spell_accidentals(part, the_key.sharps)
+    score.insert(0, part)
+    return score
+
+
+def _spell_accidentals(part: stream.Part, sharps: int) -> None:
+    """Show an accidental only where a note departs from the key signature or an earlier one in its bar.
+
+    music21's own pass also counts the chord symbols' notes, which would print stray naturals.
+    """
+    signature = {p.step: int(p.alter) for p in key.KeySignature(sharps).alteredPitches}
+    for bar in part.getElementsByClass(stream.Measure):
+        current: dict[tuple[str, int | None], int] = {}
+        for item in bar.getElementsByClass(note.Note):
+            sounding = item.pitch
+            alter = int(sounding.alter)
+            slot = (sounding.step, sounding.octave)
+            tied_over = item.tie is not None and item.tie.type in ("stop", "continue")
+            shown = not tied_over and alter != current.get(slot, signature.get(sounding.step, 0))
+            current[slot] = alter
+            sounding.accidental = pitch.Accidental(alter) if alter or shown else None
+            if sounding.accidental is not None:
+                sounding.accidental.displayStatus = shown
+
+
+def _metronome(melody: Melody) -> tempo.MetronomeMark:
+    """Mark the tempo by the felt beat: the dotted quarter in 6/8 and 12/8 when it comes out whole."""
+    dotted = Fraction(melody.tempo * 2, 3)
+    if melody.time.compound and dotted.denominator == 1:
+        return tempo.MetronomeMark(number=int(dotted), referent=duration.Duration(1.5))
+    return tempo.MetronomeMark(number=melody.tempo, referent=duration.Duration(1.0))
+
+
+def _rest(length: Fraction) -> note.Rest:
+    rest = note.Rest()
+    rest.duration = duration.Duration(length)
+    return rest
+
+
+def _syllabic(previous_continues: bool, continues: bool) -> Literal["begin", "middle", "end", "single"]:
+    if previous_continues:
+        return "middle" if continues else "end"
+    return "begin" if continues else "single"
+
+
+def _m21_name(name: str) -> str:
+    """music21 writes flats as '-': 'Bb4' becomes 'B-4'."""
+    return name[0] + name[1:].replace("b", "-")
+
+
+def _m21_chord(symbol: str) -> str:
+    root = symbol[:2] if len(symbol) > 1 and symbol[1] in "#b" else symbol[:1]
+    return _m21_name(root) + symbol[len(root) :]

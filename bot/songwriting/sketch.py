@@ -1,0 +1,119 @@
+"""The whole melody pipeline: compose, then render MIDI, MusicXML, score image, audio preview and ABC.
+
+The bot runs these functions in a process pool, so arguments and results are plain picklable values. Each
+rendering stage is isolated: when one fails, its file is missing (``None``, or empty bytes for the MIDI and
+MusicXML the others build on) and a note says why; the rest of the sketch still arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from bot.songwriting.composer import compose
+from bot.songwriting.lyrics import Lyrics
+from bot.songwriting.melody import Melody
+from bot.songwriting.prosody import load_dictionary
+from bot.songwriting.render.abc import to_abc
+from bot.songwriting.render.audio import preview_seconds, to_ogg
+from bot.songwriting.render.fonts import font_dir
+from bot.songwriting.render.midi import to_midi
+from bot.songwriting.render.musicxml import to_musicxml
+from bot.songwriting.render.score import to_png
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+"""Called after each stage with its name and the seconds it took (the offline studio prints these)."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class SketchFiles:
+    """The rendered files of a melody sketch, plus notes for the member (skipped or partial stages)."""
+
+    midi: bytes
+    musicxml: bytes
+    png: bytes | None
+    ogg: bytes | None
+    abc: str
+    notes: tuple[str, ...]
+
+
+def render_sketch(melody: Melody, lyrics: Lyrics | None, title: str, progress: Progress | None = None) -> SketchFiles:
+    """Render every file of a sketch; a failing stage leaves its file out and adds a note instead."""
+    notes: list[str] = []
+    midi = _stage("MIDI", lambda: to_midi(melody, title), notes, progress)
+    musicxml = _stage("MusicXML", lambda: to_musicxml(melody, title), notes, progress)
+    png = None
+    if musicxml:
+        image = _stage("score image", lambda: to_png(musicxml), notes, progress)
+        if image is not None:
+            png = image.png
+            total = int(melody.length / melody.time.bar)
+            if image.pages > 1 and image.bars_shown < total:
+                notes.append(f"Score image shows bars 1–{image.bars_shown} of {total}; the MusicXML has them all.")
+    else:
+        notes.append("Score image skipped: the MusicXML could not be written.")
+    ogg = None
+    if midi:
+        seconds = preview_seconds(melody)
+        preview = _stage("audio preview", lambda: to_ogg(midi, seconds), notes, progress)
+        if preview is not None and preview.ogg is None:
+            notes.append(preview.reason or "Audio preview skipped.")
+        elif preview is not None:
+            ogg = preview.ogg
+            if melody.seconds() > preview.seconds:
+                notes.append(f"Audio preview plays the first {preview.seconds:.0f} s of {melody.seconds():.0f} s.")
+    else:
+        notes.append("Audio preview skipped: the MIDI file could not be written.")
+    abc = _stage("ABC", lambda: to_abc(melody, title), notes, progress)
+    return SketchFiles(midi=midi or b"", musicxml=musicxml or b"", png=png, ogg=ogg, abc=abc or "", notes=tuple(notes))
+
+
+def compose_and_render(
+    lyrics: Lyrics | None,
+    title: str,
+    *,
+    key: str | None = None,
+    mode: str | None = None,
+    tempo: int | None = None,
+    meter: str | None = None,
+    mood: str | None = None,
+    seed: int = 0,
+    bars: int = 8,
+    progress: Progress | None = None,
+) -> tuple[Melody, SketchFiles]:
+    """Compose a melody for the lyrics (or an instrumental) and render its files.
+
+    Raise ValueError for a bad key, mode, metre or tempo, or lyrics with nothing to sing.
+    """
+    started = time.perf_counter()
+    melody = compose(lyrics, key=key, mode=mode, tempo=tempo, meter=meter, mood=mood, seed=seed, bars=bars)
+    if progress is not None:
+        progress("melody", time.perf_counter() - started)
+    return melody, render_sketch(melody, lyrics, title, progress)
+
+
+def warm_up() -> None:
+    """Pay the one-off costs now (CMU dictionary, fonts, SoundFont, music21's first score) for a fast first sketch."""
+    load_dictionary()
+    font_dir()
+    compose_and_render(None, "Warm-up", seed=1, bars=2)
+
+
+def _stage(name: str, run: Callable[[], T], notes: list[str], progress: Progress | None) -> T | None:
+    started = time.perf_counter()
+    try:
+        result = run()
+    except Exception:
+        log.exception("sketch stage %s failed", name)
+        notes.append(f"The {name} could not be made this time (the error is logged).")
+        return None
+    if progress is not None:
+        progress(name, time.perf_counter() - started)
+    return result
