@@ -75,8 +75,9 @@ def discord_log_guard() -> Iterator[LogGuard]:
 async def standin() -> AsyncIterator[StandIn]:
     """A running stand-in with discord.py's REST base and gateway pointed at it (restored afterwards).
 
-    The test fails at teardown on a missed acknowledgement deadline or a call to a route Discord lacks;
-    clear ``standin.deadline_misses`` / ``standin.unknown_routes`` when a test provokes them on purpose.
+    The test fails at teardown on an interaction left unacknowledged (late or never) or a call to a route
+    Discord lacks; use ``handle.allow_no_answer()`` or clear ``standin.unknown_routes`` when a test provokes
+    them on purpose.
     """
     saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
     server = StandIn()

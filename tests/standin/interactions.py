@@ -86,6 +86,7 @@ class InteractionRecord:
     modal: OpenedModal | None = None
     choices: list[Json] | None = None
     refusals: list[Json] = field(default_factory=list)
+    answer_optional: bool = False
 
 
 class InteractionLog:
@@ -146,6 +147,21 @@ class InteractionLog:
         for timer in self._timers:
             timer.cancel()
 
+    def failures(self) -> list[str]:
+        """Interactions a member would see fail: missed deadlines and ones never acknowledged at all.
+
+        Autocomplete is exempt (Discord just shows no choices), and so is any record marked ``answer_optional``.
+        """
+        optional = {r.id for r in self.records.values() if r.answer_optional or r.type == AUTOCOMPLETE}
+        found = [f"interaction deadline missed: {m}" for m in self.misses if m.interaction_id not in optional]
+        missed = {m.interaction_id for m in self.misses}
+        found += [
+            f"interaction never acknowledged: {r.label}"
+            for r in self.records.values()
+            if r.response is None and r.id not in optional and r.id not in missed
+        ]
+        return found
+
 
 class InteractionHandle:
     """What a test holds after sending an interaction: awaitable views of the bot's answer."""
@@ -160,6 +176,10 @@ class InteractionHandle:
     @property
     def id(self) -> int:
         return self.record.id
+
+    def allow_no_answer(self) -> None:
+        """Accept that this interaction goes unanswered (a test provoking a refused or late response)."""
+        self.record.answer_optional = True
 
     @property
     def original(self) -> StoredMessage | None:

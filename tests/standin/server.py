@@ -144,9 +144,8 @@ class StandIn:
         return [r for r in self.requests if r.route == route]
 
     def problems(self) -> list[str]:
-        """What a test should fail on: missed acknowledgement deadlines and calls to routes Discord lacks."""
-        found = [f"interaction deadline missed: {m}" for m in self.deadline_misses]
-        return found + [f"unknown route called: {r}" for r in self.unknown_routes]
+        """What a test should fail on: interactions members would see fail and calls to routes Discord lacks."""
+        return self.core.log.failures() + [f"unknown route called: {r}" for r in self.unknown_routes]
 
     # --- reading what the bot left behind -------------------------------------------------------------
 
