@@ -10,8 +10,8 @@ import contextlib
 import logging
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TypeVar
+from collections.abc import AsyncIterator, Iterator
+from typing import Protocol, TypeVar
 
 import discord
 import pytest
@@ -23,7 +23,14 @@ from bot.discord_endpoints import apply_endpoints
 from .server import StandIn
 
 ClientT = TypeVar("ClientT", bound=discord.Client)
-StartClient = Callable[..., Awaitable[discord.Client]]
+
+
+class StartClient(Protocol):
+    """The ``start_client`` fixture's signature: returns the same client, logged in and ready."""
+
+    async def __call__(self, client: ClientT, *, within: float = 5.0, token: str | None = None) -> ClientT: ...
+
+
 SLOW_READY_SECONDS = 1.0
 
 

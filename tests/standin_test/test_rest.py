@@ -104,3 +104,14 @@ async def test_thread_archive_and_lock_follow_discords_rules(standin: StandIn, p
     with pytest.raises(discord.HTTPException) as refused:
         await thread.send("let me in")
     assert refused.value.code == 50083
+
+
+async def test_a_share_of_requests_can_be_rate_limited(standin: StandIn, probe: Probe) -> None:
+    """With a share of requests answered 429 (seeded), every send still lands after its retries."""
+    standin.rate_limits.limit_share(0.5, seed=3, retry_after=0.01)
+    channel = _text_channel(probe, standin.scene.general.id)
+    for line in ("one", "two", "three"):
+        await channel.send(line)
+    statuses = [r.status for r in standin.requests_to("POST /channels/{channel_id}/messages")]
+    assert statuses.count(200) == 3
+    assert 429 in statuses
