@@ -11,9 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .world import Json
+from .world import COMPONENTS_V2, Json
 
-COMPONENTS_V2 = 1 << 15
 MAX_CONTENT = 2000
 MAX_EMBEDS = 10
 MAX_FILES = 10

@@ -7,13 +7,11 @@ from collections.abc import Sequence
 from .limits import DiscordError, Problem, check_message, empty_message, form_error, raise_problems
 from .mentions import Mentions, check_allowed_mentions, resolve_mentions
 from .wire import ReceivedFile
-from .world import Channel, Json, StoredAttachment, StoredMessage, User, World
+from .world import COMPONENTS_V2, EPHEMERAL, LOADING, Channel, Json, StoredAttachment, StoredMessage, User, World
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 SUPPRESS_EMBEDS = 1 << 2
-EPHEMERAL = 1 << 6
 SUPPRESS_NOTIFICATIONS = 1 << 12
-COMPONENTS_V2 = 1 << 15
 SENDABLE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | COMPONENTS_V2
 REPLY = 19
 
@@ -154,7 +152,7 @@ def loading(
         guild_id=channel.guild_id,
         author=author,
         created_at=world.clock.now(),
-        flags=StoredMessage.LOADING | (EPHEMERAL if ephemeral else 0),
+        flags=LOADING | (EPHEMERAL if ephemeral else 0),
         type=message_type,
         webhook_id=world.application.id,
         application_id=world.application.id,
@@ -181,7 +179,7 @@ def edit(
         message.flags = keep | (int(body["flags"]) & SENDABLE_FLAGS)
     if "attachments" in body or files:
         message.attachments = _attachments(world, body, files, message.attachments, ephemeral=message.ephemeral)
-    message.flags &= ~StoredMessage.LOADING
+    message.flags &= ~LOADING
     if not filling:
         message.edited_at = world.clock.now()
     mentions = resolve_mentions(

@@ -30,7 +30,7 @@ from .limits import DiscordError, Problem, bad_length, check_modal, form_error, 
 from .mentions import Mentions
 from .payloads import message_payload, user_payload
 from .wire import ReceivedFile, body_of, files_of, json_response, no_content, snowflake
-from .world import Json, StoredMessage
+from .world import EPHEMERAL, Json, StoredMessage
 
 API = "/api/v10"
 ALLOWED_RESPONSES = {
@@ -144,7 +144,7 @@ class InteractionRoutes:
             await self.core.announce_new(message, mentions)
             return message
         if kind == DEFERRED:
-            ephemeral = bool(int(data.get("flags") or 0) & messages.EPHEMERAL)
+            ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
             metadata = self._metadata(record)
             message = messages.loading(
                 self.world,

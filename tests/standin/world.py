@@ -21,6 +21,9 @@ TEXT_CHANNEL = 0
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+COMPONENTS_V2 = 1 << 15
 
 
 class Perm(enum.IntFlag):
@@ -196,16 +199,13 @@ class StoredMessage:
     edited_at: dt.datetime | None = None
     deleted: bool = False
 
-    EPHEMERAL = 1 << 6
-    LOADING = 1 << 7
-
     @property
     def ephemeral(self) -> bool:
-        return bool(self.flags & self.EPHEMERAL)
+        return bool(self.flags & EPHEMERAL)
 
     @property
     def loading(self) -> bool:
-        return bool(self.flags & self.LOADING)
+        return bool(self.flags & LOADING)
 
     def interactive(self) -> Iterator[Json]:
         """Every interactive component on the message, depth first (rows, sections, containers)."""

@@ -42,6 +42,7 @@ async def test_posting_where_the_bot_is_denied_is_forbidden(standin: StandIn, pr
     with pytest.raises(discord.Forbidden) as refused:
         await _text_channel(probe, standin.scene.cowriting.id).send("hello")
     assert refused.value.code == 50013
+    assert standin.requests[-1].error_code == 50013
 
 
 async def test_editing_a_members_message_is_refused(standin: StandIn, probe: Probe) -> None:
@@ -115,3 +116,18 @@ async def test_a_share_of_requests_can_be_rate_limited(standin: StandIn, probe: 
     statuses = [r.status for r in standin.requests_to("POST /channels/{channel_id}/messages")]
     assert statuses.count(200) == 3
     assert 429 in statuses
+
+
+async def test_history_reactions_and_member_lookup(standin: StandIn, probe: Probe) -> None:
+    """Channel history comes newest first, the bot's reaction is stored, and members can be fetched."""
+    channel = _text_channel(probe, standin.scene.general.id)
+    first = await standin.post(standin.scene.general, "verse")
+    await standin.post(standin.scene.general, "chorus")
+    history = [m.content async for m in channel.history(limit=10)]
+    assert history == ["chorus", "verse"]
+    await (await channel.fetch_message(first.id)).add_reaction("🎵")
+    assert first.reactions == {"🎵": {standin.world.application.bot.id}}
+    guild = probe.get_guild(standin.scene.guild.id)
+    assert guild is not None
+    member = await guild.fetch_member(standin.scene.moderator.id)
+    assert [r.name for r in member.roles] == ["@everyone", "Moderator"]
