@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 THEME_MAX = 200
+SECTION_MIN_LINES = 4
 
 FORMS: dict[str, tuple[str, ...]] = {
     "verse-chorus": ("Verse 1", "Chorus", "Verse 2", "Chorus"),
@@ -40,3 +41,12 @@ class Brief:
             raise ValueError("the rhyme scheme is 2–8 letters such as ABAB, AABB or XAXA")
         if not 4 <= self.syllables <= 16:
             raise ValueError("syllables per line must be between 4 and 16")
+
+    @property
+    def section_scheme(self) -> str:
+        """Return the rhyme scheme of one section: the brief's scheme, repeated to at least four lines.
+
+        "AB" becomes "ABAB" and "ABC" becomes "ABCABC": a section is never shorter than a quatrain.
+        """
+        scheme = self.rhyme_scheme.upper()
+        return scheme * -(-SECTION_MIN_LINES // len(scheme))

@@ -1,20 +1,24 @@
-"""The prosody view under a draft: syllables, stresses and rhyme letters per line, with outliers flagged.
+"""The prosody view under a draft (syllables, stresses and rhyme letters per line, outliers flagged) and the
+local critic that turns it into co-writer's notes without any model.
 
 It sits apart from ``prosody`` because it needs ``rhyme``, which itself builds on ``prosody``.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.prosody import line_syllables
-from bot.songwriting.rhyme import rhyme_scheme
+from bot.songwriting.rhyme import end_word, rhyme_scheme
 
 FLAG_AT = 3
 """Syllables a line may stray from its section's median before it is flagged."""
+NOTES_MAX = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +85,57 @@ def _flag(count: int, median: float | None) -> str | None:
     if off <= -FLAG_AT:
         return f"short ({off})"
     return None
+
+
+def critique(lyrics: Lyrics, syllables: int | None = None) -> tuple[str, ...]:
+    """Return line notes a co-writer would give: lines off the pattern or target, stock rhymes, clichés.
+
+    Notes never rewrite a line; a repeated section (the chorus) is noted once.
+    """
+    notes: list[str] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for section in prosody_report(lyrics):
+        texts = tuple(line.text for line in section.lines)
+        if (section.label, texts) in seen:
+            continue
+        seen.add((section.label, texts))
+        for number, line in enumerate(section.lines, start=1):
+            where = f"{section.label}, line {number}"
+            if syllables is not None and abs(line.syllables - syllables) > 1:
+                notes.append(f"{where}: {line.syllables} syllables against a target of {syllables}.")
+            elif line.flag:
+                notes.append(f"{where}: {line.flag} against the rest of the section; it will crowd the melody.")
+            lowered = line.text.lower()
+            notes.extend(
+                f'{where}: "{phrase}" is a cliché; find a fresher image.' for phrase in _cliches() if phrase in lowered
+            )
+        notes.extend(_stock_rhyme_notes(section))
+    return tuple(notes[:NOTES_MAX])
+
+
+def _stock_rhyme_notes(section: SectionReport) -> list[str]:
+    ends = [(end_word(line.text) or "").lower() for line in section.lines]
+    notes: list[str] = []
+    for i, letter in enumerate(section.scheme):
+        partner = next((j for j in range(i) if section.scheme[j] == letter != "X"), None)
+        if partner is not None and frozenset((ends[partner], ends[i])) in _stock_rhymes():
+            notes.append(
+                f"{section.label}, lines {partner + 1} and {i + 1}: {ends[partner]} / {ends[i]} is a stock rhyme;"
+                " a slant rhyme would surprise more."
+            )
+    return notes
+
+
+@functools.cache
+def _cliches() -> tuple[str, ...]:
+    return tuple(_data_lines("cliches.txt"))
+
+
+@functools.cache
+def _stock_rhymes() -> frozenset[frozenset[str]]:
+    return frozenset(frozenset(line.split()) for line in _data_lines("stock_rhymes.txt"))
+
+
+def _data_lines(name: str) -> list[str]:
+    text = importlib.resources.files("bot.songwriting.data").joinpath(name).read_text("utf-8")
+    return [line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")]

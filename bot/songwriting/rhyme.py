@@ -49,7 +49,12 @@ def rhyming_part(phones: str) -> tuple[str, ...]:
     vowels = [i for i, p in enumerate(split) if p[-1].isdigit()]
     stressed = [i for i in vowels if split[i][-1] in "12"]
     start = stressed[-1] if stressed else (vowels[0] if vowels else 0)
-    return tuple(p.rstrip("012") for p in split[start:])
+    part = [p.rstrip("012") for p in split[start:]]
+    # CMU spells "fire" both F AY1 ER0 and F AY1 R: an unstressed ER straight after a vowel is heard as R.
+    return tuple(
+        "R" if p == "ER" and i > 0 and _is_vowel(part[i - 1]) and split[start + i] == "ER0" else p
+        for i, p in enumerate(part)
+    )
 
 
 @functools.lru_cache(maxsize=32768)
