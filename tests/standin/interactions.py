@@ -83,6 +83,7 @@ class InteractionRecord:
     response: Response | None = None
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
+    original_edits: list[Json] = field(default_factory=list)
     modal: OpenedModal | None = None
     choices: list[Json] | None = None
     refusals: list[Json] = field(default_factory=list)
@@ -216,6 +217,15 @@ class InteractionHandle:
             return message if message is not None and not message.loading else None
 
         return await self._log.wait(probe, within, lambda: f"no visible original message; {self._story()}")
+
+    async def edit(self, index: int = 0, within: float = 2.0) -> Json:
+        """The body of the ``index``-th edit of the original response (progress updates, final results)."""
+
+        def probe() -> Json | None:
+            edits = self.record.original_edits
+            return edits[index] if len(edits) > index else None
+
+        return await self._log.wait(probe, within, lambda: f"no edit #{index} of the original; {self._story()}")
 
     async def followup(self, index: int = 0, within: float = 2.0) -> StoredMessage:
         """The ``index``-th follow-up message."""

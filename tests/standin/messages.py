@@ -62,7 +62,7 @@ def _attachments(
         else:
             raise form_error([Problem(f"attachments.{key}", "ATTACHMENT_NOT_FOUND", "Unknown attachment")])
     for part in files:
-        if part.index not in used and part.index not in {int(e["id"]) for e in entries}:
+        if part.index not in used:
             result.append(world.store_attachment(part.filename, part.data, content_type=part.content_type))
     return result
 

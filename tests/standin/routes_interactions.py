@@ -252,6 +252,8 @@ class InteractionRoutes:
         async def action() -> web.Response:
             message = self._target(record, request)
             mentions = messages.edit(self.world, message, body_of(request), files_of(request))
+            if message.id == record.original_id:
+                record.original_edits.append(body_of(request))
             await self.core.announce_edit(message, mentions)
             return json_response(message_payload(self.world, message))
 

@@ -102,7 +102,8 @@ async def test_select_then_deferred_update_edits_the_message(standin: StandIn, p
     message = await (await standin.slash("key")).message()
     chosen = await standin.select(message, ["G"])
     assert (await chosen.response()).type == 6
-    await eventually(lambda: message.content == "key: G")
+    assert (await chosen.edit())["content"] == "key: G"
+    assert message.content == "key: G"
     assert message.components == []
     assert message.edited_at is not None
 
