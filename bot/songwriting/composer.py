@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -48,6 +48,7 @@ class _Phrase:
     section: int
     line: int
     units: tuple[_Unit, ...]
+    bars: int = 0  # fixed length in bars (instrumentals); 0 lets the syllables decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +110,8 @@ def compose(
         if not sections:
             raise ValueError("the lyrics have no words to sing")
     writer = _Writer(the_key, time, seed)
-    for section in sections:
-        writer.add(section)
+    for index, section in enumerate(sections):
+        writer.add(section, sections[index + 1] if index + 1 < len(sections) else None)
     return writer.melody(tempo)
 
 
@@ -161,16 +162,17 @@ def _instrumental_sections(bars: int, time: Meter, rng: random.Random) -> list[_
     per_bar = int(time.bar / _GRID)
     phrase_bars = [2] * (bars // 2) + [1] * (bars % 2)
     sections: list[_Section] = []
-    designs: dict[str, tuple[tuple[_Unit, ...], ...]] = {}
+    designs: dict[tuple[str, tuple[int, ...]], tuple[tuple[_Unit, ...], ...]] = {}
     for start in range(0, len(phrase_bars), 4):
-        chunk = phrase_bars[start : start + 4]
+        chunk = tuple(phrase_bars[start : start + 4])
         name = "AB"[len(sections) % 2]
-        design = designs.get(name) if len(designs.get(name, ())) == len(chunk) else None
-        if design is None:
-            design = tuple(_instrumental_units(per_bar * n, rng) for n in chunk)
-            designs[name] = design
-        phrases = tuple(_Phrase(len(sections), i, units) for i, units in enumerate(design))
-        sections.append(_Section(len(sections), "verse", phrases, ("instrumental", name, len(chunk))))
+        if (name, chunk) not in designs:
+            designs[(name, chunk)] = tuple(_instrumental_units(per_bar * n, rng) for n in chunk)
+        design = designs[(name, chunk)]
+        phrases = tuple(
+            _Phrase(len(sections), i, units, n) for i, (units, n) in enumerate(zip(design, chunk, strict=True))
+        )
+        sections.append(_Section(len(sections), "verse", phrases, ("instrumental", name, chunk)))
     return sections
 
 
@@ -189,7 +191,7 @@ class _Writer:
         self.per_bar = int(time.bar / _GRID)
         self.bar_chords: list[str] = []
         self.notes: list[Note] = []
-        self.last_degree: int | None = None
+        self.last: tuple[int, int] | None = None  # (degree, motion) of the last note written
         self.cache: dict[tuple[object, ...], tuple[list[str], list[tuple[_Placed, int]]]] = {}
         self.scale = MODES[key.mode]
         self.tonic_midi, self.low = _register(key)
@@ -197,10 +199,13 @@ class _Writer:
     def pitch(self, degree: int) -> int:
         return self.tonic_midi + 12 * (degree // 7) + self.scale[degree % 7]
 
-    def add(self, section: _Section) -> None:
+    def add(self, section: _Section, following: _Section | None) -> None:
+        """Write a section (or repeat it note for note when it was written before)."""
         cached = self.cache.get(section.repeat_key)
         if cached is None:
-            chords, placed = self._write(section)
+            # When the next section is a repeat, its first note is known: end this one within reach of it.
+            repeat = self.cache.get(following.repeat_key) if following is not None else None
+            chords, placed = self._write(section, repeat[1][0][1] if repeat else None)
             self.cache[section.repeat_key] = (chords, placed)
         else:
             chords, placed = cached
@@ -220,40 +225,57 @@ class _Writer:
                 )
             )
         if placed:
-            self.last_degree = placed[-1][1]
+            previous = placed[-2][1] if len(placed) > 1 else placed[-1][1]
+            self.last = (placed[-1][1], _motion(previous, placed[-1][1], self.pitch))
 
-    def _write(self, section: _Section) -> tuple[list[str], list[tuple[_Placed, int]]]:
+    def _write(self, section: _Section, next_degree: int | None) -> tuple[list[str], list[tuple[_Placed, int]]]:
         rng = random.Random(f"{self.seed}:{section.kind}:{section.index}")
-        bars = max(_bars_for(p.units, self.time) for p in section.phrases)
-        window = bars * self.per_bar
+        # Lines of a section share one length (the longest any of them needs), so the phrasing stays square.
+        uniform = max(_bars_for(p.units, self.time) for p in section.phrases)
+        bars = [p.bars or uniform for p in section.phrases]
+        starts = [sum(bars[:i]) * self.per_bar for i in range(len(bars))]
         chords = self._chords(section, bars, rng)
         placed: list[_Placed] = []
+        # A line's last note keeps more than a beat after the next line's pickup; a section's, two beats.
+        keep = max(3, int(self.time.beat / _GRID))
         for index, phrase in enumerate(section.phrases):
-            slots = _place(phrase.units, self.time, window, _PICKUP, self._jitter(section, index))
+            window = bars[index] * self.per_bar
+            if index > 0:
+                pickup = min(_PICKUP, max(0, starts[index] - placed[-1].slot - keep))
+            elif not self.bar_chords:
+                # The song may pick up into an intro bar; an instrumental starts on its first bar instead, so
+                # it is exactly the bars asked for.
+                pickup = _PICKUP if phrase.units[0].text is not None else 0
+            elif section.kind == "chorus" or not self.notes:
+                pickup = 0  # a chorus is repeated note for note, so it must fit after any section
+            else:
+                pickup = min(_PICKUP, max(0, int(self.notes[-1].duration / _GRID) - 2 * keep + 2))
+            slots = _place(phrase.units, self.time, window, pickup, self._jitter(section, index))
             for unit, (slot, length) in enumerate(slots):
-                placed.append(_Placed(index, unit, index * window + slot, length, unit == len(slots) - 1))
+                placed.append(_Placed(index, unit, starts[index] + slot, length, unit == len(slots) - 1))
         if placed[0].slot < 0 and not self.bar_chords:
             # The song opens with a pickup: give it an intro bar on the tonic to sit in.
             self.bar_chords.append(self.key.chord(0))
-        degrees = self._pitches(section, placed, chords, window, rng)
+        degrees = self._pitches(section, placed, chords, rng, next_degree)
         return chords, list(zip(placed, degrees, strict=True))
 
     def _jitter(self, section: _Section, phrase: int) -> random.Random:
         # Lines one and three (two and four) share their rhythm when their stresses match: parallel phrasing.
         return random.Random(f"{self.seed}:{section.kind}:{phrase % 2}:rhythm")
 
-    def _chords(self, section: _Section, bars: int, rng: random.Random) -> list[str]:
+    def _chords(self, section: _Section, bars: list[int], rng: random.Random) -> list[str]:
+        """Lay the section's loop one chord per bar, with cadence chords at the ends of lines."""
         loop = progression(self.key, section.kind, rng)
         count = len(section.phrases)
         chords: list[str] = []
-        for index in range(count):
-            line = [self.key.chord(loop[(index * bars + bar) % len(loop)]) for bar in range(bars)]
+        for index, length in enumerate(bars):
+            line = [self.key.chord(loop[(len(chords) + bar) % len(loop)]) for bar in range(length)]
             cadence = _cadence(index, count)
             if cadence == "authentic":
                 line[-1] = self.key.chord(0)
-                if bars >= 2:
+                if length >= 2:
                     line[-2] = self.key.dominant()
-                if bars >= 4:
+                if length >= 4:
                     line[-3] = self.key.predominant()
             elif cadence == "half":
                 line[-1] = self.key.dominant()
@@ -261,7 +283,7 @@ class _Writer:
         return chords
 
     def _pitches(
-        self, section: _Section, placed: list[_Placed], chords: list[str], window: int, rng: random.Random
+        self, section: _Section, placed: list[_Placed], chords: list[str], rng: random.Random, next_degree: int | None
     ) -> list[int]:
         """Score every candidate scale degree of every note, then pick the cheapest path through them."""
         degrees = range(self.low, self.low + _WINDOW)
@@ -291,13 +313,15 @@ class _Writer:
                 cost += 0.5 * abs(d - target) + rng.random() * 0.7
                 if cadence is not None:
                     cost += _cadence_cost(cadence, d % 7, tone)
+                if item is placed[-1] and next_degree is not None:
+                    cost += 4.0 if abs(self.pitch(d) - self.pitch(next_degree)) > 5 else 0.0
                 elif not self.notes and not options:
                     cost += 0.0 if d % 7 in (0, 2, 4) else 1.0
                 unary[d] = (cost, tone)
             options.append(unary)
             repeats.append(0.45 if unit.stress == 0 else 1.0)
-        start = self.last_degree if self.last_degree is not None and self.last_degree in degrees else None
-        return _viterbi(options, repeats, {d: self.pitch(d) for d in degrees}, start)
+        start = self.last if self.last is not None and self.last[0] in degrees else None
+        return _viterbi(options, repeats, self.pitch, start)
 
     def melody(self, tempo: int) -> Melody:
         notes = sorted(self.notes, key=lambda n: n.start)
@@ -325,17 +349,32 @@ class _Writer:
 _INTERVAL_COST = (0.0, 0.0, 0.3, 1.2, 2.0, 3.2, 7.0)  # by size in scale degrees; index 0 is overridden
 
 
+def _motion(previous: int, degree: int, pitch: Callable[[int], int]) -> int:
+    """Classify a move between degrees: 0 repeat, ±1 step, ±2 skip, ±3 leap of more than five semitones."""
+    step = degree - previous
+    kind = 0 if step == 0 else 3 if abs(pitch(degree) - pitch(previous)) > 5 else min(abs(step), 2)
+    return kind if step >= 0 else -kind
+
+
 def _viterbi(
-    options: list[dict[int, tuple[float, bool]]], repeats: list[float], pitch_of: dict[int, int], start: int | None
+    options: list[dict[int, tuple[float, bool]]],
+    repeats: list[float],
+    pitch: Callable[[int], int],
+    start: tuple[int, int] | None,
 ) -> list[int]:
     """Choose one degree per note minimising unary plus motion costs.
 
     The state is (degree, last motion): 0 for a repeat or the start, ±1 a step, ±2 a skip, ±3 a leap of more
     than five semitones, which the next note must resolve by a step the other way.
     """
-    states: dict[tuple[int, int], float] = {(start, 0): 0.0} if start is not None else {}
+    pitch_of = {d: pitch(d) for unary in options for d in unary}
+    states: dict[tuple[int, int], float] = {}
+    if start is not None:
+        states[start] = 0.0
+        pitch_of.setdefault(start[0], pitch(start[0]))
     history: list[dict[tuple[int, int], tuple[int, int] | None]] = []
-    for unary, repeat in zip(options, repeats, strict=True):
+    last = len(options) - 1
+    for index, (unary, repeat) in enumerate(zip(options, repeats, strict=True)):
         new_states: dict[tuple[int, int], float] = {}
         back: dict[tuple[int, int], tuple[int, int] | None] = {}
         for d, (cost, tone) in unary.items():
@@ -355,6 +394,8 @@ def _viterbi(
                 if not tone and size > 1:
                     total += 1.2
                 kind = 0 if size == 0 else 3 if abs(pitch_of[d] - pitch_of[p]) > 5 else min(size, 2)
+                if kind == 3 and index == last:
+                    total += 4.0  # nothing in this section could resolve it, and the next may be a fixed repeat
                 reached = (d, kind if step >= 0 else -kind)
                 if total < new_states.get(reached, math.inf):
                     new_states[reached] = total
@@ -398,7 +439,7 @@ def _cadence_cost(cadence: str, degree: int, chord_tone: bool) -> float:
     if not chord_tone:
         return 8.0
     if cadence == "authentic":
-        return {0: 0.0, 2: 2.0}.get(degree, 8.0)
+        return 0.0 if degree == 0 else 8.0
     if cadence == "half":
         return {4: 0.0, 1: 0.3}.get(degree, 1.0)
     return 0.0 if degree in (0, 2, 4) else 0.4

@@ -73,7 +73,7 @@ def to_ogg(midi: bytes, seconds: float, *, soundfont: Path | None = None) -> Aud
     if tinysoundfont is None:
         return AudioPreview(None, 0.0, "Audio preview skipped: the tinysoundfont synthesiser is not installed.")
     path = soundfont or find_soundfont()
-    if path is None:
+    if path is None or not path.is_file():
         return AudioPreview(None, 0.0, "Audio preview skipped: no General MIDI SoundFont found.")
     frames = int(seconds * SAMPLE_RATE)
     with _LOCK:
