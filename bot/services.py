@@ -54,4 +54,5 @@ class Services:
 
     async def close(self) -> None:
         self.pool.shutdown()
+        await self.writer.close()
         await self.db.close()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.db.connection import Database
 from bot.db.migrate import upgrade
+from bot.render_pool import RenderPool
+from bot.services import Services
+from bot.settings import Settings
+
+pytest_plugins = ["tests.standin.fixtures"]
 
 
 @pytest.fixture
@@ -27,3 +32,20 @@ async def memory_db() -> AsyncIterator[Database]:
     await upgrade(database)
     yield database
     await database.close()
+
+
+@pytest.fixture(scope="session")
+def render_pool() -> Iterator[RenderPool]:
+    """One warm render pool for the whole run (spawning workers costs a second each)."""
+    pool = RenderPool(1)
+    yield pool
+    pool.shutdown()
+
+
+@pytest.fixture
+async def services(tmp_path: Path, render_pool: RenderPool) -> AsyncIterator[Services]:
+    """The bot's resources on a fresh database file, the offline writer and the shared render pool."""
+    settings = Settings(_env_file=None, SOUNDOFF_DATABASE=str(tmp_path / "bot.db"), SOUNDOFF_COOLDOWN_SECONDS=0)  # type: ignore[call-arg]
+    opened = await Services.open(settings, pool=render_pool)
+    yield opened
+    await opened.db.close()

@@ -59,7 +59,7 @@ class Drafts:
 
     async def lyrics(self, actor: Actor, channel_id: int, brief: Brief, music: MusicOptions | None = None) -> Delivery:
         """Write an AI lyric draft (and, with ``music``, its melody) as v1 of a new song."""
-        draft = await self._s.writer.draft(brief)
+        draft = await self._s.writer.draft(brief, model=await self._model(actor.guild_id))
         melody, files = None, None
         if music is not None:
             melody, files = await self._compose(draft.lyrics, draft.lyrics.title, music, brief.mood, brief.seed)
@@ -132,7 +132,7 @@ class Drafts:
         if not song.theme:
             raise UserFacingError("This song has no theme to write from: use **Add melody** instead.")
         brief = dataclasses.replace(_brief(song), seed=new_seed())
-        draft = await self._s.writer.draft(brief)
+        draft = await self._s.writer.draft(brief, model=await self._model(song.guild_id))
         version = await self._s.songs.add_version(
             song.id,
             NewVersion(
@@ -154,6 +154,10 @@ class Drafts:
         melody = Melody.from_dict(version.melody)
         files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title)
         return Delivery(song, version, melody, files, files.notes)
+
+    async def _model(self, guild_id: int) -> str | None:
+        """The server's chosen LLM model, if it picked one."""
+        return (await self._s.guild_settings.get(guild_id)).llm_model
 
     async def _compose(
         self, lyrics: Lyrics | None, title: str, music: MusicOptions, mood: str | None, seed: int | None
