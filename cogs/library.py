@@ -95,7 +95,7 @@ class SongLibrary(commands.Cog):
         target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
         chosen = await resolve_version(self.bot.services.songs, target, version)
         credits = await self.library.credits(target, chosen)
-        header = f"**Credits · {escape_markdown(target.title)} · {chosen.label}**\n"
+        header = f"**{escape_markdown(target.title)}**\n"
         await send_chunks(interaction, chunk(header + render_credits(credits), MESSAGE_MAX))
 
     @app_commands.command(name="export", description="A zip of a version: lyrics, MIDI, lead sheet, audio, credits")

@@ -61,13 +61,16 @@ class RevisionModal(discord.ui.Modal):
         self.song, self.parent = song, parent
         body = parent.lyrics.to_body() if parent.lyrics else ""
         self.lyrics: discord.ui.TextInput[RevisionModal] = discord.ui.TextInput(
+            custom_id="lyrics",
             style=discord.TextStyle.paragraph,
             default=body[:REVISION_MAX_CHARS] or None,
             max_length=REVISION_MAX_CHARS,
             required=False,
             placeholder="[Verse 1]\nyour lines…",
         )
-        self.melody: discord.ui.FileUpload[RevisionModal] = discord.ui.FileUpload(required=False, max_values=1)
+        self.melody: discord.ui.FileUpload[RevisionModal] = discord.ui.FileUpload(
+            custom_id="melody", required=False, max_values=1
+        )
         self.add_item(discord.ui.Label(text="Lyrics ([Label] lines mark sections)", component=self.lyrics))
         self.add_item(discord.ui.Label(text="Melody file (optional: .abc .mid .musicxml)", component=self.melody))
 

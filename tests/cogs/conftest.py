@@ -1,0 +1,66 @@
+"""The real bot, started against the local Discord stand-in, on a fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+
+from bot.app import SoundOffBot
+from bot.render_pool import RenderPool
+from bot.services import Services
+from bot.settings import Settings
+from tests.standin import InteractionHandle, StandIn, StoredMessage
+from tests.standin.fixtures import StartClient
+from tests.standin.polling import eventually
+
+
+class MakeBot(Protocol):
+    async def __call__(self, *, message_content: bool = ..., database: Path | None = ...) -> SoundOffBot: ...
+
+
+@pytest.fixture
+async def make_bot(
+    standin: StandIn, start_client: StartClient, tmp_path: Path, render_pool: RenderPool
+) -> AsyncIterator[MakeBot]:
+    """Start SoundOffBot (development guild = the scene's server, so its commands are synced at start)."""
+    running: list[SoundOffBot] = []
+
+    async def make(*, message_content: bool = False, database: Path | None = None) -> SoundOffBot:
+        settings = Settings(  # type: ignore[call-arg]  # pydantic-settings takes the aliases as keywords
+            _env_file=None,
+            SOUNDOFF_DATABASE=str(database or tmp_path / "bot.db"),
+            SOUNDOFF_COOLDOWN_SECONDS=0,
+            SOUNDOFF_GUILD_READY_TIMEOUT=0.05,
+            SOUNDOFF_DEV_GUILD_ID=standin.scene.guild.id,
+        )
+        services = await Services.open(settings, pool=render_pool)
+        bot = await start_client(SoundOffBot(services, message_content=message_content))
+        running.append(bot)
+        return bot
+
+    yield make
+    for bot in running:
+        await stop_bot(bot)
+
+
+async def stop_bot(bot: SoundOffBot) -> None:
+    """Close the client, then its database (the shared render pool stays up)."""
+    if not bot.is_closed():
+        await bot.close()
+    await bot.services.writer.close()
+    await bot.services.db.close()
+
+
+async def shown(
+    handle: InteractionHandle, check: Callable[[StoredMessage], Any], within: float = 20.0
+) -> StoredMessage:
+    """The interaction's original message once ``check`` holds for it (past the progress edits)."""
+    await handle.response()
+    return await eventually(lambda: handle.original if handle.original and check(handle.original) else None, within)
+
+
+async def wait_for(probe: Callable[[], Any], within: float = 20.0) -> Any:
+    return await eventually(probe, within)
