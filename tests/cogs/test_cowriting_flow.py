@@ -54,7 +54,7 @@ async def test_sync_registers_exactly_the_spec_commands(standin: StandIn, make_b
 
 
 async def test_full_cowriting_flow(standin: StandIn, make_bot: MakeBot) -> None:
-    """Lyrics → melody → three revisions by two members (modal, context menu, reply) → history, diff, credits, export."""
+    """Lyrics, melody, three revisions by two members (modal, menu, reply), then history, diff, credits, export."""
     scene = standin.scene
     bot = await make_bot(message_content=True)
     owner, ana, ben = scene.owner, scene.member, scene.moderator

@@ -38,7 +38,10 @@ async def test_song_draft_has_a_melody_with_one_note_per_syllable(services: Serv
     delivery = await Drafts(services).lyrics(ANA, 2, BRIEF, MusicOptions(key="A minor", tempo=96, meter="3/4", seed=7))
     assert delivery.melody is not None
     assert (delivery.melody.tonic, delivery.melody.mode, delivery.melody.tempo, delivery.melody.meter) == (
-        "A", "minor", 96, "3/4"
+        "A",
+        "minor",
+        96,
+        "3/4",
     )
     assert delivery.files is not None
     assert mido.MidiFile(file=io.BytesIO(delivery.files.midi)).length > 0
@@ -94,7 +97,9 @@ async def test_history_diff_credits_and_export(services: Services) -> None:
     assert lyrics is not None
     edited = lyrics.to_body().replace(lyrics.sections[0].lines[0], "the driver hums a song he knows", 1)
     revisions = Revisions(services)
-    await revisions.submit(draft.song, BEN, text=edited, upload=None, parent=await revisions.parent_for(draft.song, None))
+    await revisions.submit(
+        draft.song, BEN, text=edited, upload=None, parent=await revisions.parent_for(draft.song, None)
+    )
     library = Library(services)
     tree = await library.history(draft.song)
     assert len(tree) == 2

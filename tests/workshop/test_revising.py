@@ -18,7 +18,12 @@ DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the
 
 async def _song(services: Services) -> Song:
     song, _ = await services.songs.create(
-        guild_id=1, channel_id=2, owner_id=10, title="Harbour", theme="harbour", brief={},
+        guild_id=1,
+        channel_id=2,
+        owner_id=10,
+        title="Harbour",
+        theme="harbour",
+        brief={},
         first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
     )
     return song
@@ -65,7 +70,9 @@ async def test_reply_to_a_version_message_makes_it_the_parent(services: Services
     song = await _song(services)
     await services.songs.set_version_message(song.id, 1, channel_id=5, message_id=500)
     revisions = Revisions(services)
-    await revisions.submit(song, ANA, text="new words here\nand more", upload=None, parent=await revisions.parent_for(song, None))
+    await revisions.submit(
+        song, ANA, text="new words here\nand more", upload=None, parent=await revisions.parent_for(song, None)
+    )
     parent = await revisions.parent_for(song, 500)
     assert parent.number == 1
     assert (await revisions.parent_for(song, 12345)).number == 2
@@ -77,8 +84,10 @@ async def test_oversized_or_corrupt_melody_file_is_refused(services: Services) -
     revisions = Revisions(services)
     parent = await revisions.parent_for(song, None)
     with pytest.raises(UserFacingError, match="1 MB"):
-        await revisions.submit(song, ANA, text=None, upload=Upload("big.mid", 2_000_000, b"x" * 2_000_000), parent=parent)
-    with pytest.raises(UserFacingError, match="junk.mid"):
+        await revisions.submit(
+            song, ANA, text=None, upload=Upload("big.mid", 2_000_000, b"x" * 2_000_000), parent=parent
+        )
+    with pytest.raises(UserFacingError, match=r"junk\.mid"):
         await revisions.submit(song, ANA, text=None, upload=Upload("junk.mid", 9, b"not a mid"), parent=parent)
     assert len(await services.songs.versions(song.id)) == 1
 

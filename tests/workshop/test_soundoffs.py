@@ -25,7 +25,12 @@ def _lyrics(line: str) -> Lyrics:
 
 async def _song(services: Services) -> Song:
     song, _ = await services.songs.create(
-        guild_id=1, channel_id=2, owner_id=10, title="Song", theme="t", brief={},
+        guild_id=1,
+        channel_id=2,
+        owner_id=10,
+        title="Song",
+        theme="t",
+        brief={},
         first=NewVersion("ai-draft", None, "AI", _lyrics("the ai wrote this")),
     )
     await services.songs.add_version(song.id, NewVersion("human-revision", 11, "Ben", _lyrics("ben wrote this")))
@@ -34,7 +39,9 @@ async def _song(services: Services) -> Song:
 
 async def test_start_defaults_to_ai_draft_against_latest_revision(services: Services) -> None:
     """With no versions given the options are v1 and the latest human revision."""
-    started = await Soundoffs(services).start(await _song(services), OWNER, channel_id=2, versions=None, hours=None, blind=None)
+    started = await Soundoffs(services).start(
+        await _song(services), OWNER, channel_id=2, versions=None, hours=None, blind=None
+    )
     assert sorted(o.version for o in started.options) == [1, 2]
     assert started.soundoff.blind
     assert started.soundoff.ends_at == pytest.approx(time.time() + 24 * 3600, abs=5)
