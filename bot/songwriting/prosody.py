@@ -70,8 +70,9 @@ _ORDINAL_WORDS = {
 
 
 def load_dictionary() -> None:
-    """Load the CMU dictionary now (about half a second) rather than on the first line sung."""
+    """Load the CMU dictionary and hyphenation patterns now rather than on the first line sung."""
     pronouncing.init_cmu()
+    _hyphenator()
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.songwriting.brief import FORMS, Brief
-from bot.songwriting.offline_writer import theme_chunks, write
+from bot.songwriting.offline_writer import theme_chunks, vary_section, write
 from bot.songwriting.prosody import count_syllables, function_words
 from bot.songwriting.rhyme import end_word, rhymes, unmet_rhymes
 
@@ -82,6 +82,16 @@ def test_long_theme_is_spread_over_the_verses() -> None:
     theme = "my grandmother's garden in the summer when we were kids and the world was bigger"
     lyrics = write(Brief(theme, syllables=10, seed=3))
     assert _content_words(theme) <= _content_words(" ".join(lyrics.lines))
+
+
+def test_vary_section_rewrites_only_that_section() -> None:
+    """Rewrites the chosen chorus in every copy and leaves the verses as they were."""
+    brief = Brief("the last dance", seed=6)
+    song = write(brief)
+    varied = vary_section(brief, song, 1)
+    assert varied.sections[1].lines != song.sections[1].lines
+    assert varied.sections[3] == varied.sections[1]
+    assert (varied.sections[0], varied.sections[2]) == (song.sections[0], song.sections[2])
 
 
 def test_theme_without_words_still_gets_a_song() -> None:
