@@ -86,7 +86,7 @@ class _Material:
 
 
 @dataclass(frozen=True, slots=True)
-class _Chunk:
+class ThemeChunk:
     """A run of the theme's words sung as one unit; a clause ("we lost the war") takes other frames."""
 
     text: str
@@ -121,7 +121,7 @@ def write(brief: Brief) -> Lyrics:
     extras = _spread(chunks[1:], len(verse_labels))
     written: dict[str, Section] = {}
     for label in dict.fromkeys(labels):
-        assigned: dict[int, _Chunk] = {}
+        assigned: dict[int, ThemeChunk] = {}
         if label in refrain_labels and hook:
             assigned[0] = hook
             echoes = [i for i, mark in enumerate(scheme) if i > 0 and mark == scheme[0] != FREE]
@@ -133,7 +133,7 @@ def write(brief: Brief) -> Lyrics:
             if not refrain_labels and hook:
                 assigned[len(scheme) - 1] = hook
         written[label] = Section(label, _write_section(scheme, assigned, song))
-    title = _title(hook) if hook else _title(_Chunk(f"the {song.rng.choice(_all(song, 'noun'))}", clause=False))
+    title = _title(hook) if hook else _title(ThemeChunk(f"the {song.rng.choice(_all(song, 'noun'))}", clause=False))
     return Lyrics(title=title, sections=tuple(written[label] for label in labels))
 
 
@@ -150,7 +150,7 @@ def vary_section(brief: Brief, lyrics: Lyrics, section_index: int) -> Lyrics:
     return lyrics
 
 
-def theme_chunks(theme: str, budget: int) -> list[_Chunk]:
+def theme_chunks(theme: str, budget: int) -> list[ThemeChunk]:
     """Cut the theme into runs of at most ``budget`` syllables; the first holding a content word leads."""
     text = _INTRO.sub("", theme.replace("\u2019", "'"), count=1)
     words = _WORD.findall(text) or _WORD.findall(theme.replace("\u2019", "'"))
@@ -165,7 +165,7 @@ def theme_chunks(theme: str, budget: int) -> list[_Chunk]:
             runs.append(tail)
         runs[-1].append(word)
     stop = function_words()
-    chunks: list[_Chunk] = []
+    chunks: list[ThemeChunk] = []
     for run in runs:
         while len(run) > 1 and run[0].lower() in _DROPPED_LEADS:
             run = run[1:]
@@ -173,19 +173,19 @@ def theme_chunks(theme: str, budget: int) -> list[_Chunk]:
             run = ["I" if word == "i" else word for word in run]
             lowered = [w.lower() for w in run]
             clause = lowered[0] in _CLAUSE_STARTERS or any(w in _AUXILIARIES for w in lowered[1:])
-            chunks.append(_Chunk(" ".join(run), clause=clause))
+            chunks.append(ThemeChunk(" ".join(run), clause=clause))
     content = [c for c in chunks if any(w.lower() not in stop for w in c.text.split())]
     return content or chunks
 
 
-def _spread(chunks: Sequence[_Chunk], verses: int) -> list[list[_Chunk]]:
-    shares: list[list[_Chunk]] = [[] for _ in range(max(verses, 1))]
+def _spread(chunks: Sequence[ThemeChunk], verses: int) -> list[list[ThemeChunk]]:
+    shares: list[list[ThemeChunk]] = [[] for _ in range(max(verses, 1))]
     for i, chunk in enumerate(chunks):
         shares[i % len(shares)].append(chunk)
     return shares
 
 
-def _title(chunk: _Chunk) -> str:
+def _title(chunk: ThemeChunk) -> str:
     words = chunk.text.split()
     small = function_words()
     return " ".join(
@@ -194,7 +194,7 @@ def _title(chunk: _Chunk) -> str:
     )
 
 
-def _write_section(scheme: str, assigned: dict[int, _Chunk], song: _Song) -> tuple[str, ...]:
+def _write_section(scheme: str, assigned: dict[int, ThemeChunk], song: _Song) -> tuple[str, ...]:
     """Write one section: each rhyme group shares a sound; theme chunks take their assigned lines."""
     song.section_templates.clear()
     lines: dict[int, str] = {}
@@ -212,7 +212,9 @@ def _write_section(scheme: str, assigned: dict[int, _Chunk], song: _Song) -> tup
     return tuple(lines[i] for i in range(len(scheme)))
 
 
-def _write_group(indices: list[int], assigned: dict[int, _Chunk], song: _Song, anchors: list[str]) -> dict[int, str]:
+def _write_group(
+    indices: list[int], assigned: dict[int, ThemeChunk], song: _Song, anchors: list[str]
+) -> dict[int, str]:
     """Write lines that must rhyme together: on the first theme chunk's own sound if the material allows it,
     else on a fresh rhyme family (theme chunks then end on a rhyming word, or give way); the last try
     accepts lines off the syllable target rather than fail."""
@@ -284,7 +286,7 @@ def _family_pool(song: _Song, need: int, anchors: Sequence[str], times: int = 0)
 
 
 def _rhymed_line(
-    pool: Sequence[tuple[str, str]], ends: Sequence[str], song: _Song, chunk: _Chunk | None, *, last_resort: bool
+    pool: Sequence[tuple[str, str]], ends: Sequence[str], song: _Song, chunk: ThemeChunk | None, *, last_resort: bool
 ) -> str:
     """Write a line ending on a fresh pool word that rhymes with every end already in its group.
 
@@ -322,7 +324,7 @@ def _rhymed_line(
     return _pad(_fit(_templates(category), {"END": word}, song, 99), song.target)
 
 
-def _theme_line(chunk: _Chunk, suffix: str | None, song: _Song, tolerance: int = 1) -> str:
+def _theme_line(chunk: ThemeChunk, suffix: str | None, song: _Song, tolerance: int = 1) -> str:
     """Sing a theme chunk inside a frame ("I remember …"), optionally followed by a rhyme word."""
     frames = _shuffled(_material().templates["frame:clause" if chunk.clause else "frame:phrase"], song)
     if suffix is not None:
