@@ -229,6 +229,7 @@ def abc_words(text: str) -> list[str | None] | None:
     """
     entries: list[str | None] = []
     pending: int | None = None  # notes on the last music line not yet given words
+    tied = False  # a tie at the end of a music line carries over to the next
     found = False
     for raw in text.splitlines():
         line = raw.split("%", 1)[0].rstrip()
@@ -241,7 +242,7 @@ def abc_words(text: str) -> list[str | None] | None:
         elif line and not _ABC_HEADER.match(line):
             if pending:
                 entries.extend([None] * pending)
-            pending = _count_abc_notes(line)
+            pending, tied = _count_abc_notes(line, tied)
     return entries if found else None
 
 
@@ -251,16 +252,18 @@ _ABC_CHORD = re.compile(r"\[[^\]]*\]")
 _ABC_NOTE = re.compile(r"[\^=_]*[A-Ga-g][,']*[0-9/]*(-?)")
 
 
-def _count_abc_notes(line: str) -> int:
-    """Count the notes on an ABC music line that take a syllable (a note tied from the previous takes none)."""
+def _count_abc_notes(line: str, tied: bool) -> tuple[int, bool]:
+    """Count the notes on an ABC music line that take a syllable (a note tied from the previous takes none).
+
+    ``tied`` says whether the previous line ended in a tie; the result says whether this one does.
+    """
     line = _ABC_CHORD.sub("C", _ABC_IGNORED.sub(" ", line))
     count = 0
-    tied = False
     for match in _ABC_NOTE.finditer(line):
         if not tied:
             count += 1
         tied = bool(match.group(1))
-    return count
+    return count, tied
 
 
 def _w_syllables(text: str) -> list[str | None]:
