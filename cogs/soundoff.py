@@ -151,11 +151,7 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
     # --- posting and closing --------------------------------------------------------------------------------
 
     async def _resolve(self, interaction: discord.Interaction, poll: str | None) -> Soundoff:
-        actor = actor_from(interaction)
-        song = None
-        if not poll:
-            song = await resolve_song(self.bot.services.songs, actor, interaction.channel_id or 0, None)
-        return await self.soundoffs.resolve(actor.guild_id, poll, song)
+        return await self.soundoffs.resolve(actor_from(interaction), interaction.channel_id or 0, poll)
 
     async def post(self, started: Started) -> discord.Message:
         """Post the options (excerpts and audio previews) with one vote button each, in the song's channel."""

@@ -12,6 +12,7 @@ from bot.db.migrate import upgrade
 from bot.render_pool import RenderPool
 from bot.services import Services
 from bot.settings import Settings
+from tests.openai_server import openai_server  # noqa: F401  # the local OpenAI-compatible server fixture
 
 pytest_plugins = ["tests.standin.fixtures"]
 

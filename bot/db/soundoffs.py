@@ -142,6 +142,15 @@ class SoundoffRepository:
         )
         return [await self._hydrate(r) for r in rows]
 
+    async def in_channel(self, guild_id: int, channel_id: int) -> Soundoff | None:
+        """The channel's open sound-off, else its latest one."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM soundoffs WHERE guild_id = ? AND channel_id = ?"
+            " ORDER BY closed_at IS NULL DESC, id DESC LIMIT 1",
+            (guild_id, channel_id),
+        )
+        return await self._hydrate(row) if row else None
+
     async def in_guild(self, guild_id: int, limit: int = 25) -> list[Soundoff]:
         """A server's sound-offs, open ones first, newest first (for autocomplete)."""
         rows = await self._db.fetch_all(

@@ -96,14 +96,18 @@ class Soundoffs:
             raise NotFoundError("That sound-off doesn't exist.")
         return soundoff
 
-    async def resolve(self, guild_id: int, poll: str | None, song: Song | None) -> Soundoff:
-        """The sound-off named by ``poll`` (an id), else the song's open (or latest) one."""
+    async def resolve(self, actor: Actor, channel_id: int, poll: str | None) -> Soundoff:
+        """The sound-off named by ``poll`` (an id); else the thread's song's, this channel's, or the member's song's."""
         found: Soundoff | None = None
         if poll:
             found = await self._s.soundoffs.get(int(poll)) if poll.isdigit() else None
-        elif song is not None:
+        elif song := await self._s.songs.by_thread(channel_id):
             found = await self._s.soundoffs.for_song(song.id)
-        if found is None or found.guild_id != guild_id:
+        else:
+            found = await self._s.soundoffs.in_channel(actor.guild_id, channel_id)
+            if found is None and (song := await self._s.songs.latest_for_member(actor.guild_id, actor.user_id)):
+                found = await self._s.soundoffs.for_song(song.id)
+        if found is None or found.guild_id != actor.guild_id:
             raise NotFoundError("I can't find that sound-off here. Start one with `/soundoff start`.")
         return found
 
