@@ -8,6 +8,7 @@ verovio would engrave them without complaint.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -76,8 +77,9 @@ def parse_melody(data: bytes, filename: str | None = None) -> Melody:
         raise MelodyInputError(f"Could not read {label} as {_NAMES[kind]}.")
     words = None
     if kind == "abc":
-        _check_bars(score)
-        words = abc_words(_text(data))
+        text = _text(data)
+        _check_bars(score, text)
+        words = abc_words(text)
     return _melody(score, label, words)
 
 
@@ -117,20 +119,29 @@ def _unzip(data: bytes) -> str:
     return text
 
 
-def _check_bars(score: stream.Stream[Any]) -> None:
-    """Reject ABC whose bars hold more than the metre allows (the first and last bar may be short)."""
+def _check_bars(score: stream.Stream[Any], text: str) -> None:
+    """Reject ABC with an overfull bar (short pickups and final bars are fine).
+
+    music21 splits an overfull bar and gives the overflow a time signature of its own, so a time signature
+    the file never declared marks the bar before it as overfull.
+    """
+    declared = {_METER_ALIASES.get(m.strip(), m.strip()) for m in _ABC_METER.findall(text)}
     for part in _parts(score):
-        for measure in part.getElementsByClass(stream.Measure):
-            signature = measure.getContextByClass(meter.TimeSignature)
-            if signature is None:
-                continue
-            allowed = Fraction(signature.barDuration.quarterLength)
-            used = Fraction(measure.highestTime).limit_denominator(96)
-            if used > allowed:
+        measures = list(part.getElementsByClass(stream.Measure))
+        for bar, (previous, measure) in enumerate(itertools.pairwise(measures), start=1):
+            signatures = list(measure.getElementsByClass(meter.TimeSignature))
+            signature = previous.getContextByClass(meter.TimeSignature)
+            if signatures and signatures[0].ratioString not in declared and signature is not None:
+                used = Fraction(previous.highestTime + measure.highestTime).limit_denominator(96)
+                allowed = Fraction(signature.barDuration.quarterLength)
                 raise MelodyInputError(
-                    f"Bar {measure.number} of the ABC is overfull: it holds {_beats(used, signature)} beats "
+                    f"Bar {bar} of the ABC is overfull: it holds {_beats(used, signature)} beats "
                     f"but {signature.ratioString} allows {_beats(allowed, signature)}. Check its note lengths."
                 )
+
+
+_ABC_METER = re.compile(r"(?:^M:|\[M:)\s*([^\]\n%]+)", re.MULTILINE)
+_METER_ALIASES = {"C": "4/4", "C|": "2/2"}
 
 
 def _beats(length: Fraction, signature: meter.TimeSignature) -> str:
