@@ -12,8 +12,6 @@ from typing import Any
 
 import discord
 
-from bot.tree import on_component_error
-
 DynamicButton = discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
 """The base of every persistent button class."""
 
@@ -72,6 +70,3 @@ class DraftAction(DynamicButton, template=template("[a-z]+")):
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DraftAction:
         return cls(int(match["song"]), int(match["version"]))
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
-        await on_component_error(interaction, error)

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.db.songs import Song
-from bot.errors import NotFoundError
+from bot.errors import NotFoundError, UserFacingError
 from bot.presenters import version_message
 from bot.songwriting.text import truncate
 from bot.workshop.actors import Actor
@@ -88,20 +88,24 @@ class Progress:
             log.debug("Progress edit failed", exc_info=True)
 
 
-async def song_channel(
-    bot: SoundOffBot, thread_id: int | None, fallback: discord.abc.Messageable
-) -> discord.abc.Messageable:
-    """The song's thread when it still exists, else where the member acted."""
-    if thread_id is not None:
-        channel = bot.get_channel(thread_id)
-        if channel is None:
-            try:
-                channel = await bot.fetch_channel(thread_id)
-            except discord.HTTPException:
-                channel = None
-        if isinstance(channel, discord.Thread):
-            return channel
-    return fallback
+async def song_thread(bot: SoundOffBot, song: Song, fallback: discord.abc.Messageable) -> discord.abc.Messageable:
+    """Where a song's new versions go: its thread (an archived one reopens when posted in), else ``fallback``.
+
+    Called before anything is stored, so a deleted or locked thread refuses the action and changes nothing.
+    """
+    if song.thread_id is None:
+        return fallback
+    channel = bot.get_channel(song.thread_id)
+    if channel is None:
+        try:
+            channel = await bot.fetch_channel(song.thread_id)
+        except discord.NotFound:
+            raise UserFacingError("This song's thread was deleted, so it can't take new versions.") from None
+    if not isinstance(channel, discord.Thread):
+        return fallback
+    if channel.locked:
+        raise UserFacingError("This song's thread is locked. Ask a moderator to unlock it first.")
+    return channel
 
 
 async def post_version(

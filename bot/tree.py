@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -12,7 +15,15 @@ from bot.errors import RateLimitedError, UserFacingError
 
 log = logging.getLogger(__name__)
 
+ItemT = TypeVar("ItemT")
+
 GENERIC_FAILURE = "Something went wrong on our side and it has been logged. Please try again in a moment."
+
+
+async def defer_reply(interaction: discord.Interaction, *, ephemeral: bool) -> None:
+    """Acknowledge now ("thinking…") and remember whether the answer will be private, for error replies."""
+    interaction.extras["ephemeral_defer"] = ephemeral
+    await interaction.response.defer(thinking=True, ephemeral=ephemeral)
 
 
 def mark_delivered(interaction: discord.Interaction) -> None:
@@ -23,21 +34,24 @@ def mark_delivered(interaction: discord.Interaction) -> None:
 async def safe_reply(interaction: discord.Interaction, message: str) -> None:
     """Send an ephemeral message whether or not the interaction was already answered or deferred.
 
-    A deferred response still "thinking…" is deleted first, so no member is left with a hanging spinner.
+    A response still "thinking…" never stays so: a private one shows the message, a public one is deleted
+    and the message follows privately (Discord gives the first follow-up the deferral's visibility).
     """
+    none = discord.AllowedMentions.none()
     try:
         if interaction.response.is_done():
-            still_thinking = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
-            if still_thinking and not interaction.extras.get("delivered"):
+            thinking = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+            if thinking and not interaction.extras.get("delivered"):
+                if interaction.extras.get("ephemeral_defer"):
+                    await interaction.edit_original_response(content=message, allowed_mentions=none)
+                    return
                 try:
                     await interaction.delete_original_response()
                 except discord.HTTPException:
                     log.debug("Could not delete the deferred response", exc_info=True)
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=none)
         else:
-            await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=none)
     except discord.HTTPException:
         log.warning("Could not deliver an error message for interaction %s", interaction.id, exc_info=True)
 
@@ -75,6 +89,21 @@ class SoundOffTree(app_commands.CommandTree["discord.Client"]):
             log.error("Command %s failed (options %s)", command, options, exc_info=error)
             message = GENERIC_FAILURE
         await safe_reply(interaction, message)
+
+
+def routes_errors(
+    callback: Callable[[ItemT, discord.Interaction], Coroutine[Any, Any, None]],
+) -> Callable[[ItemT, discord.Interaction], Coroutine[Any, Any, None]]:
+    """Route a DynamicItem callback's errors like the tree's: discord.py 2.7 logs and drops them otherwise."""
+
+    @functools.wraps(callback)
+    async def guarded(item: ItemT, interaction: discord.Interaction) -> None:
+        try:
+            await callback(item, interaction)
+        except Exception as error:
+            await on_component_error(interaction, error)
+
+    return guarded
 
 
 async def on_component_error(interaction: discord.Interaction, error: Exception) -> None:

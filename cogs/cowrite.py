@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import discord
@@ -11,6 +12,7 @@ from discord.ext import commands
 
 from bot import draft_buttons
 from bot.app import SoundOffBot
+from bot.db.songs import Song
 from bot.errors import NotFoundError, UserFacingError
 from bot.interactions import (
     Progress,
@@ -19,12 +21,12 @@ from bot.interactions import (
     button_song,
     post_version,
     song_autocomplete,
-    song_channel,
+    song_thread,
 )
 from bot.presenters import version_message
 from bot.songwriting.brief import FORMS, Brief
 from bot.songwriting.text import truncate
-from bot.tree import mark_delivered
+from bot.tree import defer_reply, mark_delivered, routes_errors
 from bot.workshop.delivery import Delivery
 from bot.workshop.drafts import Drafts, MusicOptions, new_seed
 from bot.workshop.songs import ensure_owner_or_moderator, resolve_song
@@ -148,21 +150,18 @@ class CoWrite(commands.Cog):
         in_thread = await services.songs.by_thread(interaction.channel_id or 0)
         if song is None and in_thread is None:
             await self.drafts.claim(actor)
-            await interaction.response.defer(thinking=True)
+            await defer_reply(interaction, ephemeral=False)
             await Progress(interaction, 0).show("🎼 Composing an instrumental sketch…")
             delivery = await self.drafts.instrumental(actor, interaction.channel_id or 0, music)
             await self._deliver_new_song(interaction, delivery)
             return
         target = await resolve_song(services.songs, actor, interaction.channel_id or 0, song)
-        await self.drafts.claim(actor)
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        delivery = await self.drafts.add_melody(target, music)
-        await self.post_in_song(interaction, delivery, "🎼 Melody sketch")
+        await self.add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), "🎼 Melody sketch")
 
     async def _start(self, interaction: discord.Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
         await self.drafts.claim(actor)
-        await interaction.response.defer(thinking=True)
+        await defer_reply(interaction, ephemeral=False)
         progress = Progress(interaction, 0)
         await progress.show("✍️ Writing lyrics…" if music is None else "✍️ Writing lyrics, then composing a melody…")
         delivery = await self.drafts.lyrics(actor, interaction.channel_id or 0, brief, music)
@@ -198,12 +197,24 @@ class CoWrite(commands.Cog):
         settings = await self.bot.services.guild_settings.get(delivery.song.guild_id)
         await thread.send(HOW_TO_REVISE.format(replies=REPLIES_ON if settings.message_revisions else ""))
 
-    async def post_in_song(self, interaction: discord.Interaction, delivery: Delivery, heading: str) -> None:
-        """Post a new version in the song's thread and tell the member where it is."""
+    async def add_to_song(
+        self,
+        interaction: discord.Interaction,
+        song: Song,
+        make: Callable[[], Awaitable[Delivery]],
+        heading: str,
+    ) -> None:
+        """Generate a new AI version of a song and post it in the song's thread; tell the member where it is.
+
+        The thread is checked and the quota claimed before anything is generated or stored.
+        """
         fallback = interaction.channel
         assert isinstance(fallback, discord.abc.Messageable)
-        channel = await song_channel(self.bot, delivery.song.thread_id, fallback)
-        view = draft_buttons.draft_view(delivery.song.id, delivery.version.number)
+        channel = await song_thread(self.bot, song, fallback)
+        await self.drafts.claim(actor_from(interaction))
+        await defer_reply(interaction, ephemeral=True)
+        delivery = await make()
+        view = draft_buttons.draft_view(song.id, delivery.version.number)
         message = await post_version(self.bot, channel, delivery, view=view, heading=heading)
         await interaction.edit_original_response(content=f"Posted {delivery.version.label}: {message.jump_url}")
         mark_delivered(interaction)
@@ -218,34 +229,33 @@ def _cog(interaction: discord.Interaction) -> CoWrite:
 class AddMelodyButton(draft_buttons.DraftAction, template=draft_buttons.template("melody")):
     action = "melody"
 
+    @routes_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = _cog(interaction)
         song = await button_song(interaction, self.song_id)
         version = await cog.bot.services.songs.version(song.id, self.version)
-        await cog.drafts.claim(actor_from(interaction))
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        delivery = await cog.drafts.add_melody(song, MusicOptions(), parent=version)
-        await cog.post_in_song(interaction, delivery, f"🎼 Melody for v{self.version}")
+        heading = f"🎼 Melody for v{self.version}"
+        await cog.add_to_song(interaction, song, lambda: cog.drafts.add_melody(song, MusicOptions(), version), heading)
 
 
 class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.template("regen")):
     action = "regen"
 
+    @routes_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = _cog(interaction)
         song = await button_song(interaction, self.song_id)
         version = await cog.bot.services.songs.version(song.id, self.version)
         if version is None:
             raise NotFoundError("That version no longer exists.")
-        await cog.drafts.claim(actor_from(interaction))
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        delivery = await cog.drafts.regenerate(song, version)
-        await cog.post_in_song(interaction, delivery, f"🔁 A new AI draft beside v{self.version}")
+        heading = f"🔁 A new AI draft beside v{self.version}"
+        await cog.add_to_song(interaction, song, lambda: cog.drafts.regenerate(song, version), heading)
 
 
 class DeleteButton(draft_buttons.DraftAction, template=draft_buttons.template("delete")):
     action = "delete"
 
+    @routes_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = _cog(interaction)
         song = await button_song(interaction, self.song_id)

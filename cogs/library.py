@@ -14,7 +14,7 @@ from bot.interactions import actor_from, song_autocomplete
 from bot.songwriting.credits import render_credits
 from bot.songwriting.revisions import VersionError, parse_version
 from bot.songwriting.text import chunk, escape_markdown
-from bot.tree import mark_delivered
+from bot.tree import defer_reply, mark_delivered
 from bot.workshop.library import Library
 from bot.workshop.songs import resolve_song, resolve_version
 
@@ -106,7 +106,7 @@ class SongLibrary(commands.Cog):
     ) -> None:
         target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
         chosen = await resolve_version(self.bot.services.songs, target, version)
-        await interaction.response.defer(thinking=True, ephemeral=True)
+        await defer_reply(interaction, ephemeral=True)
         name, data = await self.library.export(target, chosen)
         await interaction.edit_original_response(
             content=f"**{escape_markdown(target.title)}** {chosen.label}",

@@ -14,9 +14,9 @@ from bot import draft_buttons
 from bot.app import SoundOffBot
 from bot.db.songs import Song, Version
 from bot.errors import UserFacingError
-from bot.interactions import actor_from, author_of, bot_of, button_song, post_version, song_autocomplete, song_channel
+from bot.interactions import actor_from, author_of, bot_of, button_song, post_version, song_autocomplete, song_thread
 from bot.songwriting.text import neutralise_mentions, truncate
-from bot.tree import describe_error, mark_delivered, on_component_error
+from bot.tree import defer_reply, describe_error, mark_delivered, on_component_error, routes_errors
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.revising import (
@@ -77,7 +77,7 @@ class RevisionModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         attachment = self.melody.values[0] if self.melody.values else None
         upload = await read_upload(attachment) if attachment else None
-        await interaction.response.defer(thinking=True, ephemeral=True)
+        await defer_reply(interaction, ephemeral=True)
         cog = bot_of(interaction).get_cog("Revising")
         assert isinstance(cog, Revising)
         await cog.save(interaction, self.song, actor_from(interaction), self.lyrics.value, upload, self.parent, None)
@@ -127,7 +127,7 @@ class Revising(commands.Cog):
         upload = await read_upload(attachment) if attachment else None
         replied = message.reference.message_id if message.reference else None
         parent = await self.revisions.parent_for(song, replied)
-        await interaction.response.defer(thinking=True, ephemeral=True)
+        await defer_reply(interaction, ephemeral=True)
         await self.save(interaction, song, author_of(message), message.content, upload, parent, message.id)
 
     async def save(
@@ -140,12 +140,12 @@ class Revising(commands.Cog):
         parent: Version,
         source_message_id: int | None,
     ) -> None:
+        fallback = interaction.channel
+        assert isinstance(fallback, discord.abc.Messageable)
+        channel = await song_thread(self.bot, song, fallback)
         delivery = await self.revisions.submit(
             song, author, text=text, upload=upload, parent=parent, source_message_id=source_message_id
         )
-        fallback = interaction.channel
-        assert isinstance(fallback, discord.abc.Messageable)
-        channel = await song_channel(self.bot, song.thread_id, fallback)
         message = await post_version(
             self.bot,
             channel,
@@ -202,6 +202,7 @@ class Revising(commands.Cog):
 class ReviseButton(draft_buttons.DraftAction, template=draft_buttons.template("revise")):
     action = "revise"
 
+    @routes_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         song = await button_song(interaction, self.song_id)
         cog = bot_of(interaction).get_cog("Revising")

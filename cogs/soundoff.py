@@ -21,7 +21,7 @@ from bot.interactions import actor_from, bot_of, button_song, song_autocomplete
 from bot.songwriting.chart import bar_chart_png
 from bot.songwriting.soundoff import Option, render_results, render_stats
 from bot.songwriting.text import escape_markdown, escape_markdown_block, plural, truncate
-from bot.tree import mark_delivered, on_component_error
+from bot.tree import defer_reply, mark_delivered, routes_errors
 from bot.workshop.drafts import Drafts
 from bot.workshop.songs import resolve_song
 from bot.workshop.soundoffs import Soundoffs, Started
@@ -116,7 +116,7 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
         started = await self.soundoffs.start(
             target, actor, channel_id=target.channel_id, versions=versions, hours=hours, blind=blind
         )
-        await interaction.response.defer(thinking=True, ephemeral=True)
+        await defer_reply(interaction, ephemeral=True)
         message = await self.post(started)
         await interaction.edit_original_response(content=f"The sound-off is open: {message.jump_url}")
         mark_delivered(interaction)
@@ -127,7 +127,7 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
         actor = actor_from(interaction)
         soundoff = await self._resolve(interaction, poll)
         await self.soundoffs.end(soundoff, actor)
-        await interaction.response.defer(thinking=True, ephemeral=True)
+        await defer_reply(interaction, ephemeral=True)
         await self.close(soundoff.id, closed_by=actor.user_id)
         await interaction.edit_original_response(content="Closed; the results are posted under the sound-off.")
         mark_delivered(interaction)
@@ -284,6 +284,7 @@ class VoteButton(draft_buttons.DynamicButton, template=VOTE_TEMPLATE):
     ) -> VoteButton:
         return cls(int(match["id"]), match["label"])
 
+    @routes_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = bot_of(interaction).get_cog("Soundoffs")
         assert isinstance(cog, SoundoffCog)
@@ -296,13 +297,11 @@ class VoteButton(draft_buttons.DynamicButton, template=VOTE_TEMPLATE):
         await interaction.response.send_message(text, ephemeral=True)
         cog.refresh_count_soon(soundoff, interaction.message)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
-        await on_component_error(interaction, error)
-
 
 class StartButton(draft_buttons.DraftAction, template=draft_buttons.template("soundoff")):
     action = "soundoff"
 
+    @routes_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = bot_of(interaction).get_cog("Soundoffs")
         assert isinstance(cog, SoundoffCog)
@@ -310,7 +309,7 @@ class StartButton(draft_buttons.DraftAction, template=draft_buttons.template("so
         started = await cog.soundoffs.start(
             song, actor_from(interaction), channel_id=song.channel_id, versions=None, hours=None, blind=None
         )
-        await interaction.response.defer(thinking=True, ephemeral=True)
+        await defer_reply(interaction, ephemeral=True)
         message = await cog.post(started)
         await interaction.edit_original_response(content=f"The sound-off is open: {message.jump_url}")
         mark_delivered(interaction)

@@ -62,5 +62,18 @@ async def shown(
     return await eventually(lambda: handle.original if handle.original and check(handle.original) else None, within)
 
 
+async def answer(handle: InteractionHandle, within: float = 20.0) -> StoredMessage:
+    """What the member finally sees: the original once it has text, else a follow-up (an error after a deferral)."""
+    await handle.response()
+
+    def probe() -> StoredMessage | None:
+        original = handle.original
+        if original is not None and not original.deleted and not original.loading and original.content:
+            return original
+        return next((m for m in handle.followups if not m.deleted), None)
+
+    return await eventually(probe, within)
+
+
 async def wait_for(probe: Callable[[], Any], within: float = 20.0) -> Any:
     return await eventually(probe, within)

@@ -208,8 +208,10 @@ class InteractionRoutes:
         self._check_token(record)
         body, files = body_of(request), files_of(request)
         original = record.channel.messages.get(record.original_id or 0)
-        if record.response and record.response.type == DEFERRED and original is not None and original.loading:
-            # Discord turns the first follow-up after a deferral into the deferred message itself.
+        deferred = record.response and record.response.type == DEFERRED
+        if deferred and original is not None and original.loading and not original.deleted:
+            # Discord turns the first follow-up after a deferral into the deferred message itself; once that
+            # message was deleted, a follow-up is a new message with its own flags.
             await self.core.announce_edit(original, messages.edit(self.world, original, body, files))
             message = original
         else:
