@@ -86,11 +86,7 @@ def compose(
     Raise ValueError with a readable reason for a bad key, mode, metre, tempo or bar count, or lyrics with
     nothing to sing.
     """
-    time = Meter.parse(meter or "4/4")
-    if not (1 <= time.bar <= 8 and (time.bar / _GRID).denominator == 1):
-        raise ValueError(f"meter {time} is not supported; try 4/4, 3/4 or 6/8")
-    if tempo is not None and not TEMPO_RANGE[0] <= tempo <= TEMPO_RANGE[1]:
-        raise ValueError(f"tempo must be between {TEMPO_RANGE[0]} and {TEMPO_RANGE[1]} bpm")
+    time = check_settings(key=key, mode=mode, tempo=tempo, meter=meter)
     rng = random.Random(seed)
     the_key, mood_tempo = mood_settings(mood, rng)
     if key:
@@ -113,6 +109,20 @@ def compose(
     for index, section in enumerate(sections):
         writer.add(section, sections[index + 1] if index + 1 < len(sections) else None)
     return writer.melody(tempo)
+
+
+def check_settings(
+    *, key: str | None = None, mode: str | None = None, tempo: int | None = None, meter: str | None = None
+) -> Meter:
+    """Check a member's musical settings before any work is done; return the metre, raise ValueError if bad."""
+    time = Meter.parse(meter or "4/4")
+    if not (1 <= time.bar <= 8 and (time.bar / _GRID).denominator == 1):
+        raise ValueError(f"meter {time} is not supported; try 4/4, 3/4 or 6/8")
+    if tempo is not None and not TEMPO_RANGE[0] <= tempo <= TEMPO_RANGE[1]:
+        raise ValueError(f"tempo must be between {TEMPO_RANGE[0]} and {TEMPO_RANGE[1]} bpm")
+    if key or mode:
+        parse_key(key or "C", mode)
+    return time
 
 
 def _tonic_for(mode: str, rng: random.Random) -> str:

@@ -27,7 +27,7 @@ except ImportError:  # the preview is optional: without the synthesiser the sket
     tinysoundfont = None
 
 SAMPLE_RATE = 22_050  # plenty for a preview, and encoding time grows with it
-MAX_SECONDS = 45.0
+MAX_SECONDS = 60.0
 _FADE_SECONDS = 1.0
 _TAIL_SECONDS = 1.5  # let the last notes ring out when the preview reaches the end of the song
 _DEBIAN_SOUNDFONTS = (Path("/usr/share/sounds/sf2/TimGM6mb.sf2"), Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"))

@@ -1,0 +1,191 @@
+"""The offline studio: ``soundoff sketch "<theme>" --out DIR`` writes a whole song sketch without Discord.
+
+Lyrics come from the same writer the bot uses (the LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else the
+offline writer) or from a ``lyrics.txt``-style file; the melody and its files come from the sketch pipeline.
+The files have the names of the bot's ``/export`` zip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+from bot.songwriting.brief import FORMS, THEME_MAX, Brief
+from bot.songwriting.composer import check_settings
+from bot.songwriting.llm_writer import LLMWriter
+from bot.songwriting.lyrics import Lyrics, parse_lyrics
+from bot.songwriting.measures import measure
+from bot.songwriting.prosody import count_syllables
+from bot.songwriting.prosody_report import format_report, prosody_report
+from bot.songwriting.sketch import SketchFiles, compose_and_render
+from bot.songwriting.writer import OFFLINE, LyricWriter
+
+EXIT_OK, EXIT_USAGE = 0, 2
+LYRICS_MAX = 4000
+FILES = ("song.json", "lyrics.txt", "melody.mid", "lead-sheet.musicxml", "score.png", "preview.ogg", "melody.abc")
+
+
+class StudioError(ValueError):
+    """Bad arguments or input: the message is the one line printed on stderr."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``sketch`` options (SPEC §7) to a parser."""
+    parser.add_argument("theme", nargs="?", help=f"what the song is about (up to {THEME_MAX} characters)")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the sketch into")
+    parser.add_argument("--genre", help="e.g. folk, synth-pop, country")
+    parser.add_argument("--mood", help="e.g. wistful, defiant, happy: also picks the key and tempo")
+    parser.add_argument("--form", choices=sorted(FORMS), default="verse-chorus", help="song form")
+    parser.add_argument("--rhyme", default="ABAB", metavar="SCHEME", help="rhyme scheme such as ABAB or AABB")
+    parser.add_argument("--syllables", type=int, default=8, metavar="N", help="syllables per line (4–16)")
+    parser.add_argument("--key", help='e.g. "A minor", "F#", "D dorian"')
+    parser.add_argument("--tempo", type=int, metavar="BPM", help="quarter notes per minute (40–240)")
+    parser.add_argument("--meter", help="time signature such as 4/4, 3/4 or 6/8")
+    parser.add_argument("--seed", type=int, metavar="N", help="makes the sketch reproducible (random if left out)")
+    parser.add_argument("--lyrics", type=Path, metavar="FILE", help="set a melody to these lyrics instead")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the sketch; return 0, or 2 with one line on stderr for bad arguments or input."""
+    try:
+        return _run(args)
+    except StudioError as exc:
+        print(f"soundoff sketch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace) -> int:
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+    try:
+        check_settings(key=args.key, tempo=args.tempo, meter=args.meter)
+    except ValueError as exc:
+        raise StudioError(str(exc)) from None
+    brief = _brief(args, seed)
+    out = _folder(args.out)
+    started = time.perf_counter()
+    if args.lyrics is not None:
+        lyrics, writer, notes = _read_lyrics(args.lyrics, args.theme), "lyrics file", ()
+        print(f"{'lyrics':<15}read from {args.lyrics}")
+    else:
+        assert brief is not None
+        lyrics, writer, notes = asyncio.run(_write_lyrics(brief, args))
+        print(f"{'lyrics':<15}{time.perf_counter() - started:.2f} s  {writer}")
+    for note in notes:
+        print(f"{'':<15}{note}")
+    print()
+    print(lyrics.title)
+    print(format_report(prosody_report(lyrics)))
+    print()
+    try:
+        melody, files = compose_and_render(
+            lyrics,
+            lyrics.title,
+            key=args.key,
+            tempo=args.tempo,
+            meter=args.meter,
+            mood=args.mood,
+            seed=seed,
+            progress=lambda stage, seconds: print(f"{stage:<15}{seconds:.2f} s"),
+        )
+    except ValueError as exc:
+        raise StudioError(str(exc)) from None
+    song = {
+        "title": lyrics.title,
+        "sections": [section.to_dict() for section in lyrics.sections],
+        "key": melody.tonic,
+        "mode": melody.mode,
+        "tempo": melody.tempo,
+        "meter": melody.meter,
+        "seed": seed,
+        "writer": writer,
+        "measures": measure(melody, lyrics),
+    }
+    written = _write_files(out, song, lyrics, files)
+    print()
+    print(melody.summary())
+    for note in files.notes:
+        print(note)
+    print(f"Wrote {len(written)} files to {out} in {time.perf_counter() - started:.1f} s (seed {seed}).")
+    return EXIT_OK
+
+
+def _brief(args: argparse.Namespace, seed: int) -> Brief | None:
+    if args.lyrics is None and not (args.theme and args.theme.strip()):
+        raise StudioError('give a theme ("a night train home") or --lyrics FILE')
+    if args.lyrics is not None and not args.theme:
+        return None
+    try:
+        return Brief(
+            theme=args.theme,
+            genre=args.genre,
+            mood=args.mood,
+            form=args.form,
+            rhyme_scheme=args.rhyme,
+            syllables=args.syllables,
+            seed=seed,
+        )
+    except ValueError as exc:
+        raise StudioError(str(exc)) from None
+
+
+def _folder(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StudioError(f"cannot create {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _read_lyrics(path: Path, theme: str | None) -> Lyrics:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise StudioError(f"cannot read lyrics file {path}: {reason}") from None
+    if len(text) > LYRICS_MAX:
+        raise StudioError(f"lyrics file {path} is longer than {LYRICS_MAX} characters")
+    lyrics = parse_lyrics(text)
+    if not any(count_syllables(line) for line in lyrics.lines):
+        raise StudioError(f"lyrics file {path} has no words to sing")
+    title = lyrics.title or (theme or "").strip() or path.stem.replace("-", " ").replace("_", " ").title()
+    return Lyrics(title=title, sections=lyrics.sections)
+
+
+async def _write_lyrics(brief: Brief, args: argparse.Namespace) -> tuple[Lyrics, str, tuple[str, ...]]:
+    api_key = getattr(args, "openai_api_key", None)
+    base_url = getattr(args, "openai_base_url", None)
+    llm = None
+    if api_key or base_url:
+        # Local OpenAI-compatible servers (Ollama, llama.cpp) take any key.
+        model = getattr(args, "openai_model", None) or "gpt-4o-mini"
+        llm = LLMWriter(api_key=api_key or "unused", base_url=base_url, model=model)
+    writer = LyricWriter(llm)
+    try:
+        draft = await writer.draft(brief)
+    finally:
+        await writer.close()
+    return draft.lyrics, draft.writer or OFFLINE, draft.notes
+
+
+def _write_files(out: Path, song: dict[str, object], lyrics: Lyrics, files: SketchFiles) -> list[str]:
+    contents: dict[str, bytes | None] = {
+        "song.json": json.dumps(song, indent=2, ensure_ascii=False).encode("utf-8") + b"\n",
+        "lyrics.txt": lyrics.to_text().encode("utf-8"),
+        "melody.mid": files.midi or None,
+        "lead-sheet.musicxml": files.musicxml or None,
+        "score.png": files.png,
+        "preview.ogg": files.ogg,
+        "melody.abc": files.abc.encode("utf-8") or None,
+    }
+    written = []
+    for name in FILES:
+        data = contents[name]
+        if data is not None:
+            (out / name).write_bytes(data)
+            written.append(name)
+    return written
