@@ -68,8 +68,9 @@ def _run(args: argparse.Namespace) -> int:
     brief = _brief(args, seed)
     out = _folder(args.out)
     started = time.perf_counter()
+    notes: tuple[str, ...] = ()
     if args.lyrics is not None:
-        lyrics, writer, notes = _read_lyrics(args.lyrics, args.theme), "lyrics file", ()
+        lyrics, writer = _read_lyrics(args.lyrics, args.theme), "lyrics file"
         print(f"{'lyrics':<15}read from {args.lyrics}")
     else:
         assert brief is not None
@@ -94,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise StudioError(str(exc)) from None
-    song = {
+    song: dict[str, object] = {
         "title": lyrics.title,
         "sections": [section.to_dict() for section in lyrics.sections],
         "key": melody.tonic,
