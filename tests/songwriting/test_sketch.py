@@ -1,0 +1,94 @@
+"""The sketch pipeline: every file, notes when a stage is partial or fails, picklable across processes."""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from bot.songwriting import sketch
+from bot.songwriting.composer import compose
+from bot.songwriting.melody import Melody
+from bot.songwriting.render import audio
+from bot.songwriting.sketch import SketchFiles, compose_and_render, render_sketch, warm_up
+from tests.songwriting.songs import NIGHT_TRAIN, PAPER_BOATS
+
+
+@functools.cache
+def _short() -> Melody:
+    return compose(None, key="G major", tempo=110, seed=4, bars=8)
+
+
+def test_every_file_is_rendered() -> None:
+    """A short tune gets MIDI, MusicXML, PNG, OGG and ABC, with nothing to report."""
+    files = render_sketch(_short(), None, "Tune")
+    assert files.midi.startswith(b"MThd")
+    assert b"<score-partwise" in files.musicxml
+    assert files.png is not None and files.png.startswith(b"\x89PNG")
+    assert files.ogg is not None and files.ogg.startswith(b"OggS")
+    assert files.abc.startswith("X:1\nT:Tune\n")
+    assert files.notes == ()
+
+
+def test_compose_and_render_matches_compose() -> None:
+    """The pipeline's melody is the composer's for the same settings."""
+    melody, _ = compose_and_render(PAPER_BOATS, "Paper Boats", key="C major", tempo=120, seed=9)
+    assert melody == compose(PAPER_BOATS, key="C major", tempo=120, seed=9)
+
+
+def test_long_song_notes_say_what_is_partial() -> None:
+    """A long song's notes say the image shows the first bars and the preview the first seconds."""
+    _, files = compose_and_render(NIGHT_TRAIN, "Night Train", key="A minor", tempo=70, meter="3/4", seed=1)
+    assert any(note.startswith("Score image shows bars 1–") for note in files.notes)
+    assert any(note.startswith("Audio preview plays the first") for note in files.notes)
+
+
+def test_progress_reports_each_stage_in_order() -> None:
+    """The progress callback hears every stage once, in pipeline order."""
+    stages: list[str] = []
+    compose_and_render(None, "Tune", seed=2, bars=4, progress=lambda stage, _seconds: stages.append(stage))
+    assert stages == ["melody", "MIDI", "MusicXML", "score image", "audio preview", "ABC"]
+
+
+def test_a_failing_stage_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When MusicXML fails, the image (which needs it) is skipped; MIDI, audio and ABC still arrive."""
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise RuntimeError("engraver on fire")
+
+    monkeypatch.setattr(sketch, "to_musicxml", broken)
+    files = render_sketch(_short(), None, "Tune")
+    assert files.musicxml == b""
+    assert files.png is None
+    assert files.midi and files.ogg and files.abc
+    assert files.notes == (
+        "The MusicXML could not be made this time (the error is logged).",
+        "Score image skipped: the MusicXML could not be written.",
+    )
+
+
+def test_missing_soundfont_skips_audio_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a SoundFont the sketch arrives without audio and says why."""
+    monkeypatch.setattr(audio, "find_soundfont", lambda: None)
+    files = render_sketch(_short(), None, "Tune")
+    assert files.ogg is None
+    assert files.png is not None
+    assert files.notes == ("Audio preview skipped: no General MIDI SoundFont found.",)
+
+
+def test_results_pickle() -> None:
+    """The melody and the files survive pickling (the bot renders in a process pool)."""
+    result = compose_and_render(PAPER_BOATS, "Paper Boats", seed=3)
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_runs_in_a_spawned_worker() -> None:
+    """A spawned worker, warmed up like the bot's, composes and renders and sends the result back."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=warm_up) as pool:
+        melody, files = pool.submit(compose_and_render, PAPER_BOATS, "Paper Boats", seed=5).result(timeout=60)
+    assert isinstance(files, SketchFiles)
+    assert melody == compose(PAPER_BOATS, seed=5)
