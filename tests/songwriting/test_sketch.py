@@ -27,8 +27,10 @@ def test_every_file_is_rendered() -> None:
     files = render_sketch(_short(), None, "Tune")
     assert files.midi.startswith(b"MThd")
     assert b"<score-partwise" in files.musicxml
-    assert files.png is not None and files.png.startswith(b"\x89PNG")
-    assert files.ogg is not None and files.ogg.startswith(b"OggS")
+    assert files.png is not None
+    assert files.png.startswith(b"\x89PNG")
+    assert files.ogg is not None
+    assert files.ogg.startswith(b"OggS")
     assert files.abc.startswith("X:1\nT:Tune\n")
     assert files.notes == ()
 
@@ -63,7 +65,9 @@ def test_a_failing_stage_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> Non
     files = render_sketch(_short(), None, "Tune")
     assert files.musicxml == b""
     assert files.png is None
-    assert files.midi and files.ogg and files.abc
+    assert files.midi
+    assert files.ogg
+    assert files.abc
     assert files.notes == (
         "The MusicXML could not be made this time (the error is logged).",
         "Score image skipped: the MusicXML could not be written.",
