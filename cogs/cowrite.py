@@ -149,6 +149,7 @@ class CoWrite(commands.Cog):
         services = self.bot.services
         in_thread = await services.songs.by_thread(interaction.channel_id or 0)
         if song is None and in_thread is None:
+            await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
             await self.drafts.claim(actor)
             await defer_reply(interaction, ephemeral=False)
             await Progress(interaction, 0).show("🎼 Composing an instrumental sketch…")
@@ -160,6 +161,7 @@ class CoWrite(commands.Cog):
 
     async def _start(self, interaction: discord.Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
+        await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
         await self.drafts.claim(actor)
         await defer_reply(interaction, ephemeral=False)
         progress = Progress(interaction, 0)

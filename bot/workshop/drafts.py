@@ -57,6 +57,12 @@ class Drafts:
         """Check and count the member's cooldown and the server's quota before any generation."""
         await claim_generation(self._s.settings, self._s.guild_settings, self._s.usage, actor)
 
+    async def ensure_song_channel(self, actor: Actor, channel_id: int) -> None:
+        """New songs start in the server's co-writing channel, when it has chosen one."""
+        chosen = (await self._s.guild_settings.get(actor.guild_id)).cowrite_channel_id
+        if chosen is not None and chosen != channel_id:
+            raise UserFacingError(f"New songs start in <#{chosen}> on this server.")
+
     async def lyrics(self, actor: Actor, channel_id: int, brief: Brief, music: MusicOptions | None = None) -> Delivery:
         """Write an AI lyric draft (and, with ``music``, its melody) as v1 of a new song."""
         draft = await self._s.writer.draft(brief, model=await self._model(actor.guild_id))

@@ -118,3 +118,13 @@ async def test_history_diff_credits_and_export(services: Services) -> None:
     song_json = json.loads(archive.read("song.json"))
     assert song_json["sections"][0]["lines"] == list(lyrics.sections[0].lines)
     assert song_json["measures"]
+
+
+async def test_songs_start_in_the_chosen_channel(services: Services) -> None:
+    """With a co-writing channel set, a song started elsewhere is refused with a pointer to it."""
+    drafts = Drafts(services)
+    await drafts.ensure_song_channel(ANA, 2)
+    await services.guild_settings.update(1, cowrite_channel_id=99)
+    with pytest.raises(UserFacingError, match="<#99>"):
+        await drafts.ensure_song_channel(ANA, 2)
+    await drafts.ensure_song_channel(ANA, 99)
