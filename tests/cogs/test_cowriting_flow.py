@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 import zipfile
+from pathlib import Path
 
 import mido
 
@@ -154,7 +156,26 @@ async def test_full_cowriting_flow(standin: StandIn, make_bot: MakeBot) -> None:
     assert parse_lyrics(archive.read("lyrics.txt").decode()).sections[0].label == song_json["sections"][0]["label"]
 
     assert standin.pings == []
-    print("\nstep timings:", {k: f"{v * 1000:.0f} ms" for k, v in timings.items()})
+    if target := os.environ.get("SOUNDOFF_TRANSCRIPT"):
+        _write_transcript(Path(target), standin, timings)
+
+
+def _write_transcript(path: Path, standin: StandIn, timings: dict[str, float]) -> None:
+    """What crossed the wire, one request a line, for a human reading the flow (set SOUNDOFF_TRANSCRIPT)."""
+    start = standin.requests[0].at
+    lines = [f"{k}: {v * 1000:.0f} ms" for k, v in timings.items()]
+    for request in standin.requests:
+        body = request.json if isinstance(request.json, dict) else {}
+        data = body.get("data") if isinstance(body.get("data"), dict) else body
+        text = str(data.get("content") or "") if isinstance(data, dict) else ""
+        embeds = data.get("embeds") if isinstance(data, dict) else None
+        title = embeds[0].get("title", "") if embeds else ""
+        files = ",".join(f.filename for f in request.files)
+        summary = " | ".join(p for p in (text[:60].replace("\n", " "), title, files) if p)
+        lines.append(
+            f"{(request.at - start) * 1000:8.0f} ms {request.method:6} {request.route} {request.status} {summary}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 async def test_buttons_work_after_restart(standin: StandIn, make_bot: MakeBot, tmp_path) -> None:  # type: ignore[no-untyped-def]
