@@ -81,14 +81,20 @@ def test_pitch_is_the_note_played() -> None:
 
 
 def test_long_song_is_cut_at_a_section_end() -> None:
-    """A long song's preview stops at a section end within the limit, fading out."""
+    """A long song whose verse and chorus fit stops after the chorus, fading out."""
     melody = compose(NIGHT_TRAIN, key="A minor", tempo=100, seed=0)
-    seconds = preview_seconds(melody)
+    chorus_end = max(float(n.end) for n in melody.notes if n.section == 1) * 60 / 100
     assert melody.seconds() > MAX_SECONDS
-    assert MAX_SECONDS / 2 <= seconds <= MAX_SECONDS
+    assert preview_seconds(melody) == pytest.approx(chorus_end + 1.0)
     samples, rate, _ = _preview(melody)
-    assert len(samples) / rate == pytest.approx(seconds, abs=0.05)
+    assert len(samples) / rate == pytest.approx(chorus_end + 1.0, abs=0.05)
     assert float(np.abs(samples[-rate // 20 :]).max()) < 0.05
+
+
+def test_slow_song_is_cut_at_a_bar_line() -> None:
+    """When no section ends late enough, the preview plays to the last bar line within the limit."""
+    melody = compose(NIGHT_TRAIN, key="A minor", tempo=40, seed=0)
+    assert preview_seconds(melody) == 42.0  # seven 4/4 bars of six seconds at 40 bpm
 
 
 def test_preview_never_passes_a_minute() -> None:

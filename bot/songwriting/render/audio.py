@@ -27,7 +27,7 @@ except ImportError:  # the preview is optional: without the synthesiser the sket
     tinysoundfont = None
 
 SAMPLE_RATE = 22_050  # plenty for a preview, and encoding time grows with it
-MAX_SECONDS = 60.0
+MAX_SECONDS = 45.0
 _FADE_SECONDS = 1.0
 _TAIL_SECONDS = 1.5  # let the last notes ring out when the preview reaches the end of the song
 _DEBIAN_SOUNDFONTS = (Path("/usr/share/sounds/sf2/TimGM6mb.sf2"), Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"))
@@ -44,7 +44,11 @@ class AudioPreview:
 
 
 def preview_seconds(melody: Melody, limit: float = MAX_SECONDS) -> float:
-    """How much of the song the preview plays: all of it when short, else up to a section end (or the limit)."""
+    """How much of the song the preview plays.
+
+    All of it when it fits; else up to the last section end within the limit when that keeps most of it, or
+    else up to the last bar line within the limit, so the first chorus is heard rather than cut for a verse.
+    """
     whole = melody.seconds()
     if whole <= limit:
         return whole + _TAIL_SECONDS
@@ -52,8 +56,11 @@ def preview_seconds(melody: Melody, limit: float = MAX_SECONDS) -> float:
     ends: dict[int, float] = {}
     for note in melody.notes:
         ends[note.section] = max(ends.get(note.section, 0.0), float(note.end) * per_quarter)
-    fitting = [end for end in ends.values() if limit * 0.5 <= end <= limit - _FADE_SECONDS]
-    return max(fitting) + _FADE_SECONDS if fitting else limit
+    fitting = max((end for end in ends.values() if end <= limit - _FADE_SECONDS), default=0.0)
+    if fitting >= 0.75 * limit:
+        return fitting + _FADE_SECONDS
+    bar = float(melody.time.bar) * per_quarter
+    return max(bar, limit // bar * bar)
 
 
 def find_soundfont() -> Path | None:

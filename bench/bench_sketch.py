@@ -1,0 +1,113 @@
+"""Benchmark the melody sketch: per-stage times cold (fresh process) and warm, and the melody's quality.
+
+The song is the offline writer's verse–chorus draft cut to three sections (Verse 1, Chorus, Verse 2).
+Budget: the whole warm sketch within 0.6 s on the 2-core machine.
+
+Run: python bench/bench_sketch.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+BUDGET_SECONDS = 0.6
+STAGES = ("melody", "MIDI", "MusicXML", "score image", "audio preview", "ABC")
+
+
+def _song() -> object:
+    from bot.songwriting.brief import Brief
+    from bot.songwriting.lyrics import Lyrics
+    from bot.songwriting.offline_writer import write
+
+    draft = write(Brief(theme="a night train home", mood="wistful", seed=11))
+    return Lyrics(draft.title, draft.sections[:3])
+
+
+def _sketch_once(seed: int) -> dict[str, float]:
+    """Compose and render the song once; return seconds per stage plus the whole."""
+    from bot.songwriting.sketch import compose_and_render
+
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    compose_and_render(
+        _song(),  # type: ignore[arg-type]
+        "Night Train",
+        mood="wistful",
+        seed=seed,
+        progress=lambda stage, seconds: times.__setitem__(stage, seconds),
+    )
+    times["whole"] = time.perf_counter() - started
+    return times
+
+
+def cold() -> None:
+    """Run in a fresh process: imports, then the first sketch with no warm-up (prints JSON)."""
+    started = time.perf_counter()
+    import bot.songwriting.sketch  # noqa: F401  # the import is what is being timed
+
+    imported = time.perf_counter() - started
+    times = _sketch_once(1)
+    print(json.dumps({"import": imported, **times}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--cold", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cold:
+        cold()
+        return
+
+    run = subprocess.run([sys.executable, __file__, "--cold"], capture_output=True, text=True, check=True)
+    first = json.loads(run.stdout.strip().splitlines()[-1])
+    print("Cold (fresh process, no warm-up):")
+    print(f"  {'import':<15}{first['import'] * 1000:7.0f} ms")
+    for stage in (*STAGES, "whole"):
+        print(f"  {stage:<15}{first[stage] * 1000:7.0f} ms")
+
+    from bot.songwriting.sketch import compose_and_render, warm_up
+
+    started = time.perf_counter()
+    warm_up()
+    print(f"\nWarm-up (the process pool initialiser): {(time.perf_counter() - started) * 1000:.0f} ms")
+
+    runs = [_sketch_once(seed) for seed in range(args.repeats)]
+    print(f"\nWarm (median of {args.repeats} seeds, 3-section song):")
+    for stage in (*STAGES, "whole"):
+        values = [r[stage] * 1000 for r in runs]
+        print(f"  {stage:<15}{statistics.median(values):7.0f} ms   (max {max(values):.0f})")
+    whole = statistics.median(r["whole"] for r in runs)
+    verdict = "within" if whole <= BUDGET_SECONDS else "OVER"
+    print(f"  budget         {BUDGET_SECONDS * 1000:7.0f} ms   -> {verdict} budget")
+
+    from bot.songwriting.measures import HUMAN_BAND, measure
+
+    song = _song()
+    melody, files = compose_and_render(song, "Night Train", mood="wistful", seed=0)  # type: ignore[arg-type]
+    print(f"\nSketch: {melody.summary()}")
+    sizes = {
+        "MIDI": len(files.midi),
+        "MusicXML": len(files.musicxml),
+        "PNG": len(files.png or b""),
+        "OGG": len(files.ogg or b""),
+        "ABC": len(files.abc),
+    }
+    print("Sizes: " + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in sizes.items()))
+    for note in files.notes:
+        print(f"Note: {note}")
+    print("\nQuality of that melody (human p10–p90 band where there is one):")
+    for name, value in measure(melody, song).items():  # type: ignore[arg-type]
+        band = HUMAN_BAND.get(name)
+        where = "" if band is None else ("  in band" if band[0] <= value <= band[1] else "  OUT of band")
+        shown = "" if band is None else f"  [{band[0]:g}–{band[1]:g}]"
+        print(f"  {name:<24}{value:6.2f}{shown}{where}")
+
+
+if __name__ == "__main__":
+    main()
