@@ -23,6 +23,7 @@ from bot.songwriting.soundoff import Option, render_results, render_stats
 from bot.songwriting.text import escape_markdown, escape_markdown_block, plural, truncate
 from bot.tree import defer_reply, mark_delivered, routes_errors
 from bot.workshop.drafts import Drafts
+from bot.workshop.library import message_link
 from bot.workshop.songs import resolve_song
 from bot.workshop.soundoffs import Soundoffs, Started
 
@@ -49,12 +50,14 @@ def status_line(soundoff: Soundoff, votes: int) -> str:
     return f"🗳️ {plural(votes, 'vote')} so far · {closes}\n{blind}Tallies stay hidden until the end."
 
 
-def option_embed(option: Option, lyrics_text: str | None, *, blind: bool) -> discord.Embed:
+def option_embed(option: Option, lyrics_text: str | None, *, blind: bool, link: str | None) -> discord.Embed:
+    """One option: a lyric excerpt; in open mode also who wrote it and a link to the full version."""
     title = f"Option {option.label}" if blind else f"Option {option.label} · {option.describe()}"
     body = "*(instrumental)*"
     if lyrics_text:
         body = "```\n" + escape_markdown_block(truncate(lyrics_text, EXCERPT_CHARS)) + "\n```"
-    return discord.Embed(title=truncate(title, 256), description=body, colour=discord.Colour.orange())
+    url = None if blind else link
+    return discord.Embed(title=truncate(title, 256), description=body, colour=discord.Colour.orange(), url=url)
 
 
 async def _poll_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -163,7 +166,12 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
         for option in started.options:
             version = started.versions[option.version]
             embeds.append(
-                option_embed(option, version.lyrics.to_body() if version.lyrics else None, blind=soundoff.blind)
+                option_embed(
+                    option,
+                    version.lyrics.to_body() if version.lyrics else None,
+                    blind=soundoff.blind,
+                    link=message_link(song.guild_id, version),
+                )
             )
             rendered = await drafts.render(song, version)
             if rendered.files is not None and rendered.files.ogg is not None:

@@ -119,3 +119,18 @@ async def test_deadline_passing_while_bot_is_down_closes_after_start(
     await asyncio.sleep(0.3)
     assert sum("Sound-off results" in m.content for m in standin.messages(scene.cowriting)) == 1
     assert all(c.get("disabled") for row in poll.components for c in row["components"])
+
+
+async def test_open_soundoff_names_authors_and_links_versions(standin: StandIn, make_bot: MakeBot) -> None:
+    """With blind off, each option names its writer (the AI disclosed) and links to the full version."""
+    scene = standin.scene
+    bot = await make_bot()
+    await _song_with_revision(standin, bot)
+    start = await standin.slash("soundoff start", {"blind": False}, member=scene.owner, channel=scene.cowriting)
+    await shown(start, lambda m: "open" in m.content)
+    poll = _soundoff_message(standin)
+    titles = sorted(e["title"] for e in poll.embeds)
+    assert any("the AI draft" in t for t in titles)
+    assert any("by Sam" in t for t in titles)
+    assert all(e.get("url", "").startswith("https://discord.com/channels/") for e in poll.embeds)
+    assert "Blind" not in poll.content
