@@ -8,12 +8,17 @@ import logging
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
+
+from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+RENDER_TIMEOUT = 90.0
 
 
 def _warm_up() -> None:
@@ -27,18 +32,43 @@ class RenderPool:
     """Owns the worker processes; ``run`` awaits a picklable function call in one of them.
 
     Workers are started with ``spawn``: forking a process that runs an event loop and aiosqlite's thread
-    can copy held locks into the child.
+    can copy held locks into the child. A worker that dies breaks the whole executor, so the pool replaces
+    it and retries the call once.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, timeout: float = RENDER_TIMEOUT) -> None:
         self._workers = workers
-        self._executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+        self.timeout = timeout
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
         )
 
     async def run(self, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        call = functools.partial(func, *args, **kwargs)
+        try:
+            return await self._submit(call)
+        except BrokenProcessPool:
+            log.warning("A render worker died; starting a new pool and retrying %s once", func.__name__)
+            self._replace()
+            try:
+                return await self._submit(call)
+            except BrokenProcessPool:
+                self._replace()
+                raise UserFacingError("The music renderer crashed on this one. Please try again.") from None
+
+    async def _submit(self, call: Callable[[], R]) -> R:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self._executor, call), self.timeout)
+        except TimeoutError:
+            raise UserFacingError("Rendering took too long and was given up. Try a shorter song.") from None
+
+    def _replace(self) -> None:
+        broken, self._executor = self._executor, self._new_executor()
+        broken.shutdown(wait=False, cancel_futures=True)
 
     def start(self) -> None:
         """Start every worker now (each warms up in its initializer) rather than on the first request."""
