@@ -20,7 +20,9 @@ COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 USER soundoff
 WORKDIR /home/soundoff
-ENV SOUNDOFF_DATABASE=/data/soundoff.db PYTHONUNBUFFERED=1
+ENV SOUNDOFF_DATABASE=/data/soundoff.db PYTHONUNBUFFERED=1 XDG_CACHE_HOME=/home/soundoff/.cache
+# Decode verovio's engraving fonts once, at build time, into the user's cache (the score image needs them).
+RUN python -c "from bot.songwriting.render.fonts import font_dir; font_dir()"
 VOLUME ["/data"]
 ENTRYPOINT ["soundoff"]
 CMD ["run"]

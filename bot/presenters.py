@@ -71,8 +71,10 @@ def version_message(delivery: Delivery, *, heading: str | None = None) -> Messag
             embed.set_image(url=f"attachment://{stem}.png")
         if sketch.ogg is not None:
             files.append(discord.File(io.BytesIO(sketch.ogg), filename=f"{stem}.ogg"))
-        files.append(discord.File(io.BytesIO(sketch.midi), filename=f"{stem}.mid"))
-        files.append(discord.File(io.BytesIO(sketch.musicxml), filename=f"{stem}.musicxml"))
+        if sketch.midi:
+            files.append(discord.File(io.BytesIO(sketch.midi), filename=f"{stem}.mid"))
+        if sketch.musicxml:
+            files.append(discord.File(io.BytesIO(sketch.musicxml), filename=f"{stem}.musicxml"))
     if delivery.notes:
         embed.add_field(name="Notes", value=truncate("\n".join(delivery.notes), 1024), inline=False)
     embed.set_footer(text=footer(delivery))

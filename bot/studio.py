@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import sys
 import time
@@ -19,10 +18,10 @@ from bot.songwriting.brief import FORMS, THEME_MAX, Brief
 from bot.songwriting.composer import check_settings
 from bot.songwriting.llm_writer import LLMWriter
 from bot.songwriting.lyrics import Lyrics, parse_lyrics
-from bot.songwriting.measures import measure
 from bot.songwriting.prosody import count_syllables
 from bot.songwriting.prosody_report import format_report, prosody_report
 from bot.songwriting.sketch import SketchFiles, compose_and_render
+from bot.songwriting.sketch_files import sketch_contents, song_document
 from bot.songwriting.writer import OFFLINE, LyricWriter
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -95,17 +94,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise StudioError(str(exc)) from None
-    song: dict[str, object] = {
-        "title": lyrics.title,
-        "sections": [section.to_dict() for section in lyrics.sections],
-        "key": melody.tonic,
-        "mode": melody.mode,
-        "tempo": melody.tempo,
-        "meter": melody.meter,
-        "seed": seed,
-        "writer": writer,
-        "measures": measure(melody, lyrics),
-    }
+    song = song_document(lyrics.title, lyrics, melody, seed=seed, writer=writer)
     written = _write_files(out, song, lyrics, files)
     print()
     print(melody.summary())
@@ -174,19 +163,8 @@ async def _write_lyrics(brief: Brief, args: argparse.Namespace) -> tuple[Lyrics,
 
 
 def _write_files(out: Path, song: dict[str, object], lyrics: Lyrics, files: SketchFiles) -> list[str]:
-    contents: dict[str, bytes | None] = {
-        "song.json": json.dumps(song, indent=2, ensure_ascii=False).encode("utf-8") + b"\n",
-        "lyrics.txt": lyrics.to_text().encode("utf-8"),
-        "melody.mid": files.midi or None,
-        "lead-sheet.musicxml": files.musicxml or None,
-        "score.png": files.png,
-        "preview.ogg": files.ogg,
-        "melody.abc": files.abc.encode("utf-8") or None,
-    }
     written = []
-    for name in FILES:
-        data = contents[name]
-        if data is not None:
-            (out / name).write_bytes(data)
-            written.append(name)
+    for name, data in sketch_contents(song, lyrics, files).items():
+        (out / name).write_bytes(data)
+        written.append(name)
     return written

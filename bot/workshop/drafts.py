@@ -10,9 +10,9 @@ from bot.db.songs import NewVersion, Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.songwriting.brief import Brief
-from bot.songwriting.harmony import parse_key
+from bot.songwriting.composer import check_settings
 from bot.songwriting.lyrics import Lyrics
-from bot.songwriting.melody import Melody, Meter
+from bot.songwriting.melody import Melody
 from bot.songwriting.revisions import AI_NAME
 from bot.songwriting.sketch import SketchFiles, compose_and_render, render_sketch
 from bot.workshop.actors import Actor
@@ -34,14 +34,9 @@ class MusicOptions:
     def validated(self) -> MusicOptions:
         """Check the options, raising a member-readable error for a bad key or metre."""
         try:
-            if self.key:
-                parse_key(self.key)
-            if self.meter:
-                Meter.parse(self.meter)
+            check_settings(key=self.key, tempo=self.tempo, meter=self.meter)
         except ValueError as exc:
             raise UserFacingError(f"That doesn't work: {exc}.") from None
-        if self.tempo is not None and not 40 <= self.tempo <= 240:
-            raise UserFacingError("Tempo must be between 40 and 240 bpm.")
         return self
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 from bot.db.songs import Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.songwriting.credits import Credits, attribute, render_split_sheet
-from bot.songwriting.measures import measure
 from bot.songwriting.revisions import LyricDiff, VersionError, VersionNode, VersionTree, diff_lines, history_tree
+from bot.songwriting.sketch_files import sketch_contents, song_document
 from bot.workshop.drafts import Drafts
 
 
@@ -66,33 +65,19 @@ class Library:
         """A zip named after the song holding the sketch files of one version and the song's credits."""
         credits = await self.credits(song, version)
         delivery = await Drafts(self._s).render(song, version)
-        lyrics = version.lyrics
-        files: dict[str, bytes] = {}
-        if lyrics is not None:
-            files["lyrics.txt"] = lyrics.to_text().encode()
-        if delivery.files is not None:
-            files["melody.mid"] = delivery.files.midi
-            files["lead-sheet.musicxml"] = delivery.files.musicxml
-            files["melody.abc"] = delivery.files.abc.encode()
-            if delivery.files.png is not None:
-                files["score.png"] = delivery.files.png
-            if delivery.files.ogg is not None:
-                files["preview.ogg"] = delivery.files.ogg
-        files["credits.md"] = render_split_sheet(credits, song.title).encode()
-        melody = delivery.melody
-        song_json = {
-            "title": song.title,
-            "version": version.label,
-            "sections": [s.to_dict() for s in lyrics.sections] if lyrics else [],
-            "key": melody.tonic if melody else None,
-            "mode": melody.mode if melody else None,
-            "tempo": melody.tempo if melody else None,
-            "meter": melody.meter if melody else None,
-            "seed": version.seed,
-            "writer": version.writer if version.by_ai else version.author_name,
-            "measures": measure(melody, lyrics) if melody else {},
-        }
-        files["song.json"] = json.dumps(song_json, indent=2, ensure_ascii=False).encode()
+        song_json = song_document(
+            song.title,
+            version.lyrics,
+            delivery.melody,
+            seed=version.seed,
+            writer=version.writer if version.by_ai else version.author_name,
+        )
+        files = sketch_contents(
+            {**song_json, "version": version.label},
+            version.lyrics,
+            delivery.files,
+            render_split_sheet(credits, song.title),
+        )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in files.items():
