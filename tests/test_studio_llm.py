@@ -60,5 +60,5 @@ async def test_failing_server_falls_back_and_says_so(openai_server: OpenAIServer
     assert code == 0, output
     song = json.loads((tmp_path / "out" / "song.json").read_text())
     assert song["writer"] == "offline writer"
-    assert "offline writer" in output
+    assert "; the offline writer wrote this draft." in output
     assert len(openai_server.requests) >= 2
