@@ -1,8 +1,10 @@
 """Read a member's melody from ABC text, a MIDI file or MusicXML (plain or ``.mxl``), checked by content.
 
-Uploads are untrusted: size and note count are bounded, the type is sniffed from the bytes (never the file
-name), zipped MusicXML is unpacked with a size cap, and ABC bars are checked for overfull durations because
-verovio would engrave them without complaint.
+Uploads are untrusted: size, note count and length are bounded, the type is sniffed from the bytes (never the
+file name), zipped MusicXML is unpacked with a size cap, and ABC bars are checked for overfull durations because
+verovio would engrave them without complaint. music21's work grows with a score's span, and a few bytes can
+declare hours of music (a huge metre, a corrupted MIDI delta time), so spans are checked before music21 lays a
+score out wherever the format allows.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from music21 import chord, converter, harmony, key, meter, note, stream, tempo
+from music21.midi import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiFile
 from music21.midi.translate import midiStringToStream
 
 from bot.songwriting.harmony import MODES, Key, parse_key
@@ -24,6 +27,9 @@ from bot.songwriting.melody import ChordSpan, Melody, Meter, Note
 
 MAX_BYTES = 1_000_000
 MAX_NOTES = 2000
+MAX_BEATS = 1600
+"""The longest melody read, in quarter notes (400 bars of 4/4)."""
+_MAX_ABC_BAR_LINES = 600
 _MAX_UNZIPPED = 8_000_000
 _ABC_FIELD = re.compile(r"^[XTMLKQ]:", re.MULTILINE)
 _ABC_KEY = re.compile(r"^K:", re.MULTILINE)
@@ -62,17 +68,24 @@ def parse_melody(data: bytes, filename: str | None = None) -> Melody:
         raise MelodyInputError(f"{label.capitalize()} is larger than 1 MB; attach a shorter melody.")
     kind = sniff(data)
     try:
-        if kind == "midi":
-            score = midiStringToStream(data)  # type: ignore[no-untyped-call]  # untyped in music21
-        elif kind == "mxl":
-            score = converter.parseData(_unzip(data), format="musicxml")
-        else:
-            score = converter.parseData(_text(data), format=kind)
+        return _read(data, kind, label)
     except MelodyInputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # music21 raises anything on malformed scores: each is the file's fault
         reason = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         raise MelodyInputError(f"Could not read {label} as {_NAMES[kind]}: {reason}") from exc
+
+
+def _read(data: bytes, kind: str, label: str) -> Melody:
+    if kind == "midi":
+        _check_midi_span(data, label)
+        score = midiStringToStream(data)  # type: ignore[no-untyped-call]  # untyped in music21
+    elif kind == "mxl":
+        score = converter.parseData(_unzip(data), format="musicxml")
+    else:
+        if kind == "abc":
+            _check_abc_span(_text(data), label)
+        score = converter.parseData(_text(data), format=kind)
     if not isinstance(score, stream.Stream):
         raise MelodyInputError(f"Could not read {label} as {_NAMES[kind]}.")
     words = None
@@ -81,6 +94,57 @@ def parse_melody(data: bytes, filename: str | None = None) -> Melody:
         _check_bars(score, text)
         words = abc_words(text)
     return _melody(score, label, words)
+
+
+def _too_long(label: str) -> MelodyInputError:
+    return MelodyInputError(
+        f"{label.capitalize()} is longer than {MAX_BEATS // 4} bars of 4/4; attach a shorter melody."
+    )
+
+
+def _check_abc_span(text: str, label: str) -> None:
+    """Refuse metres the bot can't use and very many bars before music21 builds bars (its time grows with
+    the square of the bar count; ``M:1000/1`` alone takes minutes)."""
+    for declared in _ABC_METER.findall(text):
+        value = _METER_ALIASES.get(declared.strip(), declared.strip())
+        if value.lower() != "none":
+            try:
+                Meter.parse(value)
+            except ValueError:
+                raise MelodyInputError(
+                    f"The metre {value[:20]} is not supported; use one like 4/4, 3/4 or 6/8."
+                ) from None
+    music = (line.split("%", 1)[0] for line in text.splitlines() if not _ABC_HEADER.match(line))
+    if sum(line.count("|") for line in music) > _MAX_ABC_BAR_LINES:
+        raise _too_long(label)
+
+
+def _check_midi_span(data: bytes, label: str) -> None:
+    """Count notes, measure the span and check metres from the raw MIDI events, before music21 lays them out."""
+    midi_file = MidiFile()
+    midi_file.readstr(data)
+    per_quarter = midi_file.ticksPerQuarterNote
+    if not per_quarter:
+        raise MelodyInputError(f"{label.capitalize()} is timed in SMPTE frames; export it with beats (PPQ) instead.")
+    notes, longest = 0, 0
+    for track in midi_file.tracks:
+        ticks = 0
+        for event in track.events:
+            if isinstance(event, DeltaTime):
+                ticks += event.time or 0
+            elif event.type == ChannelVoiceMessages.NOTE_ON and event.velocity:
+                notes += 1
+            elif event.type == MetaEvents.TIME_SIGNATURE and isinstance(event.data, bytes):
+                ratio = f"{event.data[0]}/{2 ** min(event.data[1], 16)}" if len(event.data) >= 2 else "?"
+                try:
+                    Meter.parse(ratio)
+                except ValueError:
+                    raise MelodyInputError(f"The metre {ratio} is not supported.") from None
+        longest = max(longest, ticks)
+    if notes > MAX_NOTES:
+        raise MelodyInputError(f"{label.capitalize()} has more than {MAX_NOTES} notes; attach a shorter melody.")
+    if longest > MAX_BEATS * per_quarter:
+        raise _too_long(label)
 
 
 _NAMES = {"midi": "MIDI", "mxl": "compressed MusicXML", "musicxml": "MusicXML", "abc": "ABC"}
@@ -156,6 +220,8 @@ def _parts(score: stream.Stream[Any]) -> list[stream.Stream[Any]]:
 
 def _melody(score: stream.Stream[Any], label: str, words: list[str | None] | None) -> Melody:
     part = _melody_part(score)
+    if len(part.recurse().notes) > 2 * MAX_NOTES:  # stripTies is quadratic in the notes as written
+        raise MelodyInputError(f"{label.capitalize()} has more than {MAX_NOTES} notes; attach a shorter melody.")
     flat = part.stripTies().flatten()
     notes = _notes(flat.notesAndRests, iter(words) if words else None)
     if not any(n.pitch is not None for n in notes):
@@ -169,6 +235,8 @@ def _melody(score: stream.Stream[Any], label: str, words: list[str | None] | Non
     except ValueError as exc:
         raise MelodyInputError(f"The metre {time_text} is not supported.") from exc
     end = max(n.end for n in notes)
+    if end > MAX_BEATS:
+        raise _too_long(label)
     return Melody(
         notes=tuple(notes),
         chords=tuple(_chords(flat.getElementsByClass(harmony.ChordSymbol), end)),
@@ -319,5 +387,8 @@ def _key(flat: stream.Stream[Any]) -> Key:
 
 def _tempo(flat: stream.Stream[Any]) -> int:
     marks = list(flat.getElementsByClass(tempo.MetronomeMark))
-    bpm = marks[0].getQuarterBPM() if marks else None
+    try:
+        bpm = marks[0].getQuarterBPM() if marks else None
+    except ZeroDivisionError:  # a tempo of 0 ("Q:1/4=0"): use the default
+        bpm = None
     return max(40, min(240, round(bpm))) if bpm else 100
