@@ -55,7 +55,8 @@ def option_embed(option: Option, lyrics_text: str | None, *, blind: bool, link: 
     title = f"Option {option.label}" if blind else f"Option {option.label} · {option.describe()}"
     body = "*(instrumental)*"
     if lyrics_text:
-        body = "```\n" + escape_markdown_block(truncate(lyrics_text, EXCERPT_CHARS)) + "\n```"
+        # truncate after escaping: escaping adds characters, and five options must fit one message
+        body = "```\n" + truncate(escape_markdown_block(lyrics_text), EXCERPT_CHARS) + "\n```"
     url = None if blind else link
     return discord.Embed(title=truncate(title, 256), description=body, colour=discord.Colour.orange(), url=url)
 
