@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.db.songs import Song, SongRepository, Version
 from bot.errors import NotFoundError, PermissionDeniedError, UserFacingError
 from bot.songwriting.revisions import VersionError, parse_version
 from bot.workshop.actors import Actor
+
+_ROW_ID = re.compile(r"[0-9]{1,18}")
+
+
+def option_id(text: str) -> int | None:
+    """The database id an autocomplete choice carries; None for anything else a member typed.
+
+    ``str.isdigit`` is not enough: it accepts "²" (which ``int`` refuses) and ids past SQLite's integer range.
+    """
+    return int(text) if _ROW_ID.fullmatch(text) else None
 
 
 async def resolve_song(songs: SongRepository, actor: Actor, channel_id: int, song: str | None) -> Song:
     """The song named by an option (its id, from autocomplete), else the thread's song, else the member's latest."""
     found: Song | None
     if song:
-        if not song.isdigit():
+        song_id = option_id(song)
+        if song_id is None:
             raise NotFoundError("Pick a song from the list (start typing its title).")
-        found = await songs.get(int(song))
+        found = await songs.get(song_id)
     else:
         found = await songs.by_thread(channel_id) or await songs.latest_for_member(actor.guild_id, actor.user_id)
         if found is None:

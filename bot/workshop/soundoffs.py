@@ -27,7 +27,7 @@ from bot.songwriting.soundoff import (
 )
 from bot.workshop.actors import Actor
 from bot.workshop.library import version_nodes
-from bot.workshop.songs import ensure_owner_or_moderator
+from bot.workshop.songs import ensure_owner_or_moderator, option_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ class Soundoffs:
         """The sound-off named by ``poll`` (an id); else the thread's song's, this channel's, or the member's song's."""
         found: Soundoff | None = None
         if poll:
-            found = await self._s.soundoffs.get(int(poll)) if poll.isdigit() else None
+            found = await self._s.soundoffs.get(poll_id) if (poll_id := option_id(poll)) is not None else None
         elif song := await self._s.songs.by_thread(channel_id):
             found = await self._s.soundoffs.for_song(song.id)
         else:
