@@ -1,0 +1,87 @@
+"""The real bot against the stand-in with any settings, and a check that nothing bad crossed the wire."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+
+from bot.app import SoundOffBot
+from bot.render_pool import RenderPool
+from bot.services import Services
+from bot.settings import Settings
+from tests.cogs.conftest import stop_bot
+from tests.openai_server import openai_server  # noqa: F401  (the fixture, for the LLM fault and secret tests)
+from tests.standin import LogGuard, StandIn
+from tests.standin.fixtures import StartClient
+
+
+class Launch(Protocol):
+    async def __call__(
+        self, *, message_content: bool = ..., pool: RenderPool | None = ..., **env: object
+    ) -> SoundOffBot: ...
+
+
+@pytest.fixture
+async def launch(
+    standin: StandIn, start_client: StartClient, tmp_path: Path, render_pool: RenderPool, discord_log_guard: LogGuard
+) -> AsyncIterator[Launch]:
+    """Start SoundOffBot with environment-style settings (``SOUNDOFF_…``/``OPENAI_…`` keywords) on a fresh database.
+
+    No cooldown and a large quota, so many generated examples can run; ERRORs logged by the bot's own ``bot``
+    and ``cogs`` loggers fail the test like discord.py's do.
+    """
+    discord_log_guard.watch("bot")
+    discord_log_guard.watch("cogs")
+    running: list[SoundOffBot] = []
+
+    async def start(*, message_content: bool = False, pool: RenderPool | None = None, **env: object) -> SoundOffBot:
+        values: dict[str, object] = {
+            "SOUNDOFF_DATABASE": str(tmp_path / "bot.db"),
+            "SOUNDOFF_COOLDOWN_SECONDS": 0,
+            "SOUNDOFF_DAILY_QUOTA": 100_000,
+            "SOUNDOFF_GUILD_READY_TIMEOUT": 0.05,
+            "SOUNDOFF_DEV_GUILD_ID": standin.scene.guild.id,
+        }
+        settings = Settings(_env_file=None, **(values | env))  # type: ignore[call-arg]  # aliases as keywords
+        services = await Services.open(settings, pool=pool or render_pool)
+        bot = await start_client(SoundOffBot(services, message_content=message_content))
+        running.append(bot)
+        return bot
+
+    yield start
+    for bot in running:
+        await stop_bot(bot)
+
+
+@dataclass
+class WireMark:
+    """Where the stand-in's records stood, so a check covers only what happened since."""
+
+    requests: int
+    pings: int
+
+
+def mark(standin: StandIn) -> WireMark:
+    return WireMark(len(standin.requests), len(standin.pings))
+
+
+async def quiet(standin: StandIn, *, still: float = 0.06, within: float = 20.0) -> None:
+    """Wait until the bot has sent nothing for ``still`` seconds: the work a member started has finished."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    seen = -1
+    while seen != len(standin.requests) and loop.time() < deadline:
+        seen = len(standin.requests)
+        await asyncio.sleep(still)
+
+
+def assert_clean_wire(standin: StandIn, since: WireMark) -> None:
+    """Since ``since``: nobody was pinged and Discord refused no request (limits, permissions, unknown objects)."""
+    assert standin.pings[since.pings :] == []
+    refused = [f"{r.route} -> {r.status} {r.response}" for r in standin.requests[since.requests :] if r.status >= 400]
+    assert refused == []
