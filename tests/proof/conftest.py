@@ -14,9 +14,9 @@ from bot.app import SoundOffBot
 from bot.render_pool import RenderPool
 from bot.services import Services
 from bot.settings import Settings
-from tests.cogs.conftest import stop_bot
+from tests.cogs.conftest import shown, stop_bot, wait_for
 from tests.openai_server import openai_server  # noqa: F401  (the fixture, for the LLM fault and secret tests)
-from tests.standin import LogGuard, StandIn
+from tests.standin import LogGuard, Member, StandIn, StoredMessage
 from tests.standin.fixtures import StartClient
 
 
@@ -56,6 +56,15 @@ async def launch(
     yield start
     for bot in running:
         await stop_bot(bot)
+
+
+async def new_song(standin: StandIn, member: Member, theme: str = "paper boats") -> StoredMessage:
+    """``/cowrite lyrics`` by ``member`` in the co-writing channel: the draft, once its thread is set up."""
+    handle = await standin.slash("cowrite lyrics", {"theme": theme}, member=member, channel=standin.scene.cowriting)
+    draft = await shown(handle, lambda m: m.embeds)
+    thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
+    await wait_for(lambda: any("where the song gets written" in m.content for m in standin.messages(thread)))
+    return draft
 
 
 @dataclass

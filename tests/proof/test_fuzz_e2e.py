@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from bot.app import SoundOffBot
 from bot.songwriting.brief import FORMS
-from tests.cogs.conftest import shown, wait_for
-from tests.proof.conftest import Launch, assert_clean_wire, mark, quiet
+from tests.cogs.conftest import wait_for
+from tests.proof.conftest import Launch, assert_clean_wire, mark, new_song, quiet
 from tests.proof.strategies import fuzz, line, lyric_text
 from tests.standin import Channel, InteractionHandle, LogGuard, StandIn, StoredMessage
 
@@ -55,16 +55,6 @@ def assert_no_errors_logged(guard: LogGuard) -> None:
     assert guard.unexpected() == []
 
 
-async def _draft(standin: StandIn) -> StoredMessage:
-    """The owner's AI draft, once its thread is open."""
-    draft = await shown(
-        await standin.slash("cowrite lyrics", {"theme": "paper boats", "seed": 1}, member=standin.scene.owner),
-        lambda m: m.embeds,
-    )
-    await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
-    return draft
-
-
 @pytest.fixture
 async def bot(launch: Launch) -> SoundOffBot:
     """One bot for every example of a test."""
@@ -73,7 +63,7 @@ async def bot(launch: Launch) -> SoundOffBot:
 
 @pytest.fixture
 async def draft(standin: StandIn, bot: SoundOffBot) -> StoredMessage:
-    return await _draft(standin)
+    return await new_song(standin, standin.scene.owner)
 
 
 @pytest.fixture
@@ -87,7 +77,7 @@ async def replying_bot(standin: StandIn, launch: Launch) -> SoundOffBot:
 @pytest.fixture
 async def version_in_thread(standin: StandIn, replying_bot: SoundOffBot) -> StoredMessage:
     """A member's revision posted in the song's thread: what thread replies answer."""
-    draft = await _draft(standin)
+    draft = await new_song(standin, standin.scene.owner)
     opened = await (await standin.click(draft, label="Revise", member=standin.scene.owner)).modal()
     await settled(await standin.submit_modal(opened, {"lyrics": "[Verse 1]\nthe paper boats sail on"}), has_text)
     thread = standin.thread_of(draft)
