@@ -12,6 +12,8 @@ from typing import Any
 
 import discord
 
+from bot.tree import from_a_person
+
 DynamicButton = discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
 """The base of every persistent button class."""
 
@@ -70,3 +72,6 @@ class DraftAction(DynamicButton, template=template("[a-z]+")):
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> DraftAction:
         return cls(int(match["song"]), int(match["version"]))
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return from_a_person(interaction)

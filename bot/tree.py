@@ -78,8 +78,19 @@ def describe_error(error: BaseException) -> str | None:
     return None
 
 
+def from_a_person(interaction: discord.Interaction) -> bool:
+    """Whether a person (not a bot) acted: bots' interactions are ignored (SPEC §6).
+
+    Discord delivers none from bots today; the check keeps that rule true if it ever does.
+    """
+    return not interaction.user.bot
+
+
 class SoundOffTree(app_commands.CommandTree["discord.Client"]):
     """Routes every app-command failure to one ephemeral answer; the unexpected ones are logged in full."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return from_a_person(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         message = describe_error(error)
