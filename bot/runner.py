@@ -16,6 +16,9 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 8.0
+"""How long a stop waits for interactions in flight: inside Docker's 10-second grace period."""
+
 
 def _prepare(settings: Settings) -> str:
     assert settings.discord_token is not None
@@ -58,6 +61,7 @@ async def _serve(settings: Settings, token: str) -> None:
                 stopper.cancel()
                 runner.result()
             log.info("Shutting down")
+            await bot.drain(DRAIN_SECONDS)
     finally:
         await services.close()
         log.info("Stopped")

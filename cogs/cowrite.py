@@ -150,8 +150,8 @@ class CoWrite(commands.Cog):
         in_thread = await services.songs.by_thread(interaction.channel_id or 0)
         if song is None and in_thread is None:
             await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
-            await self.drafts.claim(actor)
             await defer_reply(interaction, ephemeral=False)
+            await self.drafts.claim(actor)
             await Progress(interaction, 0).show("🎼 Composing an instrumental sketch…")
             delivery = await self.drafts.instrumental(actor, interaction.channel_id or 0, music)
             await self._deliver_new_song(interaction, delivery)
@@ -162,8 +162,8 @@ class CoWrite(commands.Cog):
     async def _start(self, interaction: discord.Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
         await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
+        await defer_reply(interaction, ephemeral=False)  # acknowledge first: the quota check touches the database
         await self.drafts.claim(actor)
-        await defer_reply(interaction, ephemeral=False)
         progress = Progress(interaction, 0)
         await progress.show("✍️ Writing lyrics…" if music is None else "✍️ Writing lyrics, then composing a melody…")
         delivery = await self.drafts.lyrics(actor, interaction.channel_id or 0, brief, music)
@@ -213,8 +213,8 @@ class CoWrite(commands.Cog):
         fallback = interaction.channel
         assert isinstance(fallback, discord.abc.Messageable)
         channel = await song_thread(self.bot, song, fallback)
-        await self.drafts.claim(actor_from(interaction))
         await defer_reply(interaction, ephemeral=True)
+        await self.drafts.claim(actor_from(interaction))
         delivery = await make()
         view = draft_buttons.draft_view(song.id, delivery.version.number)
         message = await post_version(self.bot, channel, delivery, view=view, heading=heading)

@@ -259,14 +259,18 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
         self._refreshing.add(soundoff.id)
 
         async def refresh() -> None:
+            shown = -1
             try:
-                await asyncio.sleep(COUNT_REFRESH_SECONDS)
-                current = await self.soundoffs.get(soundoff.id)
-                votes = await self.bot.services.soundoffs.vote_count(soundoff.id)
-                if current.is_open:
+                while True:  # until the count shown is the count stored: a vote during an edit isn't lost
+                    await asyncio.sleep(COUNT_REFRESH_SECONDS)
+                    current = await self.soundoffs.get(soundoff.id)
+                    votes = await self.bot.services.soundoffs.vote_count(soundoff.id)
+                    if not current.is_open or votes == shown:
+                        return
                     song = await self.bot.services.songs.get(current.song_id)
                     title = escape_markdown(song.title) if song else ""
                     await message.edit(content=f"**Sound-off: {title}**\n{status_line(current, votes)}")
+                    shown = votes
             except discord.HTTPException:
                 log.debug("Vote count refresh failed", exc_info=True)
             finally:

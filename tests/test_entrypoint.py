@@ -219,11 +219,6 @@ async def test_rejected_token_exits_1_without_echoing_it(standin: StandIn, launc
     assert wrong not in bot.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: on SIGTERM the runner closes the client at once; in-flight interactions are cut off and a "
-    "deferred draft stays on its progress text for good (see the runtime report)",
-)
 async def test_sigterm_during_a_render_still_answers_the_member(standin: StandIn, launch: Launch) -> None:
     """SIGTERM while a song renders: the bot finishes it (or tells the member) before exiting 0, without errors."""
     scene = standin.scene

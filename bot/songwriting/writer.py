@@ -6,6 +6,7 @@ the draft says so in its notes, so a member always gets a draft and always knows
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from bot.songwriting import offline_writer
@@ -35,10 +36,10 @@ class LyricWriter:
     async def draft(self, brief: Brief, *, model: str | None = None) -> Draft:
         """Write a song for the brief; a new seed gives a new draft (Regenerate)."""
         if self.llm is None:
-            return Draft(offline_writer.write(brief), OFFLINE)
+            return Draft(await _offline(brief), OFFLINE)
         result = await self.llm.draft(brief, model=model)
         if isinstance(result, LLMFailure):
-            return Draft(offline_writer.write(brief), OFFLINE, (_fallback_note(result, "draft"),))
+            return Draft(await _offline(brief), OFFLINE, (_fallback_note(result, "draft"),))
         return _from_llm(result)
 
     async def vary_section(
@@ -71,6 +72,11 @@ class LyricWriter:
         """Release the LLM client's connections."""
         if self.llm is not None:
             await self.llm.close()
+
+
+async def _offline(brief: Brief) -> Lyrics:
+    """The offline writer, on a worker thread: a few milliseconds of CPU each that the event loop shouldn't wait on."""
+    return await asyncio.to_thread(offline_writer.write, brief)
 
 
 def _from_llm(result: LLMLyrics) -> Draft:
