@@ -116,16 +116,32 @@ async def post_version(
     view: discord.ui.View | None,
     heading: str | None = None,
     reference: discord.Message | None = None,
+    fallback: discord.abc.Messageable | None = None,
 ) -> discord.Message:
-    """Send a version's message and remember where it is, so replies and links find it."""
-    shown = version_message(delivery, heading=heading)
-    kwargs: dict[str, object] = {"embed": shown.embed, "files": shown.files}
-    if view is not None:
-        kwargs["view"] = view
-    if reference is not None:
-        kwargs["reference"] = reference
-        kwargs["mention_author"] = False
-    message: discord.Message = await channel.send(**kwargs)  # type: ignore[call-overload]  # kwargs built above match send()
+    """Send a version's message and remember where it is, so replies and links find it.
+
+    The version is stored by then: when ``channel`` (its thread) was deleted or locked meanwhile, the message
+    goes to ``fallback`` (where the member acted) instead of leaving the version unseen.
+    """
+
+    def message_kwargs(with_reference: bool) -> dict[str, object]:
+        shown = version_message(delivery, heading=heading)  # fresh files: a send closes them
+        kwargs: dict[str, object] = {"embed": shown.embed, "files": shown.files}
+        if view is not None:
+            kwargs["view"] = view
+        if reference is not None and with_reference:
+            kwargs["reference"] = reference
+            kwargs["mention_author"] = False
+        return kwargs
+
+    try:
+        message: discord.Message = await channel.send(**message_kwargs(True))  # type: ignore[call-overload]  # kwargs built above match send()
+    except discord.HTTPException as error:
+        if fallback is None or fallback is channel or error.status >= 500:
+            raise
+        log.warning("Song %s: its thread refused %s (%s); posting it where the member acted", delivery.song.id,
+                    delivery.version.label, error.text)  # fmt: skip
+        message = await fallback.send(**message_kwargs(False))  # type: ignore[call-overload]  # as above
     await bot.services.songs.set_version_message(
         delivery.song.id, delivery.version.number, message.channel.id, message.id
     )

@@ -217,7 +217,7 @@ class CoWrite(commands.Cog):
         await self.drafts.claim(actor_from(interaction))
         delivery = await make()
         view = draft_buttons.draft_view(song.id, delivery.version.number)
-        message = await post_version(self.bot, channel, delivery, view=view, heading=heading)
+        message = await post_version(self.bot, channel, delivery, view=view, heading=heading, fallback=fallback)
         await interaction.edit_original_response(content=f"Posted {delivery.version.label}: {message.jump_url}")
         mark_delivered(interaction)
 

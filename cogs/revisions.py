@@ -152,6 +152,7 @@ class Revising(commands.Cog):
             delivery,
             view=draft_buttons.draft_view(song.id, delivery.version.number),
             heading=change_heading(delivery, parent),
+            fallback=fallback,
         )
         await interaction.edit_original_response(content=f"Saved as {delivery.version.label}: {message.jump_url}")
         mark_delivered(interaction)
