@@ -18,6 +18,10 @@ from aiohttp import web
 
 from bot.app import SoundOffBot
 from bot.render_pool import RenderPool
+from bot.settings import Settings
+from bot.songwriting.brief import Brief
+from bot.songwriting.llm_writer import LLMWriter
+from bot.songwriting.writer import OFFLINE, LyricWriter
 from tests.cogs.conftest import shown, wait_for
 from tests.openai_server import OpenAIServer, Reply
 from tests.proof.conftest import Launch, new_song, quiet
@@ -91,6 +95,28 @@ async def test_every_member_gets_a_draft_through_an_llm_storm(
         assert "offline writer" in notes
     assert len(openai_server.requests) >= len(storm) // 2
     await quiet(standin)
+
+
+async def test_a_hanging_llm_gives_up_within_the_draft_deadline(openai_server: OpenAIServer) -> None:
+    """However many retries are allowed, a draft stops asking a hanging LLM at its deadline and falls back."""
+    openai_server.script(*[Reply.slow(5.0)] * 10)
+    llm = LLMWriter(
+        api_key="k", base_url=openai_server.base_url, model="m", timeout=0.5, deadline=1.2, max_retries=6, backoff=0.01
+    )
+    started = time.monotonic()
+    draft = await LyricWriter(llm).draft(Brief("fog over the harbour", seed=3))
+    elapsed = time.monotonic() - started
+    await llm.close()
+    assert draft.writer == OFFLINE
+    assert draft.notes
+    assert elapsed < 1.2 + 0.5
+
+
+def test_default_llm_deadline_leaves_a_draft_inside_thirty_seconds() -> None:
+    """With the default settings a member waits at most the LLM deadline plus the offline writer: under 30 s."""
+    settings = Settings(_env_file=None, OPENAI_BASE_URL="http://127.0.0.1:9/v1")  # type: ignore[call-arg]
+    llm = LLMWriter(api_key="k", base_url=settings.openai_base_url, model="m", timeout=settings.openai_timeout)
+    assert llm.deadline <= 25.0
 
 
 # --- the gateway -----------------------------------------------------------------------------------------------
