@@ -2,7 +2,8 @@
 
 Faults never reach callers: every operation returns its result or an :class:`LLMFailure` whose ``reason``
 a member can read. Requests time out, are retried with exponential backoff and jitter on 429/5xx/timeouts
-(a short ``Retry-After`` is honoured, a long one ends the attempt), and a circuit breaker stops calling an
+(a short ``Retry-After`` is honoured, a long one ends the attempt) until the operation's deadline, so a member
+waiting for a draft gets the offline fallback in time whatever the endpoint does; a circuit breaker stops calling an
 endpoint that keeps failing until a cool-down has passed. Members' text (theme, style, lyrics) only ever
 travels as JSON inside ``<data>`` delimiters of a template from ``prompts/``; it is never spliced into the
 instructions.
@@ -147,6 +148,7 @@ class LLMWriter:
         base_url: str | None,
         model: str,
         timeout: float = 30.0,
+        deadline: float = 25.0,
         max_retries: int = 2,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
@@ -157,6 +159,8 @@ class LLMWriter:
     ) -> None:
         self.model = model
         self.timeout = timeout
+        self.deadline = deadline
+        """Seconds one operation (every request, retry and the repair) may take; ``timeout`` caps one request."""
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -236,7 +240,9 @@ class LLMWriter:
     async def critique(self, lyrics: Lyrics, *, model: str | None = None) -> tuple[str, ...] | LLMFailure:
         """Return the model's line notes on the lyrics (syllables, stock rhymes, clichés) without rewriting them."""
         messages = _messages(_render("critique.md", {"song": lyrics.to_dict()}))
-        reply = await self._complete(messages, "critique", _CRITIQUE_SCHEMA, model, seed=None, temperature=0.3)
+        reply = await self._complete(
+            messages, "critique", _CRITIQUE_SCHEMA, model, seed=None, until=self._until(), temperature=0.3
+        )
         if isinstance(reply, LLMFailure):
             return reply
         parsed = _parse(reply, _CritiqueOut)
@@ -258,8 +264,9 @@ class LLMWriter:
         messages = _messages(prompt)
         attempts: list[tuple[int, Lyrics, tuple[str, ...]]] = []
         failure = LLMFailure(UNUSABLE)
+        until = self._until()
         for round_ in range(2):
-            reply = await self._complete(messages, _schema_name(shape), schema, model, seed=seed)
+            reply = await self._complete(messages, _schema_name(shape), schema, model, seed=seed, until=until)
             text, problems = "", [(100, _NOT_JSON)]
             if isinstance(reply, LLMFailure):
                 failure = reply
@@ -291,11 +298,16 @@ class LLMWriter:
         model: str | None,
         *,
         seed: int | None,
+        until: float,
         temperature: float | None = None,
     ) -> str | LLMFailure:
-        """Send one chat completion, retrying transient faults; return the reply text or why there is none."""
+        """Send one chat completion, retrying transient faults until ``until`` (monotonic); return the reply
+        text or why there is none."""
         attempt = 0
         while True:
+            left = until - time.monotonic()
+            if left <= 0:
+                return LLMFailure(TIMED_OUT)
             if not self.breaker.allow():
                 return LLMFailure(PAUSED)
             try:
@@ -309,7 +321,7 @@ class LLMWriter:
                     response_format=response_format,
                     seed=seed,
                     temperature=self.temperature if temperature is None else temperature,
-                    timeout=self.timeout,
+                    timeout=min(self.timeout, left),
                 )
             except openai.APIStatusError as error:
                 status = error.status_code
@@ -319,7 +331,7 @@ class LLMWriter:
                 log.warning("LLM request failed with HTTP %s (attempt %s)", status, attempt + 1)
             except openai.APITimeoutError:
                 retryable, reason, delay = True, TIMED_OUT, self._delay(attempt, None)
-                log.warning("LLM request timed out after %.1f s (attempt %s)", self.timeout, attempt + 1)
+                log.warning("LLM request timed out after %.1f s (attempt %s)", min(self.timeout, left), attempt + 1)
             except openai.APIConnectionError:
                 retryable, reason, delay = True, UNAVAILABLE, self._delay(attempt, None)
                 log.warning("LLM endpoint unreachable (attempt %s)", attempt + 1)
@@ -331,10 +343,14 @@ class LLMWriter:
                 self.breaker.succeeded()
                 return _reply_text(response)
             self.breaker.failed()
-            if not retryable or delay is None or attempt >= self.max_retries:
+            if not retryable or delay is None or attempt >= self.max_retries or delay >= until - time.monotonic():
                 return LLMFailure(reason)
             await asyncio.sleep(delay)
             attempt += 1
+
+    def _until(self) -> float:
+        """The monotonic time by which the operation starting now must be done."""
+        return time.monotonic() + self.deadline
 
     def _delay(self, attempt: int, retry_after: str | None) -> float | None:
         """Return how long to wait before retrying, or None when the server asks for longer than we will wait."""
