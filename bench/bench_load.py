@@ -11,7 +11,7 @@ finished draft p99, event-loop lag p99 (a sampler task), peak RSS of the process
 the database size. Budgets: ack p99 < 250 ms, loop lag p99 < 50 ms, bot memory < 400 MB; exits 1 when a budget
 or a correctness check fails.
 
-Run: python bench/bench_load.py [--seconds 60] [--servers 3] [--members 8] [--workers 2] [--seed 1]
+Run: python bench/bench_load.py [--seconds 60] [--servers 3] [--members 8] [--workers 2] [--think 2.0] [--seed 1]
 """
 
 from __future__ import annotations
@@ -118,6 +118,11 @@ def _versions(thread: Channel) -> list[StoredMessage]:
     return [m for m in thread.messages.values() if m.embeds and " · v" in str(m.embeds[0].get("title", ""))]
 
 
+def _by_member(version: StoredMessage) -> bool:
+    """A member's revision (a sound-off needs one to compare with the AI draft)."""
+    return str(version.embeds[0].get("footer", {}).get("text", "")).startswith("Revision")
+
+
 # --- what members do -----------------------------------------------------------------------------------------
 
 
@@ -194,7 +199,7 @@ async def reply_revision(load: Load, server: Server, member: Member) -> None:
 
 
 async def start_soundoff(load: Load, server: Server, member: Member) -> None:
-    ready = [s for s in server.songs if s.soundoff is None and len(_versions(s.thread)) >= 1]
+    ready = [s for s in server.songs if s.soundoff is None and any(_by_member(v) for v in _versions(s.thread))]
     if not ready:
         load.skipped["start sound-off"] += 1
         return
@@ -248,10 +253,10 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-async def member_loop(load: Load, server: Server, member: Member, until: float) -> None:
+async def member_loop(load: Load, server: Server, member: Member, until: float, think: float) -> None:
     """Think, act, check the answer; repeat until the run ends."""
     names, weights = list(MIX), list(MIX.values())
-    while (pause := load.rng.expovariate(1 / THINK_SECONDS)) < until - time.monotonic():
+    while (pause := load.rng.expovariate(1 / think)) < until - time.monotonic():
         await asyncio.sleep(pause)
         action = "draft" if not server.songs else load.rng.choices(names, weights)[0]
         try:
@@ -383,6 +388,9 @@ async def main() -> int:
     parser.add_argument("--servers", type=int, default=3)
     parser.add_argument("--members", type=int, default=8, help="members per server")
     parser.add_argument("--workers", type=int, default=2, help="render worker processes")
+    parser.add_argument(
+        "--think", type=float, default=THINK_SECONDS, help="mean seconds a member waits between actions"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     started = time.perf_counter()
@@ -392,7 +400,7 @@ async def main() -> int:
         helpers = [asyncio.create_task(lag_sampler(load)), asyncio.create_task(janitor(load))]
         began = time.monotonic()
         until = began + args.seconds
-        await asyncio.gather(*(member_loop(load, s, m, until) for s in servers for m in s.members))
+        await asyncio.gather(*(member_loop(load, s, m, until, args.think) for s in servers for m in s.members))
         elapsed = time.monotonic() - began
         for helper in helpers:
             helper.cancel()

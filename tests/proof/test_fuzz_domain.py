@@ -25,7 +25,7 @@ def _typed_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-@fuzz(2500)
+@fuzz(3000)
 @given(lyric_text)
 def test_parsed_lyrics_keep_every_line_in_order(text: str) -> None:
     """Every non-blank, non-label line a member typed comes back, stripped, in order (title first)."""
@@ -41,7 +41,7 @@ def test_lyrics_text_round_trips(song: Lyrics) -> None:
     assert parse_lyrics(song.to_text()) == song
 
 
-@fuzz(1500)
+@fuzz(1800)
 @given(
     theme=st.text(max_size=260),
     form=st.one_of(st.sampled_from(sorted(FORMS)), st.text(max_size=20)),

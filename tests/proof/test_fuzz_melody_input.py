@@ -72,7 +72,7 @@ def test_random_bytes_are_refused_cleanly(magic: bytes, tail: bytes) -> None:
     outcome(magic + tail)
 
 
-@fuzz(120)
+@fuzz(100)
 @given(cut=st.floats(0, 1), damage=flips)
 def test_truncated_or_garbled_midi_is_refused_cleanly(samples: dict[str, bytes], cut: float, damage: list) -> None:  # type: ignore[type-arg]
     """A MIDI file cut short or with bytes overwritten parses or gives MelodyInputError."""
