@@ -47,7 +47,7 @@ async def launch(
             "SOUNDOFF_GUILD_READY_TIMEOUT": 0.05,
             "SOUNDOFF_DEV_GUILD_ID": standin.scene.guild.id,
         }
-        settings = Settings(_env_file=None, **(values | env))  # type: ignore[call-arg]  # aliases as keywords
+        settings = Settings(_env_file=None, **(values | env))  # type: ignore[call-arg,arg-type]  # aliases as keywords
         services = await Services.open(settings, pool=pool or render_pool)
         bot = await start_client(SoundOffBot(services, message_content=message_content))
         running.append(bot)

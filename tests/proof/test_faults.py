@@ -26,6 +26,7 @@ from tests.cogs.conftest import shown, wait_for
 from tests.openai_server import OpenAIServer, Reply
 from tests.proof.conftest import Launch, new_song, quiet
 from tests.standin import InteractionHandle, StandIn, StoredMessage, Upload
+from tests.standin.polling import eventually
 
 TUNE = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|GABc d2 B2|c2 A2 G4|\n"
 
@@ -36,7 +37,7 @@ def _no_identify_wait(bot: SoundOffBot) -> SoundOffBot:
     async def at_once(shard_id: int | None, *, initial: bool = False) -> None:
         return None
 
-    bot.before_identify_hook = at_once  # type: ignore[method-assign]
+    bot.before_identify_hook = at_once  # type: ignore[method-assign]  # a per-instance hook, as discord.py allows
     return bot
 
 
@@ -50,7 +51,7 @@ async def answer_of(handle: InteractionHandle, done: Callable[[StoredMessage], o
         original = handle.original
         return original if original is not None and not original.loading and done(original) else None
 
-    return await wait_for(probe, within)
+    return await eventually(probe, within)
 
 
 def _versions(standin: StandIn, channel_id: int) -> list[StoredMessage]:
@@ -114,7 +115,7 @@ async def test_a_hanging_llm_gives_up_within_the_draft_deadline(openai_server: O
 
 def test_default_llm_deadline_leaves_a_draft_inside_thirty_seconds() -> None:
     """With the default settings a member waits at most the LLM deadline plus the offline writer: under 30 s."""
-    settings = Settings(_env_file=None, OPENAI_BASE_URL="http://127.0.0.1:9/v1")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, OPENAI_BASE_URL="http://127.0.0.1:9/v1")  # type: ignore[call-arg]  # aliases as keywords
     llm = LLMWriter(api_key="k", base_url=settings.openai_base_url, model="m", timeout=settings.openai_timeout)
     assert llm.deadline <= 25.0
 
@@ -157,7 +158,7 @@ def server_errors(standin: StandIn) -> Callable[[str, int, int], None]:
             return web.Response(status=status, body=json.dumps({"message": "upstream", "code": 0}).encode())
         return check(route)
 
-    standin.rate_limits.check = answer  # type: ignore[method-assign]
+    standin.rate_limits.check = answer  # type: ignore[method-assign]  # the stand-in's 429 hook, widened to 5xx
 
     def fail(route: str, status: int, times: int) -> None:
         failing.setdefault(route, []).extend([status] * times)

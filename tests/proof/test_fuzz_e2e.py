@@ -18,6 +18,7 @@ from tests.cogs.conftest import wait_for
 from tests.proof.conftest import Launch, assert_clean_wire, mark, new_song, quiet
 from tests.proof.strategies import fuzz, line, lyric_text
 from tests.standin import Channel, InteractionHandle, LogGuard, StandIn, StoredMessage
+from tests.standin.polling import eventually
 
 RHYMES = ("ABAB", "AABB", "XAXA", "ABCB", "AAAA")
 option_text = st.one_of(line, st.text(max_size=40)).map(lambda text: text[:40])
@@ -43,7 +44,7 @@ async def settled(
             return None
         return original if response.type == 4 or done(original) else None
 
-    return await wait_for(probe, within)
+    return await eventually(probe, within)
 
 
 def has_text(message: StoredMessage) -> bool:

@@ -62,6 +62,7 @@ def garble(data: bytes, flips: list[tuple[int, int]]) -> bytes:
     return bytes(raw)
 
 
+Damage = list[tuple[int, int]]
 flips = st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), min_size=1, max_size=12)
 
 
@@ -74,7 +75,7 @@ def test_random_bytes_are_refused_cleanly(magic: bytes, tail: bytes) -> None:
 
 @fuzz(100)
 @given(cut=st.floats(0, 1), damage=flips)
-def test_truncated_or_garbled_midi_is_refused_cleanly(samples: dict[str, bytes], cut: float, damage: list) -> None:  # type: ignore[type-arg]
+def test_truncated_or_garbled_midi_is_refused_cleanly(samples: dict[str, bytes], cut: float, damage: Damage) -> None:
     """A MIDI file cut short or with bytes overwritten parses or gives MelodyInputError."""
     data = samples["midi"]
     outcome(data[: max(1, int(len(data) * cut))])
@@ -83,7 +84,9 @@ def test_truncated_or_garbled_midi_is_refused_cleanly(samples: dict[str, bytes],
 
 @fuzz(150)
 @given(cut=st.floats(0, 1), damage=flips)
-def test_truncated_or_garbled_musicxml_is_refused_cleanly(samples: dict[str, bytes], cut: float, damage: list) -> None:  # type: ignore[type-arg]
+def test_truncated_or_garbled_musicxml_is_refused_cleanly(
+    samples: dict[str, bytes], cut: float, damage: Damage
+) -> None:
     """MusicXML (plain or zipped) cut short or corrupted parses or gives MelodyInputError."""
     for kind in ("musicxml", "mxl"):
         data = samples[kind]
@@ -96,7 +99,7 @@ def test_truncated_or_garbled_musicxml_is_refused_cleanly(samples: dict[str, byt
     cut=st.floats(0, 1),
     damage=st.lists(st.tuples(st.integers(0, 1 << 20), st.sampled_from(b'|:[]()^_=/-<>2!"K')), max_size=6),
 )
-def test_truncated_or_garbled_abc_is_refused_cleanly(samples: dict[str, bytes], cut: float, damage: list) -> None:  # type: ignore[type-arg]
+def test_truncated_or_garbled_abc_is_refused_cleanly(samples: dict[str, bytes], cut: float, damage: Damage) -> None:
     """ABC cut short or with notation characters swapped in parses or gives MelodyInputError."""
     data = samples["abc"]
     outcome(garble(data[: max(1, int(len(data) * cut))], damage))

@@ -18,10 +18,11 @@ from bot.app import SoundOffBot
 from bot.db.songs import Song
 from bot.workshop.actors import Actor
 from bot.workshop.revising import Revisions
-from tests.cogs.conftest import shown, wait_for
+from tests.cogs.conftest import shown
 from tests.proof.conftest import Launch, assert_clean_wire, mark, new_song, quiet
-from tests.standin import InteractionHandle, Member, StandIn, StoredMessage
+from tests.standin import Channel, InteractionHandle, Member, StandIn, StoredMessage
 from tests.standin import messages as standin_messages
+from tests.standin.polling import eventually
 
 ACTORS = ("owner", "moderator", "member", "outsider", "bot")
 ALLOWED = {
@@ -85,9 +86,9 @@ class World:
         target = self.copy_to_other_server(message) if who == "outsider" else message
         return await self.standin.click(target, label=label, member=self.people[who])
 
-    def channel_of(self, who: str) -> discord.abc.Snowflake:
+    def channel_of(self, who: str) -> Channel:
         scene = self.standin.scene
-        return scene.guild2_channel if who == "outsider" else scene.cowriting  # type: ignore[return-value]
+        return scene.guild2_channel if who == "outsider" else scene.cowriting
 
 
 @pytest.fixture
@@ -119,7 +120,7 @@ async def outcome(world: World, handle: InteractionHandle, who: str) -> StoredMe
     response = await handle.response(within=3.0)
     if response.type == 9:
         return None
-    return await wait_for(lambda: handle.followups[-1] if handle.followups else handle.original, within=10)
+    return await eventually(lambda: handle.followups[-1] if handle.followups else handle.original, within=10)
 
 
 async def delete(world: World, who: str) -> bool:

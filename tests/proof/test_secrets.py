@@ -9,9 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.logs import setup_logging
-from tests.cogs.conftest import shown, wait_for
 from tests.openai_server import OpenAIServer, Reply
-from tests.proof.conftest import Launch, quiet
+from tests.proof.conftest import Launch, new_song, quiet
 from tests.standin import StandIn
 
 TOKEN = "MTE5NjA0.secret-bot-token.Zx9Qw8Er7Ty6"
@@ -55,9 +54,7 @@ async def test_no_secret_in_logs_messages_or_requests(
     )
     scene = standin.scene
     for theme in ("rejected key", "server errors", "broken json", "fog"):
-        handle = await standin.slash("cowrite lyrics", {"theme": theme}, member=scene.owner, channel=scene.cowriting)
-        draft = await shown(handle, lambda m: m.embeds, within=30)
-        await wait_for(lambda d=draft: d.thread_id)
+        await new_song(standin, scene.owner, theme)
     shown_settings = await (await standin.slash("settings show", member=scene.owner)).message()
     assert "test-model" in shown_settings.content
     await quiet(standin)
