@@ -60,10 +60,14 @@ class RevisionModal(discord.ui.Modal):
         super().__init__(title=truncate(f"Revise {song.title}", 45), timeout=900)
         self.song, self.parent = song, parent
         body = parent.lyrics.to_body() if parent.lyrics else ""
+        label = "Lyrics ([Label] lines mark sections)"
+        if len(body) > REVISION_MAX_CHARS:  # cut at a line, and say so: saving this keeps only what is shown
+            body = body[: body.rfind("\n", 0, REVISION_MAX_CHARS)]
+            label = f"Lyrics: the first {body.count(chr(10)) + 1} lines only (4000 chars)"
         self.lyrics: discord.ui.TextInput[RevisionModal] = discord.ui.TextInput(
             custom_id="lyrics",
             style=discord.TextStyle.paragraph,
-            default=body[:REVISION_MAX_CHARS] or None,
+            default=body or None,
             max_length=REVISION_MAX_CHARS,
             required=False,
             placeholder="[Verse 1]\nyour lines…",
@@ -71,7 +75,7 @@ class RevisionModal(discord.ui.Modal):
         self.melody: discord.ui.FileUpload[RevisionModal] = discord.ui.FileUpload(
             custom_id="melody", required=False, max_values=1
         )
-        self.add_item(discord.ui.Label(text="Lyrics ([Label] lines mark sections)", component=self.lyrics))
+        self.add_item(discord.ui.Label(text=label, component=self.lyrics))
         self.add_item(discord.ui.Label(text="Melody file (optional: .abc .mid .musicxml)", component=self.melody))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:

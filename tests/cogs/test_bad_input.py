@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import discord
 
 from bot.app import SoundOffBot
+from bot.db.songs import NewVersion
+from bot.songwriting.lyrics import Lyrics, Section
 from tests.cogs.conftest import MakeBot, answer, shown, wait_for
 from tests.standin import StandIn, StoredMessage, Upload
 
@@ -92,3 +96,24 @@ async def test_locked_or_deleted_thread_refuses_revisions(standin: StandIn, make
     handle = await standin.submit_modal(opened, {"lyrics": "[Verse 1]\nbrand new words"})
     await _error(await answer(handle), "locked")
     assert await _count(bot, song.id) == 1
+
+
+async def test_overlong_lyrics_prefill_whole_lines_and_say_so(standin: StandIn, make_bot: MakeBot) -> None:
+    """Lyrics past the modal's 4000 characters are cut at a line, and the label says only part is shown."""
+    scene = standin.scene
+    bot = await make_bot()
+    lines = tuple(f"line number {i} of a very long song that keeps going" for i in range(120))
+    song, _ = await bot.services.songs.create(
+        guild_id=scene.guild.id,
+        channel_id=scene.cowriting.id,
+        owner_id=scene.owner.id,
+        title="Long",
+        theme="long",
+        brief={},
+        first=NewVersion("ai-draft", None, "AI", Lyrics("Long", (Section("Verse 1", lines),))),
+    )
+    opened = await (await standin.slash("revise", {"song": str(song.id)}, member=scene.member)).modal()
+    value = opened.inputs()[0]["value"]
+    assert len(value) <= 4000
+    assert value.splitlines()[-1] in lines
+    assert "first" in json.dumps(opened.components)
