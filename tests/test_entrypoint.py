@@ -19,24 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.spec import SPEC_COMMANDS
 from tests.standin import StandIn
 from tests.standin.polling import eventually
 
 pytestmark = pytest.mark.slow  # five bot processes: about 12 s together
 
 TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0.GsTnDn.entrypoint-test-secret-4c1f9a7e2b"
-SPEC_COMMANDS = {
-    ("cowrite", 1),
-    ("revise", 1),
-    ("history", 1),
-    ("diff", 1),
-    ("credits", 1),
-    ("export", 1),
-    ("soundoff", 1),
-    ("settings", 1),
-    ("help", 1),
-    ("Submit as revision", 3),
-}
 PROBLEM = re.compile(r"^\S+ \S+ (?:WARNING|ERROR|CRITICAL) |Traceback")
 VOICE_NOTICES = ("PyNaCl is not installed", "davey is not installed")  # discord.py's, at every start; no voice here
 READY_WITHIN = 30.0
