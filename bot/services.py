@@ -40,7 +40,7 @@ class Services:
                 base_url=settings.openai_base_url,
                 model=settings.openai_model,
                 timeout=settings.openai_timeout,
-                deadline=settings.openai_timeout,
+                deadline=settings.openai_deadline,
             )
         return cls(
             settings=settings,

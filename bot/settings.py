@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     openai_model: str = Field(default="gpt-4o-mini", validation_alias="OPENAI_MODEL")
-    openai_timeout: float = Field(default=25.0, gt=0, le=600, validation_alias="SOUNDOFF_LLM_TIMEOUT")
+    openai_timeout: float = Field(default=20.0, gt=0, le=600, validation_alias="SOUNDOFF_LLM_TIMEOUT")
+    openai_deadline: float = Field(default=25.0, gt=0, le=600, validation_alias="SOUNDOFF_LLM_DEADLINE")
 
     cooldown_seconds: int = Field(default=30, ge=0, validation_alias="SOUNDOFF_COOLDOWN_SECONDS")
     daily_quota: int = Field(default=200, ge=0, validation_alias="SOUNDOFF_DAILY_QUOTA")

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot import draft_buttons
 from bot.app import SoundOffBot
-from bot.db.songs import Song
+from bot.db.songs import Song, Version
 from bot.errors import NotFoundError, UserFacingError
 from bot.interactions import (
     Progress,
@@ -26,7 +26,7 @@ from bot.interactions import (
 from bot.presenters import version_message
 from bot.songwriting.brief import FORMS, Brief
 from bot.songwriting.text import truncate
-from bot.tree import defer_reply, mark_delivered, routes_errors
+from bot.tree import defer_reply, mark_delivered, on_component_error, routes_errors
 from bot.workshop.delivery import Delivery
 from bot.workshop.drafts import Drafts, MusicOptions, new_seed
 from bot.workshop.songs import ensure_owner_or_moderator, resolve_song
@@ -250,8 +250,48 @@ class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.templat
         version = await cog.bot.services.songs.version(song.id, self.version)
         if version is None:
             raise NotFoundError("That version no longer exists.")
-        heading = f"🔁 A new AI draft beside v{self.version}"
-        await cog.add_to_song(interaction, song, lambda: cog.drafts.regenerate(song, version), heading)
+        labels = list(dict.fromkeys(s.label for s in version.lyrics.sections)) if version.lyrics else []
+        if len(labels) < 2:
+            heading = f"🔁 A new AI draft beside v{self.version}"
+            await cog.add_to_song(interaction, song, lambda: cog.drafts.regenerate(song, version), heading)
+            return
+        await interaction.response.send_message(
+            f"What should the AI rewrite in v{self.version}?",
+            view=RegenerateChoice(song, version, labels),
+            ephemeral=True,
+        )
+
+
+class RegenerateChoice(discord.ui.View):
+    """Regenerate the whole song (a sibling draft) or one section (a child that keeps the rest)."""
+
+    WHOLE = "whole"
+
+    def __init__(self, song: Song, version: Version, labels: list[str]) -> None:
+        super().__init__(timeout=300)
+        self.song, self.version = song, version
+        options = [discord.SelectOption(label="The whole song: a new draft", value=self.WHOLE)]
+        options += [
+            discord.SelectOption(label=truncate(f"Only the {label}", 100), value=label) for label in labels[:24]
+        ]
+        self.choice: discord.ui.Select[RegenerateChoice] = discord.ui.Select(placeholder="Choose…", options=options)
+        self.choice.callback = self.chosen  # type: ignore[method-assign]  # a Select's callback is meant to be set
+        self.add_item(self.choice)
+
+    async def chosen(self, interaction: discord.Interaction) -> None:
+        cog, song, version = _cog(interaction), self.song, self.version
+        picked = self.choice.values[0]
+        if picked == self.WHOLE:
+            heading = f"🔁 A new AI draft beside v{version.number}"
+            await cog.add_to_song(interaction, song, lambda: cog.drafts.regenerate(song, version), heading)
+            return
+        assert version.lyrics is not None
+        index = next(i for i, section in enumerate(version.lyrics.sections) if section.label == picked)
+        heading = f"🔁 A new take on the {picked} of v{version.number}"
+        await cog.add_to_song(interaction, song, lambda: cog.drafts.vary_section(song, version, index), heading)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        await on_component_error(interaction, error)
 
 
 class DeleteButton(draft_buttons.DraftAction, template=draft_buttons.template("delete")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
@@ -109,13 +109,12 @@ class SongRepository:
         return song, version
 
     async def add_version(self, song_id: int, new: NewVersion) -> Version:
-        """Append a version with the next number; the parent defaults to the latest version."""
+        """Append a version with the next number under ``new.parent`` (None: a new root, e.g. a regenerated draft)."""
         now = time.time()
         async with self._db.transaction() as conn:
             async with conn.execute("SELECT MAX(number) FROM versions WHERE song_id = ?", (song_id,)) as cur:
                 row = await cur.fetchone()
             latest = int(row[0]) if row and row[0] is not None else 0
-            parent = new.parent if new.parent is not None else (latest or None)
             if new.source_message_id is not None:
                 async with conn.execute(
                     "SELECT 1 FROM versions WHERE song_id = ? AND source_message_id = ?",
@@ -124,7 +123,7 @@ class SongRepository:
                     if await cur.fetchone():
                         raise DuplicateSourceError(new.source_message_id)
             number = latest + 1
-            await _insert_version(conn, song_id, number, replace(new, parent=parent), now)
+            await _insert_version(conn, song_id, number, new, now)
         version = await self.version(song_id, number)
         assert version is not None
         return version

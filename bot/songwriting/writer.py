@@ -49,10 +49,10 @@ class LyricWriter:
         if not 0 <= section_index < len(lyrics.sections):
             raise IndexError(f"the song has no section {section_index + 1}")
         if self.llm is None:
-            return Draft(offline_writer.vary_section(brief, lyrics, section_index), OFFLINE)
+            return Draft(await asyncio.to_thread(offline_writer.vary_section, brief, lyrics, section_index), OFFLINE)
         result = await self.llm.vary_section(brief, lyrics, section_index, model=model)
         if isinstance(result, LLMFailure):
-            varied = offline_writer.vary_section(brief, lyrics, section_index)
+            varied = await asyncio.to_thread(offline_writer.vary_section, brief, lyrics, section_index)
             return Draft(varied, OFFLINE, (_fallback_note(result, "section"),))
         return _from_llm(result)
 

@@ -13,7 +13,7 @@ from bot.songwriting.brief import Brief
 from bot.songwriting.composer import check_settings
 from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.melody import Melody
-from bot.songwriting.revisions import AI_NAME
+from bot.songwriting.revisions import AI_NAME, is_identical
 from bot.songwriting.sketch import SketchFiles, compose_and_render, render_sketch
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
@@ -141,7 +141,34 @@ class Drafts:
                 author_id=None,
                 author_name=AI_NAME,
                 lyrics=draft.lyrics,
-                parent=of.parent if of.parent is not None else of.number,
+                parent=of.parent,
+                writer=draft.writer,
+                seed=brief.seed,
+            ),
+        )
+        return Delivery(song, version, notes=draft.notes)
+
+    async def vary_section(self, song: Song, of: Version, section_index: int) -> Delivery:
+        """A new AI take on one section of ``of`` (every copy of a chorus), keeping the rest, as its child.
+
+        A child, not a sibling: the lines kept from ``of`` keep their writers in the credits.
+        """
+        if of.lyrics is None or not 0 <= section_index < len(of.lyrics.sections):
+            raise UserFacingError("That section no longer exists in this version.")
+        brief = dataclasses.replace(_brief(song), seed=new_seed())
+        draft = await self._s.writer.vary_section(
+            brief, of.lyrics, section_index, model=await self._model(song.guild_id)
+        )
+        if is_identical(of.lyrics, draft.lyrics):
+            raise UserFacingError("The AI couldn't find a different take on that section. Try again.")
+        version = await self._s.songs.add_version(
+            song.id,
+            NewVersion(
+                kind="ai-variation",
+                author_id=None,
+                author_name=AI_NAME,
+                lyrics=draft.lyrics,
+                parent=of.number,
                 writer=draft.writer,
                 seed=brief.seed,
             ),
@@ -177,5 +204,7 @@ class Drafts:
 
 
 def _brief(song: Song) -> Brief:
+    """The brief the song was started with (a song started without one is briefed by its title)."""
     fields = {f.name for f in dataclasses.fields(Brief)}
-    return Brief(**{k: v for k, v in song.brief.items() if k in fields})
+    given = {k: v for k, v in song.brief.items() if k in fields}
+    return Brief(**{**given, "theme": given.get("theme") or song.title[:200]})

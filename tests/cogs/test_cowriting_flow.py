@@ -195,3 +195,33 @@ async def test_melody_file_revision_is_rendered(standin: StandIn, make_bot: Make
     posted = _version_messages(standin, standin.messages(thread))[-1]
     assert any(name.endswith(".ogg") for name in standin.files(posted))
     assert "new melody" in json.dumps(posted.embeds[0])
+
+
+async def test_regenerate_a_section_or_the_whole_song(standin: StandIn, make_bot: MakeBot) -> None:
+    """Regenerate offers the whole song (a sibling draft) or one section (a child keeping the rest)."""
+    scene = standin.scene
+    bot = await make_bot()
+    draft = await shown(
+        await standin.slash("cowrite lyrics", {"theme": "harbour lights"}, member=scene.owner), lambda m: m.embeds
+    )
+    song = await bot.services.songs.latest_for_member(scene.guild.id, scene.owner.id)
+    assert song is not None
+    v1 = await bot.services.songs.version(song.id, 1)
+    assert v1 is not None
+    assert v1.lyrics is not None
+
+    menu = await (await standin.click(draft, label="Regenerate", member=scene.member)).message()
+    assert menu.ephemeral
+    await shown(await standin.select(menu, ["Chorus"], member=scene.member), lambda m: "Posted v2" in m.content)
+    v2 = await bot.services.songs.version(song.id, 2)
+    assert v2 is not None
+    assert v2.lyrics is not None
+    assert (v2.parent, v2.kind) == (1, "ai-variation")
+    for before, after in zip(v1.lyrics.sections, v2.lyrics.sections, strict=True):
+        assert (before.lines == after.lines) == (before.label != "Chorus")
+
+    menu = await (await standin.click(draft, label="Regenerate", member=scene.member)).message()
+    await shown(await standin.select(menu, ["whole"], member=scene.member), lambda m: "Posted v3" in m.content)
+    v3 = await bot.services.songs.version(song.id, 3)
+    assert v3 is not None
+    assert v3.parent is None

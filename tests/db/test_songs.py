@@ -38,14 +38,23 @@ async def test_create_song_with_first_version(db: Database) -> None:
     assert v1.lyrics == LYRICS
 
 
-async def test_versions_number_up_and_default_parent_is_latest(db: Database) -> None:
-    """New versions count up and hang under the latest unless a parent is given."""
+async def test_versions_number_up_under_the_parent_given(db: Database) -> None:
+    """New versions count up and hang under the given parent; no parent makes a new root."""
     repo = SongRepository(db)
     song_id = await _song(repo)
-    v2 = await repo.add_version(song_id, NewVersion("human-revision", 10, "Ana", LYRICS))
-    v3 = await repo.add_version(song_id, NewVersion("human-revision", 11, "Ben", LYRICS, parent=1))
-    assert (v2.number, v2.parent) == (2, 1)
-    assert (v3.number, v3.parent) == (3, 1)
+    v2 = await repo.add_version(song_id, NewVersion("human-revision", 10, "Ana", LYRICS, parent=1))
+    v3 = await repo.add_version(song_id, NewVersion("human-revision", 11, "Ben", LYRICS, parent=2))
+    v4 = await repo.add_version(song_id, NewVersion("ai-variation", None, "AI", LYRICS))
+    assert [(v.number, v.parent) for v in (v2, v3, v4)] == [(2, 1), (3, 2), (4, None)]
+
+
+async def test_unknown_parent_is_refused(db: Database) -> None:
+    """A parent that isn't a version of the song violates the foreign key; nothing is stored."""
+    repo = SongRepository(db)
+    song_id = await _song(repo)
+    with pytest.raises(aiosqlite.IntegrityError):
+        await repo.add_version(song_id, NewVersion("human-revision", 10, "Ana", LYRICS, parent=9))
+    assert len(await repo.versions(song_id)) == 1
 
 
 async def test_concurrent_revisions_get_distinct_numbers(db: Database) -> None:
@@ -53,7 +62,7 @@ async def test_concurrent_revisions_get_distinct_numbers(db: Database) -> None:
     repo = SongRepository(db)
     song_id = await _song(repo)
     made = await asyncio.gather(
-        *(repo.add_version(song_id, NewVersion("human-revision", i, f"m{i}", LYRICS)) for i in range(20))
+        *(repo.add_version(song_id, NewVersion("human-revision", i, f"m{i}", LYRICS, parent=1)) for i in range(20))
     )
     assert sorted(v.number for v in made) == list(range(2, 22))
 

@@ -25,7 +25,7 @@ async def _soundoff(db: Database) -> int:
         brief={},
         first=NewVersion("ai-draft", None, "AI", lyrics),
     )
-    await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics))
+    await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))
     created = await SoundoffRepository(db).create(
         song_id=song.id,
         guild_id=1,

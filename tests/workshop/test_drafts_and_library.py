@@ -76,7 +76,7 @@ async def test_add_melody_and_regenerate_never_overwrite(services: Services) -> 
     regenerated = await drafts.regenerate(first.song, first.version)
     assert (with_melody.version.number, with_melody.version.parent, with_melody.version.kind) == (2, 1, "ai-variation")
     assert regenerated.version.number == 3
-    assert regenerated.version.parent == 1
+    assert regenerated.version.parent is None  # a sibling of v1: a second root
     assert await services.songs.version(first.song.id, 1) == first.version
 
 

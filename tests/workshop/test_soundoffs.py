@@ -33,7 +33,9 @@ async def _song(services: Services) -> Song:
         brief={},
         first=NewVersion("ai-draft", None, "AI", _lyrics("the ai wrote this")),
     )
-    await services.songs.add_version(song.id, NewVersion("human-revision", 11, "Ben", _lyrics("ben wrote this")))
+    await services.songs.add_version(
+        song.id, NewVersion("human-revision", 11, "Ben", _lyrics("ben wrote this"), parent=1)
+    )
     return song
 
 
