@@ -37,7 +37,7 @@ class Brief:
         if self.form not in FORMS:
             raise ValueError(f"unknown form {self.form!r}; choose one of {', '.join(FORMS)}")
         scheme = self.rhyme_scheme.upper()
-        if not (2 <= len(scheme) <= 8 and all(c.isalpha() for c in scheme)):
+        if not (2 <= len(scheme) <= 8 and self.rhyme_scheme.isascii() and scheme.isalpha()):
             raise ValueError("the rhyme scheme is 2–8 letters such as ABAB, AABB or XAXA")
         if not 4 <= self.syllables <= 16:
             raise ValueError("syllables per line must be between 4 and 16")

@@ -20,6 +20,10 @@ _METER = re.compile(r"^\s*(\d{1,2})\s*/\s*(1|2|4|8|16)\s*$")
 _NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 
+class MelodyInputError(ValueError):
+    """A member's melody file the bot cannot use; the message tells the member what to fix."""
+
+
 @dataclass(frozen=True, slots=True)
 class Meter:
     """A time signature and its beat hierarchy on an eighth-note grid."""

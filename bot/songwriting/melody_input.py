@@ -23,7 +23,7 @@ from music21.midi import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiFile
 from music21.midi.translate import midiStringToStream
 
 from bot.songwriting.harmony import MODES, Key, parse_key
-from bot.songwriting.melody import ChordSpan, Melody, Meter, Note
+from bot.songwriting.melody import ChordSpan, Melody, MelodyInputError, Meter, Note
 
 MAX_BYTES = 1_000_000
 MAX_NOTES = 2000
@@ -33,10 +33,6 @@ _MAX_ABC_BAR_LINES = 600
 _MAX_UNZIPPED = 8_000_000
 _ABC_FIELD = re.compile(r"^[XTMLKQ]:", re.MULTILINE)
 _ABC_KEY = re.compile(r"^K:", re.MULTILINE)
-
-
-class MelodyInputError(ValueError):
-    """A melody file the bot cannot use; the message tells the member what to fix."""
 
 
 def sniff(data: bytes) -> str:

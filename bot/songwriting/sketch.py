@@ -1,6 +1,8 @@
 """The whole melody pipeline: compose, then render MIDI, MusicXML, score image, audio preview and ABC.
 
-The bot runs these functions in a process pool, so arguments and results are plain picklable values. Each
+The bot runs these functions in a process pool, so arguments and results are plain picklable values, and the
+heavy libraries (music21, verovio, the synthesiser) are imported inside them: the bot's own process never loads
+them. Each
 rendering stage is isolated: when one fails, its file is missing (``None``, or empty bytes for the MIDI and
 MusicXML the others build on) and a note says why; the rest of the sketch still arrives.
 """
@@ -17,12 +19,6 @@ from bot.songwriting.composer import compose
 from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.melody import Melody
 from bot.songwriting.prosody import load_dictionary
-from bot.songwriting.render.abc import to_abc
-from bot.songwriting.render.audio import preview_seconds, to_ogg
-from bot.songwriting.render.fonts import font_dir
-from bot.songwriting.render.midi import to_midi
-from bot.songwriting.render.musicxml import to_musicxml
-from bot.songwriting.render.score import to_png
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +42,12 @@ class SketchFiles:
 
 def render_sketch(melody: Melody, lyrics: Lyrics | None, title: str, progress: Progress | None = None) -> SketchFiles:
     """Render every file of a sketch; a failing stage leaves its file out and adds a note instead."""
+    from bot.songwriting.render.abc import to_abc  # the renderers load only in the render workers
+    from bot.songwriting.render.audio import preview_seconds, to_ogg
+    from bot.songwriting.render.midi import to_midi
+    from bot.songwriting.render.musicxml import to_musicxml
+    from bot.songwriting.render.score import to_png
+
     notes: list[str] = []
     midi = _stage("MIDI", lambda: to_midi(melody, title), notes, progress)
     musicxml = _stage("MusicXML", lambda: to_musicxml(melody, title), notes, progress)
@@ -99,8 +101,17 @@ def compose_and_render(
     return melody, render_sketch(melody, lyrics, title, progress)
 
 
+def read_melody(data: bytes, filename: str | None) -> Melody:
+    """Parse a member's melody file (raises MelodyInputError); music21 loads only where this runs."""
+    from bot.songwriting.melody_input import parse_melody
+
+    return parse_melody(data, filename)
+
+
 def warm_up() -> None:
     """Pay the one-off costs now (CMU dictionary, fonts, SoundFont, music21's first score) for a fast first sketch."""
+    from bot.songwriting.render.fonts import font_dir
+
     load_dictionary()
     font_dir()
     compose_and_render(None, "Warm-up", seed=1, bars=2)

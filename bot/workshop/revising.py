@@ -8,10 +8,9 @@ from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
 from bot.songwriting.lyrics import Lyrics, parse_lyrics
-from bot.songwriting.melody import Melody
-from bot.songwriting.melody_input import MelodyInputError, parse_melody
+from bot.songwriting.melody import Melody, MelodyInputError
 from bot.songwriting.revisions import diff_lines, is_identical
-from bot.songwriting.sketch import render_sketch
+from bot.songwriting.sketch import read_melody, render_sketch
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 
@@ -107,6 +106,6 @@ class Revisions:
     async def _melody(self, upload: Upload) -> Melody:
         check_upload_size(upload.filename, len(upload.data))
         try:
-            return await self._s.pool.run(parse_melody, upload.data, upload.filename)
+            return await self._s.pool.run(read_melody, upload.data, upload.filename)
         except MelodyInputError as exc:
             raise UserFacingError(f"I couldn't read `{upload.filename[:60]}`: {exc}") from None

@@ -9,10 +9,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from bot.songwriting import sketch
 from bot.songwriting.composer import compose
 from bot.songwriting.melody import Melody
-from bot.songwriting.render import audio
+from bot.songwriting.render import audio, musicxml
 from bot.songwriting.sketch import SketchFiles, compose_and_render, render_sketch, warm_up
 from tests.songwriting.songs import NIGHT_TRAIN, PAPER_BOATS
 
@@ -61,7 +60,7 @@ def test_a_failing_stage_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> Non
     def broken(*_args: object, **_kwargs: object) -> bytes:
         raise RuntimeError("engraver on fire")
 
-    monkeypatch.setattr(sketch, "to_musicxml", broken)
+    monkeypatch.setattr(musicxml, "to_musicxml", broken)
     files = render_sketch(_short(), None, "Tune")
     assert files.musicxml == b""
     assert files.png is None
