@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import contextlib
 import random
-import resource
 import statistics
 import tempfile
 import time
@@ -296,10 +295,12 @@ async def janitor(load: Load) -> None:
 
 
 def peak_rss_mb(pid: int | None = None) -> float:
-    """Peak resident memory (VmHWM) of a process; this process when ``pid`` is None."""
-    if pid is None:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    """Peak resident memory (VmHWM) of a process; this process when ``pid`` is None.
+
+    Not ``getrusage``: its ``ru_maxrss`` survives ``execve``, so a bench started from a big process (pytest)
+    would report its parent's peak.
+    """
+    for line in Path(f"/proc/{pid or 'self'}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
