@@ -1,0 +1,612 @@
+"""Crash: SIGKILL the real bot at random moments while members work, restart it on the same database (tracker #8).
+
+Each round starts ``python -m bot run`` (the real entry point, configured by env vars only) against the stand-in,
+checks the database it recovered, lets members revise by all three paths (Revise modal, Submit as revision, thread
+replies: the restarted bot has the message-content intent because the server turned replies on), vote and change
+votes on an open sound-off and start drafts, then kills the bot's process group at a random moment. Afterwards
+whatever a member saw acknowledged ("Saved as vN", "You voted X", a draft, a version posted under a reply) must be
+in the database exactly once; what a kill cut off may be missing or stored once, never twice. A sound-off whose
+deadline passes while the bot is down must close and post its results once after the restart, and the buttons of
+messages posted before a crash must keep working.
+
+Figures: rounds, operations acknowledged vs cut off (per kind), interactions left unanswered, restart-to-ready times
+(median/max), and one line per check. Exits 1 when a check fails.
+
+Run: python bench/bench_crash.py [--rounds 20] [--members 5] [--seed 1] [--kill-after 0.5 3.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import _harness
+
+from bot.db.migrate import available_migrations
+from tests.standin import Channel, InteractionHandle, Member, StandIn, StoredMessage
+from tests.standin.polling import eventually
+from tests.test_entrypoint import TOKEN, BotProcess, _environment
+
+READY_WITHIN = 30.0
+STOP_WITHIN = 10.0
+ANSWER_WITHIN = 20.0
+RESULTS_WITHIN = 15.0
+BUTTON_WITHIN = 5.0
+THINK = (0.0, 0.05)
+WORDS = "rain night bus home light river road heart fire sea sky morning gold stone window song".split()
+MIX = {"modal revision": 4, "menu revision": 3, "reply revision": 3, "vote": 6, "draft": 1}
+SAVED = re.compile(r"^Saved as v(\d+)")
+VOTED = re.compile(r"^You (?:voted|changed your vote from [A-E] to) ([A-E])\b")
+VERSION_TITLE = re.compile(r" · v(\d+)$")
+
+
+@dataclass
+class Op:
+    """One thing a member did, with what the wire shows of it; ``marker`` is unique to the text it sent."""
+
+    kind: str
+    member: Member
+    round: int
+    marker: str
+    song_id: int = 0
+    label: str = ""
+    author: Member | None = None
+    posted: StoredMessage | None = None
+    replied_number: int | None = None
+    handles: list[InteractionHandle] = field(default_factory=list)
+    submitted: bool = False
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``acked`` (with the version number or vote label shown), ``refused`` (with the text) or ``cut off``."""
+
+    state: str
+    value: str = ""
+
+
+@dataclass
+class Song:
+    id: int
+    draft: StoredMessage
+    thread: Channel
+
+
+@dataclass
+class Poll:
+    id: int
+    message: StoredMessage
+    expired_round: int | None = None
+
+
+def _line(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 6)))
+
+
+def _answer(handle: InteractionHandle) -> str | None:
+    """What the member finally reads: the original once it has text, else a follow-up; None while nothing shows."""
+    original = handle.original
+    if original is not None and not original.loading and (original.content or original.embeds):
+        return original.content or "(embed)"
+    return next((m.content for m in handle.followups), None)
+
+
+class Crash:
+    """The stand-in, the bot process of the moment, the members and everything they did."""
+
+    def __init__(self, standin: StandIn, folder: Path, rng: random.Random, members: int) -> None:
+        self.standin = standin
+        self.folder = folder
+        self.database = folder / "data" / "soundoff.db"
+        self.rng = rng
+        scene = standin.scene
+        guild = scene.guild
+        extra = [standin.world.add_member(guild, f"writer{i}") for i in range(max(0, members - 3))]
+        self.members = [scene.owner, scene.member, scene.moderator, *extra][:members]
+        self.ops: list[Op] = []
+        self.songs: list[Song] = []
+        self.polls: dict[str, Poll] = {}
+        self.bots: list[BotProcess] = []
+        self.ready_seconds: list[float] = []
+        self.kill_moments: list[float] = []
+        self.unanswered = 0
+        self.working = False
+        self.failures: dict[str, list[str]] = {name: [] for name in CHECKS}
+        self._markers = 0
+
+    # --- the bot process ----------------------------------------------------------------------------------------
+
+    @property
+    def bot(self) -> BotProcess:
+        return self.bots[-1]
+
+    async def start(self) -> None:
+        """Start ``python -m bot run`` on the same database; time it to "Ready as"; check what it recovered."""
+        self.standin.gateway.sessions.clear()  # a killed bot's session is gone, as on Discord
+        log = self.folder / f"bot-{len(self.bots)}.log"
+        began = time.monotonic()
+        with log.open("wb") as output:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run",
+                cwd=self.folder,
+                env=_environment(
+                    self.standin, self.folder,
+                    SOUNDOFF_COOLDOWN_SECONDS="0", SOUNDOFF_DAILY_QUOTA="100000", SOUNDOFF_LOG_LEVEL="INFO",
+                ),
+                stdout=output,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        self.bots.append(BotProcess(process, log))
+        await self.bot.line("Ready as", READY_WITHIN)
+        self.ready_seconds.append(time.monotonic() - began)
+        integrity, version = database_health(self.database)
+        latest = len(available_migrations())
+        where = f"start {len(self.bots)}"
+        self.check("database recovered", integrity == "ok", f"{where}: integrity_check says {integrity!r}")
+        self.check("database recovered", version == latest, f"{where}: schema version {version}, latest {latest}")
+
+    async def kill(self) -> None:
+        """SIGKILL the bot and its render workers, then wait for the process to be gone."""
+        self.bot.kill()
+        await self.bot.finish(STOP_WITHIN)
+        await asyncio.sleep(0.05)  # let the stand-in finish handling any request that arrived before the kill
+
+    # --- what members do ----------------------------------------------------------------------------------------
+
+    def new_op(self, kind: str, member: Member, round_: int, song: Song | None = None) -> Op:
+        self._markers += 1
+        op = Op(kind, member, round_, f"zq{self._markers}x", song_id=song.id if song else 0)
+        self.ops.append(op)
+        return op
+
+    async def wait(self, probe: Callable[[], object], what: str) -> None:
+        """Poll for an answer. Not ``interactions.wait``: the kill cancels members mid-wait, and Python 3.11's
+        ``asyncio.wait_for`` (which it uses) sometimes swallows a cancellation, leaving a member acting after it."""
+        try:
+            await eventually(lambda: probe() or None, ANSWER_WITHIN)
+        except AssertionError:
+            raise AssertionError(f"no {what} within {ANSWER_WITHIN:.0f} s") from None
+
+    def version_messages(self, song: Song) -> list[tuple[int, StoredMessage]]:
+        """The song's version messages in its thread, with their numbers, as a member sees them."""
+        found = []
+        for message in self.standin.messages(song.thread):
+            title = str(message.embeds[0].get("title", "")) if message.embeds else ""
+            match = VERSION_TITLE.search(title)
+            if message.author.bot and match:
+                found.append((int(match[1]), message))
+        return found
+
+    async def modal_revision(self, op: Op, song: Song, target: StoredMessage | None = None) -> None:
+        """Revise button (on ``target``, else a random version message) → modal → new lyrics with the marker."""
+        shown = [m for _, m in self.version_messages(song)] + [song.draft]
+        click = await self.standin.click(target or self.rng.choice(shown), label="Revise", member=op.member)
+        op.handles.append(click)
+        await self.wait(lambda: click.record.modal, "modal")
+        opened = click.record.modal
+        assert opened is not None
+        body = f"[Verse 1]\n{op.marker} {_line(self.rng)}\n{_line(self.rng)}"
+        op.handles.append(await self.standin.submit_modal(opened, {"lyrics": body}, member=op.member))
+        op.submitted = True
+        await self.wait(lambda: _answer(op.handles[-1]), "a saved modal revision")
+
+    async def menu_revision(self, op: Op, song: Song) -> None:
+        """A writer posts plain lines in the thread; a member turns the message into a version."""
+        op.author = self.rng.choice(self.members)
+        text = f"{op.marker} {_line(self.rng)}\n{_line(self.rng)}"
+        op.posted = await self.standin.post(song.thread, text, author=op.author)
+        op.handles.append(await self.standin.message_command("Submit as revision", op.posted, member=op.member))
+        op.submitted = True
+        await self.wait(lambda: _answer(op.handles[-1]), "a saved menu revision")
+
+    async def reply_revision(self, op: Op, song: Song) -> None:
+        """A member replies to a version message with labelled lyrics."""
+        number, replied = self.rng.choice(self.version_messages(song))
+        op.replied_number = number
+        text = f"[Verse 1]\n{op.marker} {_line(self.rng)}\n{_line(self.rng)}"
+        op.posted = await self.standin.post(song.thread, text, author=op.member, reply_to=replied)
+        op.submitted = True
+        await self.wait(lambda: self.reply_answer(op), "a version posted under a reply")
+
+    def reply_answer(self, op: Op) -> StoredMessage | None:
+        posted = op.posted
+        if posted is None:
+            return None
+        thread = self.standin.world.channel(posted.channel_id)
+        assert thread is not None
+        return next(
+            (
+                m
+                for m in self.standin.messages(thread)
+                if m.author.bot and (m.message_reference or {}).get("message_id") == str(posted.id)
+            ),
+            None,
+        )
+
+    async def vote(self, op: Op, poll: Poll) -> None:
+        """Click a random vote button (members change their votes as they go)."""
+        labels = [str(c["label"]) for c in poll.message.interactive() if str(c.get("label", "")).startswith("Vote")]
+        chosen = self.rng.choice(labels)
+        op.label = chosen.removeprefix("Vote ")
+        op.handles.append(await self.standin.click(poll.message, label=chosen, member=op.member))
+        op.submitted = True
+        await self.wait(lambda: _answer(op.handles[-1]), "a vote")
+
+    async def draft(self, op: Op) -> None:
+        """``/cowrite lyrics`` with the marker in the theme."""
+        theme = f"{op.marker} {_line(self.rng)}"
+        op.label = theme
+        handle = await self.standin.slash(
+            "cowrite lyrics", {"theme": theme}, member=op.member, channel=self.standin.scene.cowriting
+        )
+        op.handles.append(handle)
+        op.submitted = True
+        await self.wait(lambda: (handle.original and handle.original.embeds) or handle.followups, "a draft")
+
+    async def act(self, kind: str, member: Member, round_: int) -> Op:
+        song = self.rng.choice(self.songs)
+        op = self.new_op(kind, member, round_, song if kind.endswith("revision") else None)
+        work: dict[str, Callable[[], Awaitable[None]]] = {
+            "modal revision": lambda: self.modal_revision(op, song),
+            "menu revision": lambda: self.menu_revision(op, song),
+            "reply revision": lambda: self.reply_revision(op, song),
+            "vote": lambda: self.vote(op, self.polls["votes"]),
+            "draft": lambda: self.draft(op),
+        }
+        try:
+            await work[kind]()
+        except Exception as error:  # a failed step is a finding, not a crash of the member
+            op.error = f"{type(error).__name__}: {str(error)[:200]}"
+        return op
+
+    async def member_loop(self, member: Member, round_: int) -> None:
+        """Think, act, repeat, until the kill cancels the loop."""
+        kinds, weights = list(MIX), list(MIX.values())
+        while self.working:
+            await asyncio.sleep(self.rng.uniform(*THINK))
+            await self.act(self.rng.choices(kinds, weights)[0], member, round_)
+
+    # --- what the wire shows ------------------------------------------------------------------------------------
+
+    def outcome(self, op: Op) -> Outcome:
+        """Acknowledged, refused or cut off, judged only from what the member was shown."""
+        if op.kind == "reply revision":
+            answer = self.reply_answer(op)
+            if answer is None:
+                return Outcome("cut off")
+            match = VERSION_TITLE.search(str(answer.embeds[0].get("title", ""))) if answer.embeds else None
+            return Outcome("acked", match[1]) if match else Outcome("refused", answer.content[:120])
+        if not op.submitted:
+            return Outcome("cut off")
+        handle = op.handles[-1]
+        text = _answer(handle)
+        if text is None:
+            return Outcome("cut off")
+        if op.kind == "draft":  # public: progress edits show first; an error deletes them and follows up
+            original = handle.original
+            footer = str(original.embeds[0].get("footer", {}).get("text", "")) if original and original.embeds else ""
+            if footer.startswith("AI draft · v1"):
+                return Outcome("acked")
+            return Outcome("refused", handle.followups[0].content[:120]) if handle.followups else Outcome("cut off")
+        found = (VOTED if op.kind == "vote" else SAVED).match(text)
+        return Outcome("acked", found[1]) if found else Outcome("refused", text[:120])
+
+    def release_unanswered(self) -> None:
+        """Interactions the kill cut off before any answer: allowed to go unanswered, and counted."""
+        for op in self.ops:
+            for handle in op.handles:
+                if handle.record.response is None and not handle.record.answer_optional:
+                    handle.allow_no_answer()
+                    self.unanswered += 1
+
+    def check(self, name: str, condition: bool, failure: str) -> None:
+        if not condition:
+            self.failures[name].append(failure)
+
+    # --- the run ------------------------------------------------------------------------------------------------
+
+    async def setup(self) -> None:
+        """First life: replies on, two songs with a member's revision each, a sound-off on each, then a kill."""
+        scene = self.standin.scene
+        await self.start()
+        handle = await self.standin.slash("settings set", {"message_revisions": True}, member=scene.owner)
+        await self.wait(lambda: _answer(handle), "the settings change")
+        for _ in range(2):
+            op = self.new_op("draft", scene.owner, 0)
+            await self.draft(op)
+            draft = op.handles[-1].original
+            if draft is None or not draft.embeds:
+                raise AssertionError(f"setup draft refused: {_answer(op.handles[-1])}")
+            await self.wait(lambda d=draft: d.thread_id, "the song's thread")
+            thread = self.standin.thread_of(draft)
+            with self.read() as db:
+                song_id = int(db.execute("SELECT id FROM songs WHERE thread_id = ?", (thread.id,)).fetchone()[0])
+            song = Song(song_id, draft, thread)
+            self.songs.append(song)
+            await self.modal_revision(self.new_op("modal revision", scene.member, 0, song), song)
+        for name, song in zip(("votes", "deadline"), self.songs, strict=True):
+            click = await self.standin.click(song.draft, label="Start sound-off", member=scene.owner)
+            await self.wait(lambda c=click: "sound-off is open" in (_answer(c) or ""), "a sound-off")
+            with self.read() as db:
+                row = db.execute("SELECT id, message_id FROM soundoffs WHERE song_id = ?", (song.id,)).fetchone()
+            self.polls[name] = Poll(int(row[0]), scene.cowriting.messages[int(row[1])])
+        await self.kill()
+
+    async def round(self, number: int, expire_at: int, kill_after: tuple[float, float]) -> None:
+        """Restart, prove the old buttons still work, let members work, kill at a random moment."""
+        if number == expire_at:
+            self.expire(self.polls["deadline"], number)
+        await self.start()
+        await self.announced(self.polls["deadline"])
+        await self.pre_crash_buttons(number)
+        self.working = True
+        loops = [asyncio.create_task(self.member_loop(m, number)) for m in self.members]
+        moment = self.rng.uniform(*kill_after)
+        await asyncio.sleep(moment)
+        self.kill_moments.append(moment)
+        self.bot.kill()  # first: no member gets another step in before it
+        self.working = False
+        for loop in loops:
+            loop.cancel()
+        await asyncio.gather(*loops, return_exceptions=True)
+        await self.kill()
+        self.release_unanswered()
+
+    async def pre_crash_buttons(self, number: int) -> None:
+        """The Revise button of the first song's draft and the vote buttons, both posted before earlier crashes."""
+        song, poll = self.songs[0], self.polls["votes"]
+        revise = self.new_op("modal revision", self.standin.scene.member, number, song)
+        vote = self.new_op("vote", self.standin.scene.owner, number)
+        for op, work in ((revise, self.modal_revision(revise, song, song.draft)), (vote, self.vote(vote, poll))):
+            try:
+                await asyncio.wait_for(work, BUTTON_WITHIN + ANSWER_WITHIN)
+            except AssertionError as error:
+                op.error = str(error)[:200]
+            seen = self.outcome(op)
+            failure = f"round {number}: {op.kind} {seen.state} {seen.value} {op.error}"
+            self.check("buttons from before a crash work", seen.state == "acked", failure)
+
+    def expire(self, poll: Poll, number: int) -> None:
+        """While the bot is down, let the sound-off's deadline pass (the bot's clock is the wall clock)."""
+        with contextlib.closing(sqlite3.connect(self.database)) as db, db:
+            db.execute("UPDATE soundoffs SET ends_at = ? WHERE id = ?", (time.time() - 60, poll.id))
+        poll.expired_round = number
+
+    async def announced(self, poll: Poll) -> None:
+        """Once its deadline has passed: wait for the results post, then require exactly one, recorded as such."""
+        if poll.expired_round is None:
+            return
+
+        def stored() -> tuple[float | None, int | None]:
+            with self.read() as db:
+                row = db.execute("SELECT closed_at, results_message_id FROM soundoffs WHERE id = ?", (poll.id,))
+                closed, results = row.fetchone()
+            return closed, results
+
+        with contextlib.suppress(AssertionError):  # the results post, and the bot having recorded it
+            await eventually(lambda: bool(self.results_posts(poll)) and stored()[1] is not None, RESULTS_WITHIN)
+        posts = self.results_posts(poll)
+        closed_at, results_id = stored()
+        where = f"sound-off {poll.id} after start {len(self.bots)}"
+        name = "deadline passed while down: closed, results posted once"
+        self.check(name, len(posts) == 1, f"{where}: {len(posts)} results post(s)")
+        self.check(name, closed_at is not None, f"{where}: still open")
+        self.check(name, [m.id for m in posts] == [results_id], f"{where}: stored results message {results_id}")
+
+    def results_posts(self, poll: Poll) -> list[StoredMessage]:
+        channel = self.standin.scene.cowriting
+        return [
+            m
+            for m in self.standin.messages(channel)
+            if m.author.bot and (m.message_reference or {}).get("message_id") == str(poll.message.id)
+        ]
+
+    async def final(self) -> None:
+        """Let the voting sound-off's deadline pass too, restart once more, check everything, stop with SIGTERM."""
+        self.expire(self.polls["votes"], len(self.bots))
+        await self.start()
+        await self.announced(self.polls["deadline"])
+        await self.announced(self.polls["votes"])
+        self.check_database()
+        self.check_version_messages()
+        self.bot.process.send_signal(15)
+        code = await self.bot.finish(STOP_WITHIN)
+        self.check("bot logs clean, clean stop at the end", code == 0, f"the last bot exited {code} on SIGTERM")
+        for index, bot in enumerate(self.bots):
+            for line in bot.problems():
+                self.check("bot logs clean, clean stop at the end", False, f"bot {index + 1}: {line[:200]}")
+        for problem in self.standin.problems():
+            self.check("stand-in: no late answer, no unknown route", False, problem)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        with contextlib.closing(sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)) as db:
+            yield db
+
+    # --- the checks ---------------------------------------------------------------------------------------------
+
+    def check_database(self) -> None:
+        with self.read() as db:
+            versions = db.execute(
+                "SELECT song_id, number, parent_number, kind, author_id, lyrics_json, source_message_id FROM versions"
+            ).fetchall()
+            songs = db.execute("SELECT id, theme FROM songs").fetchall()
+            votes = dict(
+                db.execute("SELECT member_id, label FROM votes WHERE soundoff_id = ?", (self.polls["votes"].id,))
+            )
+            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        self.check("version trees valid", not broken, f"foreign key violations: {broken[:5]}")
+        self.check_trees(versions)
+        for op in self.ops:
+            seen = self.outcome(op)
+            if op.kind.endswith("revision"):
+                self.check_revision(op, seen, versions)
+            elif op.kind == "draft":
+                stored = [s for s in songs if s[1] == op.label]
+                if seen.state == "acked":
+                    self.check(
+                        "acknowledged drafts stored once", len(stored) == 1, f"{op.label!r}: {len(stored)} songs"
+                    )
+                self.check("acknowledged drafts stored once", len(stored) <= 1, f"{op.label!r}: {len(stored)} songs")
+            who = f"{op.kind} by {op.member.user.name} (round {op.round})"
+            self.check("nothing refused or failed", seen.state != "refused", f"{who}: refused {seen.value!r}")
+            self.check("nothing refused or failed", not op.error or seen.state == "cut off", f"{who}: {op.error}")
+        self.check_votes(votes)
+
+    def check_trees(self, versions: list[tuple]) -> None:
+        by_song: dict[int, list[tuple]] = {}
+        for row in versions:
+            by_song.setdefault(row[0], []).append(row)
+        for song_id, rows in by_song.items():
+            numbers = sorted(r[1] for r in rows)
+            self.check("version trees valid", numbers == list(range(1, len(rows) + 1)), f"song {song_id}: {numbers}")
+            for _, number, parent, *_ in rows:
+                valid = parent is None if number == 1 else parent is not None and 1 <= parent < number
+                self.check("version trees valid", valid, f"song {song_id} v{number}: parent {parent}")
+            sources = [r[6] for r in rows if r[6] is not None]
+            self.check("version trees valid", len(sources) == len(set(sources)), f"song {song_id}: duplicate sources")
+        markers = {op.marker for op in self.ops}
+        for song_id, number, _, kind, _, lyrics, _ in versions:
+            if kind == "human-revision":
+                found = [m for m in re.findall(r"zq\d+x", lyrics or "") if m in markers]
+                self.check("version trees valid", len(found) == 1, f"song {song_id} v{number}: from no member's op")
+
+    def check_revision(self, op: Op, seen: Outcome, versions: list[tuple]) -> None:
+        stored = [r for r in versions if op.marker in json.dumps(json.loads(r[5] or "null"))]
+        name = "acknowledged revisions stored once"
+        what = f"{op.kind} {op.marker} (round {op.round})"
+        self.check(name, len(stored) <= 1, f"{what}: stored {len(stored)} times")
+        if seen.state != "acked":
+            return
+        if len(stored) != 1:
+            self.check(name, False, f"{what}: shown as v{seen.value}, stored {len(stored)} times")
+            return
+        song_id, number, parent, _, author_id, _, source = stored[0]
+        author = op.author or op.member
+        self.check(
+            name, (song_id, number) == (op.song_id, int(seen.value)), f"{what}: shown v{seen.value}, is v{number}"
+        )
+        self.check(name, author_id == author.id, f"{what}: credited to {author_id}, written by {author.id}")
+        if op.posted is not None:
+            self.check(name, source == op.posted.id, f"{what}: source message {source}, posted {op.posted.id}")
+        if op.replied_number is not None:
+            self.check(name, parent == op.replied_number, f"{what}: parent v{parent}, replied to v{op.replied_number}")
+
+    def check_votes(self, stored: dict[int, str]) -> None:
+        """Each member's stored vote is their last acknowledged one, or one they cast after it that was cut off."""
+        for member in self.members:
+            mine = [(op, self.outcome(op)) for op in self.ops if op.kind == "vote" and op.member is member]
+            last = max((i for i, (_, seen) in enumerate(mine) if seen.state == "acked"), default=None)
+            allowed = {op.label for op, _ in mine[last or 0 :]}
+            if last is None:
+                allowed.add("")  # never acknowledged: no vote at all is right too
+            vote = stored.get(member.id, "")
+            self.check(
+                "acknowledged votes stored",
+                vote in allowed,
+                f"{member.user.name}: stored {vote!r}, may be one of {sorted(allowed)}",
+            )
+
+    def check_version_messages(self) -> None:
+        """Every version message members can see is linked to its version (replies and links find it)."""
+        with self.read() as db:
+            linked = {int(r[0]) for r in db.execute("SELECT message_id FROM versions WHERE message_id IS NOT NULL")}
+        channels = [self.standin.scene.cowriting, *(s.thread for s in self.songs)]
+        for channel in channels:
+            for message in self.standin.messages(channel):
+                title = str(message.embeds[0].get("title", "")) if message.embeds else ""
+                if message.author.bot and VERSION_TITLE.search(title) and message.id not in linked:
+                    self.check("version messages linked", False, f"{title!r} (message {message.id}) is not linked")
+
+
+CHECKS = (
+    "database recovered",
+    "acknowledged revisions stored once",
+    "acknowledged votes stored",
+    "acknowledged drafts stored once",
+    "version trees valid",
+    "version messages linked",
+    "deadline passed while down: closed, results posted once",
+    "buttons from before a crash work",
+    "nothing refused or failed",
+    "bot logs clean, clean stop at the end",
+    "stand-in: no late answer, no unknown route",
+)
+
+
+def database_health(path: Path) -> tuple[str, int]:
+    """``PRAGMA integrity_check`` and the schema version, read with the standard ``sqlite3`` module."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        return str(db.execute("PRAGMA integrity_check").fetchone()[0]), int(
+            db.execute("PRAGMA user_version").fetchone()[0]
+        )
+
+
+def figures(crash: Crash, rounds: int, kill_after: tuple[float, float]) -> list[str]:
+    outcomes = [(op.kind, crash.outcome(op).state) for op in crash.ops]
+    by_kind: dict[str, Counter[str]] = {}
+    for kind, state in outcomes:
+        by_kind.setdefault(kind, Counter())[state] += 1
+    states = Counter(state for _, state in outcomes)
+    ready = crash.ready_seconds
+    lines = [
+        f"rounds: {rounds} (SIGKILL {kill_after[0]:.1f}–{kill_after[1]:.1f} s into the work), "
+        f"members: {len(crash.members)}, bot starts: {len(crash.bots)}",
+        f"operations: {len(outcomes)}  acknowledged {states['acked']}  cut off {states['cut off']}  "
+        f"refused {states['refused']}",
+        *(
+            f"  {kind:<15} " + "  ".join(f"{s} {n}" for s, n in sorted(c.items()))
+            for kind, c in sorted(by_kind.items())
+        ),
+        f"interactions left unanswered by a kill: {crash.unanswered}",
+        f"restart to ready: median {statistics.median(ready):.2f} s  max {max(ready):.2f} s  (n={len(ready)})",
+        f"kill moments: median {statistics.median(crash.kill_moments):.2f} s into the work",
+    ]
+    lines += [f"check {name}: {'ok' if not crash.failures[name] else 'FAILED'}" for name in CHECKS]
+    return lines
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--members", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kill-after", type=float, nargs=2, default=(0.5, 3.0), metavar=("MIN", "MAX"))
+    args = parser.parse_args()
+    started = time.perf_counter()
+    kill_after = (args.kill_after[0], args.kill_after[1])
+    with tempfile.TemporaryDirectory(prefix="soundoff-crash-") as folder:
+        standin = await StandIn().start()
+        standin.world.application.token = TOKEN
+        crash = Crash(standin, Path(folder), random.Random(args.seed), args.members)
+        try:
+            await crash.setup()
+            for number in range(1, args.rounds + 1):
+                await crash.round(number, max(1, args.rounds // 2), kill_after)
+            await crash.final()
+        finally:
+            for bot in crash.bots:
+                bot.kill()
+            await standin.stop()
+    lines = figures(crash, args.rounds, kill_after)
+    failures = [f"{name}: {failure}" for name in CHECKS for failure in crash.failures[name]]
+    return _harness.finish("crash", lines, failures, started)
+
+
+if __name__ == "__main__":
+    _harness.run_bench(main)
