@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 import discord
 from discord import app_commands
@@ -41,6 +42,18 @@ async def read_upload(attachment: discord.Attachment) -> Upload:
 
 def melody_attachment(attachments: list[discord.Attachment]) -> discord.Attachment | None:
     return next((a for a in attachments if a.filename.lower().endswith(MELODY_EXTENSIONS)), None)
+
+
+def shown_version(message: object, bot_user: discord.ClientUser | None) -> tuple[int, int] | None:
+    """The (song, version) a message of the bot shows, read from its buttons' persistent custom ids."""
+    if not isinstance(message, discord.Message) or bot_user is None or message.author.id != bot_user.id:
+        return None
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            found = re.fullmatch(draft_buttons.template("[a-z]+"), getattr(child, "custom_id", None) or "")
+            if found:
+                return int(found["song"]), int(found["version"])
+    return None
 
 
 def change_heading(delivery: Delivery, parent: Version) -> str:
@@ -129,10 +142,27 @@ class Revising(commands.Cog):
             raise UserFacingError("Only members' messages can become revisions.")
         attachment = melody_attachment(message.attachments)
         upload = await read_upload(attachment) if attachment else None
-        replied = message.reference.message_id if message.reference else None
-        parent = await self.revisions.parent_for(song, replied)
+        parent = await self.parent_of(song, message)
         await defer_reply(interaction, ephemeral=True)
         await self.save(interaction, song, author_of(message), message.content, upload, parent, message.id)
+
+    async def parent_of(self, song: Song, message: discord.Message) -> Version:
+        """The version ``message`` replies to, else the latest.
+
+        A stop between posting a version and recording its message leaves that message unknown: its buttons
+        still name the version, so the link is recorded here and the reply finds its parent.
+        """
+        reference = message.reference
+        replied = reference.message_id if reference else None
+        parent = await self.revisions.parent_for(song, replied)
+        shown = shown_version(reference.resolved if reference else None, self.bot.user)
+        if reference is None or replied is None or parent.message_id == replied or shown is None or shown[0] != song.id:
+            return parent
+        lost = await self.bot.services.songs.version(song.id, shown[1])
+        if lost is None or lost.message_id is not None:
+            return parent
+        await self.bot.services.songs.set_version_message(song.id, lost.number, reference.channel_id, replied)
+        return replace(lost, channel_id=reference.channel_id, message_id=replied)
 
     async def save(
         self,
@@ -175,7 +205,7 @@ class Revising(commands.Cog):
             return
         if not (await self.bot.services.guild_settings.get(message.guild.id)).message_revisions:
             return
-        parent = await self.revisions.parent_for(song, replied)
+        parent = await self.parent_of(song, message)
         if replied is not None and parent.message_id != replied and attachment is None:
             return  # a reply to chat, not to a version
         try:
