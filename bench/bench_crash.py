@@ -9,8 +9,9 @@ in the database exactly once; what a kill cut off may be missing or stored once,
 deadline passes while the bot is down must close and post its results once after the restart, and the buttons of
 messages posted before a crash must keep working.
 
-Figures: rounds, operations acknowledged vs cut off (per kind), interactions left unanswered, restart-to-ready times
-(median/max), and one line per check. Exits 1 when a check fails.
+Figures: rounds, operations acknowledged vs cut off (per kind), interactions left unanswered, writes stored though
+their answer was cut off, version messages left unlinked, restart-to-ready times (median/max), and one line per
+check. Exits 1 when a check fails.
 
 Run: python bench/bench_crash.py [--rounds 20] [--members 5] [--seed 1] [--kill-after 0.5 3.0]
 """
@@ -20,9 +21,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import random
 import re
+import signal
 import sqlite3
 import statistics
 import sys
@@ -44,13 +45,14 @@ READY_WITHIN = 30.0
 STOP_WITHIN = 10.0
 ANSWER_WITHIN = 20.0
 RESULTS_WITHIN = 15.0
-BUTTON_WITHIN = 5.0
 THINK = (0.0, 0.05)
 WORDS = "rain night bus home light river road heart fire sea sky morning gold stone window song".split()
 MIX = {"modal revision": 4, "menu revision": 3, "reply revision": 3, "vote": 6, "draft": 1}
 SAVED = re.compile(r"^Saved as v(\d+)")
 VOTED = re.compile(r"^You (?:voted|changed your vote from [A-E] to) ([A-E])\b")
 VERSION_TITLE = re.compile(r" · v(\d+)$")
+VersionRow = tuple[int, int, int | None, str, int | None, str | None, int | None]
+"""song_id, number, parent_number, kind, author_id, lyrics_json, source_message_id"""
 
 
 @dataclass
@@ -97,6 +99,21 @@ def _line(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 6)))
 
 
+def _number(message: StoredMessage) -> int | None:
+    """The version number a bot's version message shows in its title."""
+    found = VERSION_TITLE.search(str(message.embeds[0].get("title", ""))) if message.embeds else None
+    return int(found[1]) if found and message.author.bot else None
+
+
+def _replies(channel: Channel, message: StoredMessage) -> list[StoredMessage]:
+    """The bot's messages in ``channel`` that reply to ``message``."""
+    return [
+        m
+        for m in channel.messages.values()
+        if not m.deleted and m.author.bot and (m.message_reference or {}).get("message_id") == str(message.id)
+    ]
+
+
 def _answer(handle: InteractionHandle) -> str | None:
     """What the member finally reads: the original once it has text, else a follow-up; None while nothing shows."""
     original = handle.original
@@ -125,6 +142,9 @@ class Crash:
         self.kill_moments: list[float] = []
         self.unanswered = 0
         self.working = False
+        self.lost_links = 0
+        self.lost_in_threads = 0
+        self.stored_unseen: Counter[str] = Counter()
         self.failures: dict[str, list[str]] = {name: [] for name in CHECKS}
         self._markers = 0
 
@@ -154,7 +174,9 @@ class Crash:
         self.bots.append(BotProcess(process, log))
         await self.bot.line("Ready as", READY_WITHIN)
         self.ready_seconds.append(time.monotonic() - began)
-        integrity, version = database_health(self.database)
+        with self.read() as db:
+            integrity = str(db.execute("PRAGMA integrity_check").fetchone()[0])
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
         latest = len(available_migrations())
         where = f"start {len(self.bots)}"
         self.check("database recovered", integrity == "ok", f"{where}: integrity_check says {integrity!r}")
@@ -184,13 +206,8 @@ class Crash:
 
     def version_messages(self, song: Song) -> list[tuple[int, StoredMessage]]:
         """The song's version messages in its thread, with their numbers, as a member sees them."""
-        found = []
-        for message in self.standin.messages(song.thread):
-            title = str(message.embeds[0].get("title", "")) if message.embeds else ""
-            match = VERSION_TITLE.search(title)
-            if message.author.bot and match:
-                found.append((int(match[1]), message))
-        return found
+        shown = ((_number(m), m) for m in self.standin.messages(song.thread))
+        return [(number, message) for number, message in shown if number is not None]
 
     async def modal_revision(self, op: Op, song: Song, target: StoredMessage | None = None) -> None:
         """Revise button (on ``target``, else a random version message) → modal → new lyrics with the marker."""
@@ -214,9 +231,9 @@ class Crash:
         op.submitted = True
         await self.wait(lambda: _answer(op.handles[-1]), "a saved menu revision")
 
-    async def reply_revision(self, op: Op, song: Song) -> None:
-        """A member replies to a version message with labelled lyrics."""
-        number, replied = self.rng.choice(self.version_messages(song))
+    async def reply_revision(self, op: Op, song: Song, target: tuple[int, StoredMessage] | None = None) -> None:
+        """A member replies to a version message (``target``, else a random one) with labelled lyrics."""
+        number, replied = target or self.rng.choice(self.version_messages(song))
         op.replied_number = number
         text = f"[Verse 1]\n{op.marker} {_line(self.rng)}\n{_line(self.rng)}"
         op.posted = await self.standin.post(song.thread, text, author=op.member, reply_to=replied)
@@ -224,19 +241,8 @@ class Crash:
         await self.wait(lambda: self.reply_answer(op), "a version posted under a reply")
 
     def reply_answer(self, op: Op) -> StoredMessage | None:
-        posted = op.posted
-        if posted is None:
-            return None
-        thread = self.standin.world.channel(posted.channel_id)
-        assert thread is not None
-        return next(
-            (
-                m
-                for m in self.standin.messages(thread)
-                if m.author.bot and (m.message_reference or {}).get("message_id") == str(posted.id)
-            ),
-            None,
-        )
+        thread = self.standin.world.channel(op.posted.channel_id) if op.posted else None
+        return next(iter(_replies(thread, op.posted)), None) if thread and op.posted else None
 
     async def vote(self, op: Op, poll: Poll) -> None:
         """Click a random vote button (members change their votes as they go)."""
@@ -268,11 +274,16 @@ class Crash:
             "vote": lambda: self.vote(op, self.polls["votes"]),
             "draft": lambda: self.draft(op),
         }
-        try:
-            await work[kind]()
-        except Exception as error:  # a failed step is a finding, not a crash of the member
-            op.error = f"{type(error).__name__}: {str(error)[:200]}"
+        await self.attempt(op, work[kind]())
         return op
+
+    async def attempt(self, op: Op, work: Awaitable[None]) -> Outcome:
+        """Do it; a failed step is a finding the checks report, not a crash of the member."""
+        try:
+            await work
+        except Exception as error:
+            op.error = f"{type(error).__name__}: {str(error)[:200]}"
+        return self.outcome(op)
 
     async def member_loop(self, member: Member, round_: int) -> None:
         """Think, act, repeat, until the kill cancels the loop."""
@@ -289,8 +300,8 @@ class Crash:
             answer = self.reply_answer(op)
             if answer is None:
                 return Outcome("cut off")
-            match = VERSION_TITLE.search(str(answer.embeds[0].get("title", ""))) if answer.embeds else None
-            return Outcome("acked", match[1]) if match else Outcome("refused", answer.content[:120])
+            number = _number(answer)
+            return Outcome("refused", answer.content[:120]) if number is None else Outcome("acked", str(number))
         if not op.submitted:
             return Outcome("cut off")
         handle = op.handles[-1]
@@ -327,25 +338,36 @@ class Crash:
         handle = await self.standin.slash("settings set", {"message_revisions": True}, member=scene.owner)
         await self.wait(lambda: _answer(handle), "the settings change")
         for _ in range(2):
-            op = self.new_op("draft", scene.owner, 0)
-            await self.draft(op)
-            draft = op.handles[-1].original
-            if draft is None or not draft.embeds:
-                raise AssertionError(f"setup draft refused: {_answer(op.handles[-1])}")
-            await self.wait(lambda d=draft: d.thread_id, "the song's thread")
-            thread = self.standin.thread_of(draft)
-            with self.read() as db:
-                song_id = int(db.execute("SELECT id FROM songs WHERE thread_id = ?", (thread.id,)).fetchone()[0])
-            song = Song(song_id, draft, thread)
+            song = await self.new_song()
             self.songs.append(song)
             await self.modal_revision(self.new_op("modal revision", scene.member, 0, song), song)
         for name, song in zip(("votes", "deadline"), self.songs, strict=True):
-            click = await self.standin.click(song.draft, label="Start sound-off", member=scene.owner)
-            await self.wait(lambda c=click: "sound-off is open" in (_answer(c) or ""), "a sound-off")
-            with self.read() as db:
-                row = db.execute("SELECT id, message_id FROM soundoffs WHERE song_id = ?", (song.id,)).fetchone()
-            self.polls[name] = Poll(int(row[0]), scene.cowriting.messages[int(row[1])])
+            self.polls[name] = await self.open_soundoff(song)
         await self.kill()
+
+    async def new_song(self) -> Song:
+        """The owner's draft, once its thread is recorded."""
+        op = self.new_op("draft", self.standin.scene.owner, 0)
+        await self.draft(op)
+        draft = op.handles[-1].original
+        if draft is None or not draft.embeds:
+            raise AssertionError(f"setup draft refused: {_answer(op.handles[-1])}")
+
+        def recorded() -> int | None:
+            with self.read() as db:
+                row = db.execute("SELECT id FROM songs WHERE thread_id = ?", (draft.thread_id,)).fetchone()
+            return int(row[0]) if draft.thread_id and row else None
+
+        await self.wait(recorded, "the song's thread")
+        return Song(recorded() or 0, draft, self.standin.thread_of(draft))
+
+    async def open_soundoff(self, song: Song) -> Poll:
+        """The owner clicks Start sound-off under the song's draft."""
+        click = await self.standin.click(song.draft, label="Start sound-off", member=self.standin.scene.owner)
+        await self.wait(lambda: "sound-off is open" in (_answer(click) or ""), "a sound-off")
+        with self.read() as db:
+            row = db.execute("SELECT id, message_id FROM soundoffs WHERE song_id = ?", (song.id,)).fetchone()
+        return Poll(int(row[0]), self.standin.scene.cowriting.messages[int(row[1])])
 
     async def round(self, number: int, expire_at: int, kill_after: tuple[float, float]) -> None:
         """Restart, prove the old buttons still work, let members work, kill at a random moment."""
@@ -373,11 +395,7 @@ class Crash:
         revise = self.new_op("modal revision", self.standin.scene.member, number, song)
         vote = self.new_op("vote", self.standin.scene.owner, number)
         for op, work in ((revise, self.modal_revision(revise, song, song.draft)), (vote, self.vote(vote, poll))):
-            try:
-                await asyncio.wait_for(work, BUTTON_WITHIN + ANSWER_WITHIN)
-            except AssertionError as error:
-                op.error = str(error)[:200]
-            seen = self.outcome(op)
+            seen = await self.attempt(op, work)
             failure = f"round {number}: {op.kind} {seen.state} {seen.value} {op.error}"
             self.check("buttons from before a crash work", seen.state == "acked", failure)
 
@@ -388,33 +406,28 @@ class Crash:
         poll.expired_round = number
 
     async def announced(self, poll: Poll) -> None:
-        """Once its deadline has passed: wait for the results post, then require exactly one, recorded as such."""
+        """Once its deadline has passed: its results posted exactly once, and recorded as that post."""
         if poll.expired_round is None:
             return
 
-        def stored() -> tuple[float | None, int | None]:
+        def state() -> tuple[list[StoredMessage], float | None, int | None]:
             with self.read() as db:
-                row = db.execute("SELECT closed_at, results_message_id FROM soundoffs WHERE id = ?", (poll.id,))
-                closed, results = row.fetchone()
-            return closed, results
+                query = "SELECT closed_at, results_message_id FROM soundoffs WHERE id = ?"
+                closed, results = db.execute(query, (poll.id,)).fetchone()
+            return _replies(self.standin.scene.cowriting, poll.message), closed, results
 
-        with contextlib.suppress(AssertionError):  # the results post, and the bot having recorded it
-            await eventually(lambda: bool(self.results_posts(poll)) and stored()[1] is not None, RESULTS_WITHIN)
-        posts = self.results_posts(poll)
-        closed_at, results_id = stored()
+        def settled() -> bool:  # posted, and recorded as posted
+            posts, _, results = state()
+            return bool(posts) and results is not None
+
+        with contextlib.suppress(AssertionError):
+            await eventually(settled, RESULTS_WITHIN)
+        posts, closed_at, results_id = state()
         where = f"sound-off {poll.id} after start {len(self.bots)}"
         name = "deadline passed while down: closed, results posted once"
         self.check(name, len(posts) == 1, f"{where}: {len(posts)} results post(s)")
         self.check(name, closed_at is not None, f"{where}: still open")
         self.check(name, [m.id for m in posts] == [results_id], f"{where}: stored results message {results_id}")
-
-    def results_posts(self, poll: Poll) -> list[StoredMessage]:
-        channel = self.standin.scene.cowriting
-        return [
-            m
-            for m in self.standin.messages(channel)
-            if m.author.bot and (m.message_reference or {}).get("message_id") == str(poll.message.id)
-        ]
 
     async def final(self) -> None:
         """Let the voting sound-off's deadline pass too, restart once more, check everything, stop with SIGTERM."""
@@ -422,9 +435,9 @@ class Crash:
         await self.start()
         await self.announced(self.polls["deadline"])
         await self.announced(self.polls["votes"])
+        await self.reply_to_unlinked()
         self.check_database()
-        self.check_version_messages()
-        self.bot.process.send_signal(15)
+        self.bot.process.send_signal(signal.SIGTERM)
         code = await self.bot.finish(STOP_WITHIN)
         self.check("bot logs clean, clean stop at the end", code == 0, f"the last bot exited {code} on SIGTERM")
         for index, bot in enumerate(self.bots):
@@ -445,7 +458,7 @@ class Crash:
             versions = db.execute(
                 "SELECT song_id, number, parent_number, kind, author_id, lyrics_json, source_message_id FROM versions"
             ).fetchall()
-            songs = db.execute("SELECT id, theme FROM songs").fetchall()
+            songs = db.execute("SELECT id, theme, thread_id FROM songs").fetchall()
             votes = dict(
                 db.execute("SELECT member_id, label FROM votes WHERE soundoff_id = ?", (self.polls["votes"].id,))
             )
@@ -457,19 +470,25 @@ class Crash:
             if op.kind.endswith("revision"):
                 self.check_revision(op, seen, versions)
             elif op.kind == "draft":
-                stored = [s for s in songs if s[1] == op.label]
-                if seen.state == "acked":
-                    self.check(
-                        "acknowledged drafts stored once", len(stored) == 1, f"{op.label!r}: {len(stored)} songs"
-                    )
-                self.check("acknowledged drafts stored once", len(stored) <= 1, f"{op.label!r}: {len(stored)} songs")
+                self.check_draft(op, seen, [(song_id, thread) for song_id, theme, thread in songs if theme == op.label])
             who = f"{op.kind} by {op.member.user.name} (round {op.round})"
             self.check("nothing refused or failed", seen.state != "refused", f"{who}: refused {seen.value!r}")
-            self.check("nothing refused or failed", not op.error or seen.state == "cut off", f"{who}: {op.error}")
+            self.check("nothing refused or failed", not op.error, f"{who}: {op.error}")
         self.check_votes(votes)
 
-    def check_trees(self, versions: list[tuple]) -> None:
-        by_song: dict[int, list[tuple]] = {}
+    def check_draft(self, op: Op, seen: Outcome, stored: list[tuple[int, int | None]]) -> None:
+        """Once if acknowledged, at most once if not; a thread members can see is the song's recorded thread."""
+        acked = seen.state == "acked"
+        count = f"{op.label!r}: {len(stored)} songs"
+        self.check("acknowledged drafts stored once", len(stored) == 1 if acked else len(stored) <= 1, count)
+        self.stored_unseen["drafts"] += 0 if acked else len(stored)
+        original = op.handles[-1].original if op.handles else None
+        thread = original.thread_id if original else None
+        threads = [t for _, t in stored]
+        self.check("song threads recorded", thread is None or threads == [thread], f"{count}, thread {thread}")
+
+    def check_trees(self, versions: list[VersionRow]) -> None:
+        by_song: dict[int, list[VersionRow]] = {}
         for row in versions:
             by_song.setdefault(row[0], []).append(row)
         for song_id, rows in by_song.items():
@@ -486,21 +505,21 @@ class Crash:
                 found = [m for m in re.findall(r"zq\d+x", lyrics or "") if m in markers]
                 self.check("version trees valid", len(found) == 1, f"song {song_id} v{number}: from no member's op")
 
-    def check_revision(self, op: Op, seen: Outcome, versions: list[tuple]) -> None:
-        stored = [r for r in versions if op.marker in json.dumps(json.loads(r[5] or "null"))]
+    def check_revision(self, op: Op, seen: Outcome, versions: list[VersionRow]) -> None:
+        stored = [r for r in versions if op.marker in (r[5] or "")]
         name = "acknowledged revisions stored once"
         what = f"{op.kind} {op.marker} (round {op.round})"
         self.check(name, len(stored) <= 1, f"{what}: stored {len(stored)} times")
         if seen.state != "acked":
+            self.stored_unseen["revisions"] += len(stored)
             return
         if len(stored) != 1:
             self.check(name, False, f"{what}: shown as v{seen.value}, stored {len(stored)} times")
             return
         song_id, number, parent, _, author_id, _, source = stored[0]
         author = op.author or op.member
-        self.check(
-            name, (song_id, number) == (op.song_id, int(seen.value)), f"{what}: shown v{seen.value}, is v{number}"
-        )
+        shown = f"{what}: shown v{seen.value}, is v{number} of song {song_id}"
+        self.check(name, (song_id, number) == (op.song_id, int(seen.value)), shown)
         self.check(name, author_id == author.id, f"{what}: credited to {author_id}, written by {author.id}")
         if op.posted is not None:
             self.check(name, source == op.posted.id, f"{what}: source message {source}, posted {op.posted.id}")
@@ -516,22 +535,30 @@ class Crash:
             if last is None:
                 allowed.add("")  # never acknowledged: no vote at all is right too
             vote = stored.get(member.id, "")
-            self.check(
-                "acknowledged votes stored",
-                vote in allowed,
-                f"{member.user.name}: stored {vote!r}, may be one of {sorted(allowed)}",
-            )
+            self.stored_unseen["votes"] += last is not None and vote != mine[last][0].label
+            shown = f"{member.user.name}: stored {vote!r}, may be one of {sorted(allowed)}"
+            self.check("acknowledged votes stored", vote in allowed, shown)
 
-    def check_version_messages(self) -> None:
-        """Every version message members can see is linked to its version (replies and links find it)."""
+    def unlinked(self) -> list[StoredMessage]:
+        """Version messages members see that no version points at: a kill fell between posting and recording."""
         with self.read() as db:
             linked = {int(r[0]) for r in db.execute("SELECT message_id FROM versions WHERE message_id IS NOT NULL")}
         channels = [self.standin.scene.cowriting, *(s.thread for s in self.songs)]
-        for channel in channels:
-            for message in self.standin.messages(channel):
-                title = str(message.embeds[0].get("title", "")) if message.embeds else ""
-                if message.author.bot and VERSION_TITLE.search(title) and message.id not in linked:
-                    self.check("version messages linked", False, f"{title!r} (message {message.id}) is not linked")
+        shown = [m for channel in channels for m in self.standin.messages(channel) if _number(m) is not None]
+        return [m for m in shown if m.id not in linked]
+
+    async def reply_to_unlinked(self) -> None:
+        """Reply to every version message in a song thread that a kill left unlinked: each must become a version."""
+        lost = {m.id for m in self.unlinked()}
+        self.lost_links = len(lost)
+        for song in self.songs:
+            for number, message in self.version_messages(song):
+                if message.id in lost:
+                    self.lost_in_threads += 1
+                    op = self.new_op("reply revision", self.standin.scene.member, len(self.bots), song)
+                    seen = await self.attempt(op, self.reply_revision(op, song, (number, message)))
+                    name = "replies to version messages a kill left unlinked"
+                    self.check(name, seen.state == "acked", f"v{number} of song {song.id}: {seen.state} {op.error}")
 
 
 CHECKS = (
@@ -540,7 +567,8 @@ CHECKS = (
     "acknowledged votes stored",
     "acknowledged drafts stored once",
     "version trees valid",
-    "version messages linked",
+    "replies to version messages a kill left unlinked",
+    "song threads recorded",
     "deadline passed while down: closed, results posted once",
     "buttons from before a crash work",
     "nothing refused or failed",
@@ -549,31 +577,24 @@ CHECKS = (
 )
 
 
-def database_health(path: Path) -> tuple[str, int]:
-    """``PRAGMA integrity_check`` and the schema version, read with the standard ``sqlite3`` module."""
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        return str(db.execute("PRAGMA integrity_check").fetchone()[0]), int(
-            db.execute("PRAGMA user_version").fetchone()[0]
-        )
-
-
 def figures(crash: Crash, rounds: int, kill_after: tuple[float, float]) -> list[str]:
-    outcomes = [(op.kind, crash.outcome(op).state) for op in crash.ops]
-    by_kind: dict[str, Counter[str]] = {}
-    for kind, state in outcomes:
-        by_kind.setdefault(kind, Counter())[state] += 1
-    states = Counter(state for _, state in outcomes)
+    outcomes = Counter((op.kind, crash.outcome(op).state) for op in crash.ops)
+    states = Counter(crash.outcome(op).state for op in crash.ops)
     ready = crash.ready_seconds
     lines = [
         f"rounds: {rounds} (SIGKILL {kill_after[0]:.1f}–{kill_after[1]:.1f} s into the work), "
         f"members: {len(crash.members)}, bot starts: {len(crash.bots)}",
-        f"operations: {len(outcomes)}  acknowledged {states['acked']}  cut off {states['cut off']}  "
+        f"operations: {len(crash.ops)}  acknowledged {states['acked']}  cut off {states['cut off']}  "
         f"refused {states['refused']}",
         *(
-            f"  {kind:<15} " + "  ".join(f"{s} {n}" for s, n in sorted(c.items()))
-            for kind, c in sorted(by_kind.items())
+            f"  {kind:<15} " + "  ".join(f"{s} {outcomes[kind, s]}" for s in ("acked", "cut off", "refused"))
+            for kind in sorted(MIX)
         ),
         f"interactions left unanswered by a kill: {crash.unanswered}",
+        "cut off but stored (the kill fell between the commit and the answer): "
+        + ", ".join(f"{kind} {crash.stored_unseen[kind]}" for kind in ("revisions", "votes", "drafts")),
+        f"version messages a kill left unlinked (posted, not yet recorded): {crash.lost_links}, "
+        f"{crash.lost_in_threads} of them in song threads (each replied to at the end)",
         f"restart to ready: median {statistics.median(ready):.2f} s  max {max(ready):.2f} s  (n={len(ready)})",
         f"kill moments: median {statistics.median(crash.kill_moments):.2f} s into the work",
     ]
@@ -589,7 +610,7 @@ async def main() -> int:
     parser.add_argument("--kill-after", type=float, nargs=2, default=(0.5, 3.0), metavar=("MIN", "MAX"))
     args = parser.parse_args()
     started = time.perf_counter()
-    kill_after = (args.kill_after[0], args.kill_after[1])
+    kill_after: tuple[float, float] = tuple(args.kill_after)
     with tempfile.TemporaryDirectory(prefix="soundoff-crash-") as folder:
         standin = await StandIn().start()
         standin.world.application.token = TOKEN
