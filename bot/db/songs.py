@@ -133,8 +133,23 @@ class SongRepository:
         return _song(row) if row else None
 
     async def by_thread(self, thread_id: int) -> Song | None:
+        """The song whose thread this is.
+
+        A thread opened from a message has that message's id. A stop between opening a song's thread (from its
+        first version's message) and recording it leaves the song without a thread: it is found and recorded here.
+        """
         row = await self._db.fetch_one("SELECT * FROM songs WHERE thread_id = ?", (thread_id,))
-        return _song(row) if row else None
+        if row is not None:
+            return _song(row)
+        row = await self._db.fetch_one(
+            "SELECT songs.id FROM songs JOIN versions ON versions.song_id = songs.id"
+            " WHERE songs.thread_id IS NULL AND versions.number = 1 AND versions.message_id = ?",
+            (thread_id,),
+        )
+        if row is None:
+            return None
+        await self.set_thread(row["id"], thread_id)
+        return await self.get(row["id"])
 
     async def latest_for_member(self, guild_id: int, member_id: int) -> Song | None:
         row = await self._db.fetch_one(
