@@ -77,3 +77,23 @@ async def test_a_reply_to_a_version_whose_message_link_was_lost_still_becomes_a_
     v3 = await bot.services.songs.version(song.id, 3)
     assert v3 is not None
     assert v3.parent == 2
+
+
+async def test_a_thread_whose_recording_was_lost_still_takes_revisions(standin: StandIn, launch: Launch) -> None:
+    """A kill after a song's thread is opened but before it is recorded: lyrics posted there still make a version."""
+    scene = standin.scene
+    bot = await launch(message_content=True)
+    await bot.services.guild_settings.update(scene.guild.id, message_revisions=True)
+    draft = await new_song(standin, scene.owner)
+    thread = standin.thread_of(draft)
+    song = await bot.services.songs.by_thread(thread.id)
+    assert song is not None
+    await bot.services.db.execute("UPDATE songs SET thread_id = NULL WHERE id = ?", (song.id,))
+
+    posted = await standin.post(thread, "[Verse 1]\nthe harbour lights go out", author=scene.member)
+
+    answer = await wait_for(lambda: _reply_to(standin, posted), within=10)
+    assert answer.embeds[0]["title"].endswith(" · v2")
+    recorded = await bot.services.songs.get(song.id)
+    assert recorded is not None
+    assert recorded.thread_id == thread.id
