@@ -243,8 +243,10 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
                 await self._guarded(self.close(soundoff.id, closed_by=None))
             self._wake.clear()
             sleep = MAX_SLEEP if next_at is None else min(MAX_SLEEP, max(0.0, next_at - time.time()))
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the cancellation of an unload
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=sleep)
+                async with asyncio.timeout(sleep):
+                    await self._wake.wait()
 
     async def _guarded(self, work: Any) -> None:
         try:
