@@ -15,6 +15,7 @@ from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.melody import Melody
 from bot.songwriting.revisions import AI_NAME, is_identical
 from bot.songwriting.sketch import SketchFiles, compose_and_render, render_sketch
+from bot.songwriting.writer import Draft
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.quota import claim_generation
@@ -134,19 +135,7 @@ class Drafts:
             raise UserFacingError("This song has no theme to write from: use **Add melody** instead.")
         brief = dataclasses.replace(_brief(song), seed=new_seed())
         draft = await self._s.writer.draft(brief, model=await self._model(song.guild_id))
-        version = await self._s.songs.add_version(
-            song.id,
-            NewVersion(
-                kind="ai-variation",
-                author_id=None,
-                author_name=AI_NAME,
-                lyrics=draft.lyrics,
-                parent=of.parent,
-                writer=draft.writer,
-                seed=brief.seed,
-            ),
-        )
-        return Delivery(song, version, notes=draft.notes)
+        return await self._store_variation(song, draft, parent=of.parent, seed=brief.seed)
 
     async def vary_section(self, song: Song, of: Version, section_index: int) -> Delivery:
         """A new AI take on one section of ``of`` (every copy of a chorus), keeping the rest, as its child.
@@ -161,6 +150,10 @@ class Drafts:
         )
         if is_identical(of.lyrics, draft.lyrics):
             raise UserFacingError("The AI couldn't find a different take on that section. Try again.")
+        return await self._store_variation(song, draft, parent=of.number, seed=brief.seed)
+
+    async def _store_variation(self, song: Song, draft: Draft, *, parent: int | None, seed: int) -> Delivery:
+        """Store an AI lyric variation (a new version, never an overwrite) and say who wrote it."""
         version = await self._s.songs.add_version(
             song.id,
             NewVersion(
@@ -168,9 +161,9 @@ class Drafts:
                 author_id=None,
                 author_name=AI_NAME,
                 lyrics=draft.lyrics,
-                parent=of.number,
+                parent=parent,
                 writer=draft.writer,
-                seed=brief.seed,
+                seed=seed,
             ),
         )
         return Delivery(song, version, notes=draft.notes)
