@@ -88,6 +88,8 @@ async def test_locked_or_deleted_thread_refuses_revisions(standin: StandIn, make
     bot = await make_bot()
     draft = await _draft(standin)
     thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
+    # the how-to note is posted after the bot recorded the thread: from then on the song is found by it
+    await wait_for(lambda: any("where the song gets written" in m.content for m in standin.messages(thread)))
     song = await bot.services.songs.by_thread(thread.id)
     assert song is not None
     thread.archived, thread.locked = True, True
