@@ -47,6 +47,16 @@ REPLIES_ON = "• Or just reply to a version with your edited lyrics or a melody
 KEYS = [f"{tonic} {mode}" for tonic in ("C", "G", "D", "A", "E", "F", "Bb", "Eb") for mode in ("major", "minor")]
 METERS = [app_commands.Choice(name=m, value=m) for m in ("4/4", "3/4", "6/8")]
 FORM_CHOICES = [app_commands.Choice(name=f, value=f) for f in FORMS]
+BRIEF_OPTIONS = {
+    "theme": "What the song is about (up to 200 characters)",
+    "genre": "e.g. folk, indie pop, blues",
+    "mood": "e.g. wistful, hopeful, angry",
+    "form": "Song form",
+    "rhyme_scheme": "Rhyme scheme per section",
+    "syllables": "Syllables per line",
+    "seed": "Same seed, same draft",
+}
+"""Descriptions of the brief's options, shared by /cowrite lyrics and /cowrite song."""
 RHYME_CHOICES = [app_commands.Choice(name=r, value=r) for r in ("ABAB", "AABB", "XAXA", "ABCB", "AAAA")]
 
 
@@ -54,9 +64,14 @@ async def key_autocomplete(interaction: discord.Interaction, current: str) -> li
     return [app_commands.Choice(name=k, value=k) for k in KEYS if current.lower() in k.lower()][:25]
 
 
-def _brief(theme: str, **options: Any) -> Brief:
+def _brief(theme: str, *, seed: int | None, **options: Any) -> Brief:
+    """The member's brief from the command's options; no seed picks a fresh one (the footer shows it)."""
     try:
-        return Brief(theme=theme.strip(), **{k: v for k, v in options.items() if v is not None})
+        return Brief(
+            theme=theme.strip(),
+            seed=seed if seed is not None else new_seed(),
+            **{k: v for k, v in options.items() if v is not None},
+        )
     except ValueError as exc:
         raise UserFacingError(f"That brief doesn't work: {exc}.") from None
 
@@ -75,15 +90,7 @@ class CoWrite(commands.Cog):
         self.bot.remove_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
 
     @cowrite.command(name="lyrics", description="An AI lyric draft that starts a song and its thread")
-    @app_commands.describe(
-        theme="What the song is about (up to 200 characters)",
-        genre="e.g. folk, indie pop, blues",
-        mood="e.g. wistful, hopeful, angry",
-        form="Song form",
-        rhyme_scheme="Rhyme scheme per section",
-        syllables="Syllables per line",
-        seed="Same seed, same draft",
-    )
+    @app_commands.describe(**BRIEF_OPTIONS)
     @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES)
     async def lyrics(
         self,
@@ -97,18 +104,12 @@ class CoWrite(commands.Cog):
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
     ) -> None:
         brief = _brief(
-            theme,
-            genre=genre,
-            mood=mood,
-            form=form,
-            rhyme_scheme=rhyme_scheme,
-            syllables=syllables,
-            seed=seed if seed is not None else new_seed(),
+            theme, seed=seed, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables
         )
         await self._start(interaction, brief, None)
 
     @cowrite.command(name="song", description="Lyrics and a melody in one go")
-    @app_commands.describe(theme="What the song is about", key="e.g. A minor", tempo="Beats per minute", meter="Metre")
+    @app_commands.describe(**BRIEF_OPTIONS, key="e.g. A minor", tempo="Beats per minute", meter="Metre")
     @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES, meter=METERS)
     @app_commands.autocomplete(key=key_autocomplete)
     async def song(
@@ -125,11 +126,10 @@ class CoWrite(commands.Cog):
         meter: str | None = None,
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
     ) -> None:
-        seed = seed if seed is not None else new_seed()
         brief = _brief(
-            theme, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables, seed=seed
+            theme, seed=seed, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables
         )
-        await self._start(interaction, brief, MusicOptions(key, tempo, meter, seed).validated())
+        await self._start(interaction, brief, MusicOptions(key, tempo, meter, brief.seed).validated())
 
     @cowrite.command(name="melody", description="A melody sketch for a song's latest lyrics, or an instrumental")
     @app_commands.describe(song="Defaults to this thread's song; leave empty elsewhere for an instrumental")
