@@ -8,19 +8,19 @@ OUT ?= sketch
 
 .PHONY: setup start test lint types pytest bench clean
 
-$(VENV)/.installed: pyproject.toml
+# The lock pins every package; --no-deps keeps PyAudio out (see scripts/lock).
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	@scripts/install-system-packages
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 setup: $(VENV)/.installed
 
 start: setup
-	@if $(PY) -c "import sys; from bot.settings import load_settings; sys.exit(0 if load_settings().discord_token else 1)"; \
-	then $(VENV)/bin/soundoff run; \
-	else $(VENV)/bin/soundoff sketch "$(THEME)" --out $(OUT); fi
+	@$(VENV)/bin/soundoff start --theme "$(THEME)" --out "$(OUT)"
 
 lint: setup
 	$(VENV)/bin/ruff check .

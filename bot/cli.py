@@ -1,4 +1,8 @@
-"""The ``soundoff`` command: run the bot, sync its commands, sketch offline, manage the database."""
+"""The ``soundoff`` command: run the bot, sync its commands, sketch offline, manage the database.
+
+Its contract, for people and for scripts: exit 0 on success; exit 2 with one line on stderr, having written
+nothing, when the arguments, settings, files or paths are unusable (every StartupError).
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,34 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
 from bot import __version__
-from bot.settings import Settings, SettingsError, load_settings
+from bot.errors import StartupError
+from bot.settings import Settings, load_settings
 
 EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (its default prints the whole usage block first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from bot import studio
 
-    parser = argparse.ArgumentParser(
-        prog="soundoff", description="Sound Off: a Discord bot that co-writes songs with communities."
-    )
+    parser = _Parser(prog="soundoff", description="Sound Off: a Discord bot that co-writes songs with communities.")
     parser.add_argument("--version", action="version", version=f"soundoff {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     commands.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
+    start = commands.add_parser("start", help="what `make start` runs: the bot if DISCORD_TOKEN is set, else a sketch")
+    start.add_argument("--theme", default=studio.DEFAULT_THEME, help="the sketch's theme when there is no token")
+    start.add_argument("--out", type=Path, default=Path("sketch"), metavar="DIR", help="where the sketch goes")
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server (instant) instead of globally")
     sync.add_argument("--clear", action="store_true", help="remove the registered commands instead")
@@ -40,14 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings()
-    except SettingsError as exc:
+        return _dispatch(args, load_settings())
+    except StartupError as exc:
         print(f"soundoff: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return _dispatch(args, settings)
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "start":
+        if settings.discord_token is not None:
+            args.command = "run"
+        else:
+            print("DISCORD_TOKEN is not set, so here is an offline sketch instead of the bot.")
+            args = build_parser().parse_args(["sketch", args.theme, "--out", str(args.out)])
     if args.command == "sketch":
         from bot import studio
 

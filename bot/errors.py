@@ -1,6 +1,13 @@
-"""Errors that carry the message a member sees."""
+"""Errors that carry the message a member (or the person at the terminal) sees."""
 
 from __future__ import annotations
+
+
+class StartupError(Exception):
+    """A ``soundoff`` command cannot start with what it was given (arguments, settings, files, paths).
+
+    The command line prints the message as one line on stderr and exits 2, having written nothing.
+    """
 
 
 class UserFacingError(Exception):

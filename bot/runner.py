@@ -6,10 +6,12 @@ import asyncio
 import logging
 import signal
 
+import aiohttp
 import discord
 
 from bot.app import SoundOffBot
 from bot.discord_endpoints import apply_endpoints
+from bot.errors import StartupError
 from bot.logs import setup_logging
 from bot.services import Services
 from bot.settings import Settings
@@ -40,7 +42,16 @@ def run(settings: Settings) -> int:
     except discord.PrivilegedIntentsRequired:
         log.error("Enable the Message Content intent in the developer portal, or turn message revisions off.")
         return 1
+    except (aiohttp.ClientError, OSError) as exc:
+        raise _unreachable(settings, exc) from None
     return 0
+
+
+def _unreachable(settings: Settings, exc: BaseException) -> StartupError:
+    """One line for a Discord that cannot be reached (a DNS failure, a wrong DISCORD_API_BASE_URL, no network)."""
+    where = settings.discord_api_base_url or "discord.com"
+    reason = str(exc) or type(exc).__name__
+    return StartupError(f"cannot reach Discord at {where}: {reason}")
 
 
 async def _serve(settings: Settings, token: str) -> None:
@@ -74,7 +85,10 @@ async def sync(settings: Settings, *, guild_id: int | None, clear: bool) -> int:
     bot = SoundOffBot(services, sync_dev_guild=False)
     try:
         async with bot:
-            await bot.login(token)
+            try:
+                await bot.login(token)
+            except (aiohttp.ClientError, OSError) as exc:
+                raise _unreachable(settings, exc) from None
             guild = discord.Object(guild_id) if guild_id else None
             if clear:
                 bot.tree.clear_commands(guild=guild)

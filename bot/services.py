@@ -29,10 +29,9 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings, *, pool: RenderPool | None = None) -> Services:
         """Open the database (applying migrations), the LLM client and the render pool."""
-        from bot.db.migrate import upgrade
+        from bot.db.migrate import open_migrated
 
-        db = await Database.open(settings.database)
-        await upgrade(db)
+        db = await open_migrated(settings.database)
         llm = None
         if settings.llm_configured:
             llm = LLMWriter(

@@ -12,10 +12,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.errors import StartupError
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
-class SettingsError(Exception):
+class SettingsError(StartupError):
     """A missing or malformed setting; the message names the variable."""
 
 
@@ -77,3 +79,6 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         info = Settings.model_fields.get(field)
         variable = str(info.validation_alias) if info is not None and info.validation_alias else field.upper()
         raise SettingsError(f"{variable}: {first['msg']}") from None
+    except (OSError, UnicodeDecodeError) as exc:  # an unreadable .env, or one that is not UTF-8 text
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise SettingsError(f"cannot read {env_file}: {reason}") from None

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from bot.errors import StartupError
 from bot.songwriting.brief import FORMS, THEME_MAX, Brief
 from bot.songwriting.composer import check_settings
 from bot.songwriting.llm_writer import LLMWriter
@@ -22,14 +26,16 @@ from bot.songwriting.prosody import count_syllables
 from bot.songwriting.prosody_report import format_report, prosody_report
 from bot.songwriting.sketch import SketchFiles, compose_and_render
 from bot.songwriting.sketch_files import sketch_contents, song_document
+from bot.songwriting.text import first_control_character
 from bot.songwriting.writer import OFFLINE, LyricWriter
 
 EXIT_OK, EXIT_USAGE = 0, 2
 LYRICS_MAX = 4000
+DEFAULT_THEME = "a lighthouse keeper's last night on the rocks"
 FILES = ("song.json", "lyrics.txt", "melody.mid", "lead-sheet.musicxml", "score.png", "preview.ogg", "melody.abc")
 
 
-class StudioError(ValueError):
+class StudioError(StartupError):
     """Bad arguments or input: the message is the one line printed on stderr."""
 
 
@@ -65,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise StudioError(str(exc)) from None
     brief = _brief(args, seed)
-    out = _folder(args.out)
+    out = _check_writable(args.out)
     started = time.perf_counter()
     notes: tuple[str, ...] = ()
     if args.lyrics is not None:
@@ -123,11 +129,13 @@ def _brief(args: argparse.Namespace, seed: int) -> Brief | None:
         raise StudioError(str(exc)) from None
 
 
-def _folder(path: Path) -> Path:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StudioError(f"cannot create {path}: {exc.strerror or exc}") from None
+def _check_writable(path: Path) -> Path:
+    """Fail before the slow work if the folder cannot be written; nothing is created until the end."""
+    if path.exists() and not path.is_dir():
+        raise StudioError(f"cannot write to {path}: it is a file, not a folder")
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise StudioError(f"cannot write to {path}: permission denied")
     return path
 
 
@@ -139,6 +147,8 @@ def _read_lyrics(path: Path, theme: str | None) -> Lyrics:
         raise StudioError(f"cannot read lyrics file {path}: {reason}") from None
     if len(text) > LYRICS_MAX:
         raise StudioError(f"lyrics file {path} is longer than {LYRICS_MAX} characters")
+    if (line := first_control_character(text)) is not None:
+        raise StudioError(f"lyrics file {path} has a control character on line {line}: is it a text file?")
     lyrics = parse_lyrics(text)
     if not any(count_syllables(line) for line in lyrics.lines):
         raise StudioError(f"lyrics file {path} has no words to sing")
@@ -163,8 +173,23 @@ async def _write_lyrics(brief: Brief, args: argparse.Namespace) -> tuple[Lyrics,
 
 
 def _write_files(out: Path, song: dict[str, object], lyrics: Lyrics, files: SketchFiles) -> list[str]:
-    written = []
-    for name, data in sketch_contents(song, lyrics, files).items():
-        (out / name).write_bytes(data)
-        written.append(name)
-    return written
+    """Write every file or none: they are staged in a folder beside ``out`` and moved in when all are written."""
+    contents = sketch_contents(song, lyrics, files)
+    staging = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        for name, data in contents.items():
+            (staging / name).write_bytes(data)
+        if out.exists():
+            for name in contents:
+                os.replace(staging / name, out / name)
+        else:
+            staging.rename(out)
+            staging = None
+    except OSError as exc:
+        raise StudioError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return list(contents)

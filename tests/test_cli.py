@@ -63,3 +63,71 @@ def test_bad_setting_is_one_clear_line(tmp_path: Path, value: str) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "SOUNDOFF_DEV_GUILD_ID" in result.stderr
+
+
+def _one_line_exit_2(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+@pytest.mark.parametrize("command", [("db", "status"), ("db", "upgrade"), ("run",)])
+def test_a_file_that_is_not_a_database_is_one_line_and_does_not_hang(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """aiosqlite's thread used to keep the process alive after a failed PRAGMA (the 60 s timeout would trip)."""
+    (tmp_path / "notes.txt").write_text("not a database, just words\n" * 100)
+    env = {"SOUNDOFF_DATABASE": str(tmp_path / "notes.txt"), "DISCORD_TOKEN": "x"}
+    _one_line_exit_2(_run(*command, env=env, cwd=tmp_path), "notes.txt", "not a database")
+
+
+@pytest.mark.parametrize(("make", "where"), [("folder", "db"), ("file", "db/sub/s.db")])
+def test_an_impossible_database_path_is_one_line(tmp_path: Path, make: str, where: str) -> None:
+    """A folder, or a path through a file, is named in one line rather than a 40-line traceback."""
+    if make == "folder":
+        (tmp_path / "db").mkdir()
+    else:
+        (tmp_path / "db").write_text("")
+    _one_line_exit_2(_run("db", "status", env={"SOUNDOFF_DATABASE": str(tmp_path / where)}, cwd=tmp_path), "db")
+
+
+def test_an_unreachable_discord_is_one_line(tmp_path: Path) -> None:
+    """A DNS failure (here a reserved .invalid name) gives one line naming where, not aiohttp's traceback."""
+    env = {
+        "DISCORD_TOKEN": "x",
+        "DISCORD_API_BASE_URL": "http://discord.invalid/api/v10",
+        "SOUNDOFF_DATABASE": str(tmp_path / "s.db"),
+        "SOUNDOFF_RENDER_WORKERS": "1",
+    }
+    result = _run("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("soundoff:")]
+    assert errors == [errors[0]] and "cannot reach Discord at http://discord.invalid" in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("argv", [("sketch", "--bogus"), (), ("sketch", "x", "--out", "o", "--tempo", "fast")])
+def test_usage_errors_are_one_line(tmp_path: Path, argv: tuple[str, ...]) -> None:
+    """argparse printed a usage block first; the README promises one line."""
+    _one_line_exit_2(_run(*argv, cwd=tmp_path), "--help")
+
+
+@pytest.mark.parametrize("content", [b"DISCORD_TOKEN=\xff\xfe\n", b"SOUNDOFF_DAILY_QUOTA=lots\n"])
+def test_a_bad_env_file_is_one_line(tmp_path: Path, content: bytes) -> None:
+    """A .env that is not UTF-8, or holds a malformed value, is named in one line."""
+    (tmp_path / ".env").write_bytes(content)
+    _one_line_exit_2(_run("db", "status", cwd=tmp_path))
+
+
+def test_start_without_a_token_writes_a_sketch(tmp_path: Path) -> None:
+    """`make start`'s command: no DISCORD_TOKEN, so the offline studio writes its files."""
+    result = _run("start", "--theme", "salt on the harbour wall", "--out", "s", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "DISCORD_TOKEN is not set" in result.stdout
+    assert (tmp_path / "s" / "song.json").is_file()
+
+
+def test_start_with_a_bad_env_file_is_one_line(tmp_path: Path) -> None:
+    """The Makefile used to print a Python traceback for a bad .env before the command's own line."""
+    (tmp_path / ".env").write_text("SOUNDOFF_COOLDOWN_SECONDS=-5\n")
+    _one_line_exit_2(_run("start", cwd=tmp_path), "SOUNDOFF_COOLDOWN_SECONDS")

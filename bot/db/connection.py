@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,9 +12,15 @@ from typing import Any
 
 import aiosqlite
 
+from bot.errors import StartupError
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseOpenError(StartupError):
+    """The database file cannot be opened or is not an SQLite database (the message says which and why)."""
 
 
 class Database:
@@ -30,21 +37,39 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
-        """Open (creating folders as needed) and configure the database file; ``:memory:`` works too."""
+        """Open (creating folders as needed) and configure the database file; ``:memory:`` works too.
+
+        Any failure closes what was opened (aiosqlite's worker thread would otherwise keep the process alive)
+        and raises DatabaseOpenError with one line that names the path.
+        """
         target = str(path)
-        if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(target, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        if target != ":memory:":
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            if target != ":memory:":
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                # A plain sqlite3 look first: aiosqlite leaves its worker thread running when connecting fails.
+                await asyncio.to_thread(_probe, target)
+            conn = await aiosqlite.connect(target, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseOpenError(f"cannot open the database {target}: {_reason(exc)}") from None
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            if target != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA synchronous = NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            await conn.close()
+            raise DatabaseOpenError(f"cannot open the database {target}: {_reason(exc)}") from None
+        except BaseException:
+            await conn.close()
+            raise
         return cls(conn, target)
 
     async def close(self) -> None:
-        await self._conn.close()
+        """Close once the transaction in progress (if any) has finished, so a late write is never cut in half."""
+        async with self._write_lock:
+            await self._conn.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -81,3 +106,20 @@ class Database:
                 if self._conn.in_transaction:
                     await self._conn.execute("ROLLBACK")
                 raise
+
+
+def _probe(path: str) -> None:
+    """Raise sqlite3.Error if ``path`` cannot be opened as an SQLite database (a folder, not a database file)."""
+    if Path(path).is_dir():
+        raise sqlite3.OperationalError("it is a folder, not a file")
+    probe = sqlite3.connect(path)
+    try:
+        probe.execute("PRAGMA schema_version")
+    finally:
+        probe.close()
+
+
+def _reason(exc: OSError | sqlite3.Error) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)

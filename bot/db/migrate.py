@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
-from bot.db.connection import Database
+from bot.db.connection import Database, DatabaseOpenError
+from bot.errors import StartupError
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +24,7 @@ class Migration:
     sql: str
 
 
-class MigrationError(RuntimeError):
+class MigrationError(StartupError):
     """A migration failed; the database stays at the version it had before that migration."""
 
 
@@ -39,6 +42,17 @@ def available_migrations() -> list[Migration]:
     return found
 
 
+async def open_migrated(path: str | Path) -> Database:
+    """Open the database and apply pending migrations; a failure closes it again (nothing is left running)."""
+    db = await Database.open(path)
+    try:
+        await upgrade(db)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
 async def schema_version(db: Database) -> int:
     row = await db.fetch_one("PRAGMA user_version")
     return int(row[0]) if row else 0
@@ -46,7 +60,11 @@ async def schema_version(db: Database) -> int:
 
 async def upgrade(db: Database, migrations: list[Migration] | None = None) -> list[str]:
     """Apply pending migrations, each in its own transaction; return the names applied."""
-    pending = [m for m in (migrations or available_migrations()) if m.number > await schema_version(db)]
+    try:
+        current = await schema_version(db)
+    except sqlite3.Error as exc:
+        raise DatabaseOpenError(f"cannot read the database {db.path}: {exc}") from None
+    pending = [m for m in (migrations or available_migrations()) if m.number > current]
     applied = []
     for migration in pending:
         script = f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.number};\nCOMMIT;"

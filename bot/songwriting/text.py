@@ -95,3 +95,13 @@ def plural(count: int, noun: str) -> str:
 def percent(share: float, digits: int = 0) -> str:
     """Show a share (0–1) as a percentage with a space before the sign, e.g. ``42 %``."""
     return f"{share * 100:.{digits}f} %"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters other than tab and line breaks: they never belong in lyrics."""
+
+
+def first_control_character(text: str) -> int | None:
+    """The 1-based line of the first control character in ``text`` (a binary file, a terminal escape), or None."""
+    match = _CONTROL.search(text)
+    return None if match is None else text.count("\n", 0, match.start()) + 1

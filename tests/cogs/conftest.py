@@ -47,9 +47,15 @@ async def make_bot(
 
 
 async def stop_bot(bot: SoundOffBot) -> None:
-    """Close the client, then its database (the shared render pool stays up)."""
+    """Let the handlers in flight finish, close the client, then its database (the shared render pool stays up).
+
+    Closing the database under a still-running ``on_message`` write failed a teardown and left aiosqlite's
+    thread keeping pytest alive; handlers dispatched while the client closes are drained as well.
+    """
+    await bot.drain(10)
     if not bot.is_closed():
         await bot.close()
+    await bot.drain(10)
     await bot.services.writer.close()
     await bot.services.db.close()
 
