@@ -22,7 +22,8 @@ def test_control_characters_in_a_lyrics_file_are_refused(
     source.write_text(f"Title\n\n[Verse]\nhello {control}world\nand more words here\n")
     assert _sketch("--lyrics", str(source), "--out", str(tmp_path / "out"), "--seed", "1") == 2
     captured = capsys.readouterr()
-    assert captured.err.count("\n") == 1 and "control character on line 4" in captured.err
+    assert captured.err.count("\n") == 1
+    assert "control character on line 4" in captured.err
     assert control not in captured.out + captured.err
     assert not (tmp_path / "out").exists()
 
@@ -49,7 +50,8 @@ def test_an_unwritable_out_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
     out = tmp_path / "taken" if layout == "file" else tmp_path / "taken" / "out"
     assert _sketch("a theme", "--out", str(out), "--seed", "2") == 2
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "cannot write to" in error
+    assert error.count("\n") == 1
+    assert "cannot write to" in error
     assert (tmp_path / "taken").read_text() == "mine"
 
 
