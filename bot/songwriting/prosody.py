@@ -2,7 +2,8 @@
 
 Pronunciations come from the CMU dictionary (through ``pronouncing``, loaded once on first use); words it
 lacks fall back to ``syllables.estimate``. Display splits come from ``pyphen``, bent to the CMU count so a
-melody gets exactly one text piece per sung syllable.
+melody gets exactly one text piece per sung syllable, and every piece holds a vowel letter: a word whose spelling
+has fewer vowels than syllables ("rhythm") is sung with one syllable per vowel.
 
 Conventions worth knowing:
 - A word is a run of letters or digits; inner apostrophes stay ("don't"), hyphens and dashes split words
@@ -215,7 +216,7 @@ def _stresses(word: str) -> list[int]:
     """Return lexical stress per syllable: from CMU when known, else estimated with stress on the first."""
     key = _lookup_key(word)
     if key.isascii():
-        phones = _cmu_phones(key)
+        phones = _cmu_phones(key, _vowel_count(key))
         if phones is not None:
             return [int(p[-1]) for p in phones.split() if p[-1].isdigit()] or [1]
         count = max(1, syllable_estimator.estimate(key.replace("'", "")))
@@ -224,11 +225,16 @@ def _stresses(word: str) -> list[int]:
     return [1] + [0] * (count - 1)
 
 
-def _cmu_phones(key: str) -> str | None:
+def _cmu_phones(key: str, vowels: int) -> str | None:
+    """The first pronunciation whose syllables the spelling can print, one vowel letter each ("every" has three).
+
+    When none fits ("rhythm" is two syllables on one vowel letter), the first; the display split then caps it.
+    """
     for candidate in _spellings(key):
         found = pronouncing.phones_for_word(candidate)
         if found:
-            return str(found[0])
+            fitting = [p for p in found if sum(ph[-1].isdigit() for ph in p.split()) <= vowels]
+            return str((fitting or found)[0])
     return None
 
 
@@ -267,18 +273,30 @@ def _hyphenator() -> pyphen.Pyphen:
 
 
 def _display_pieces(word: str, count: int) -> list[str]:
-    """Split a word's written form into ``count`` non-empty pieces (fewer only when it has fewer letters)."""
+    """Split a word's written form into ``count`` pieces, each holding a vowel letter (a, e, i, o, u, y).
+
+    A piece without a vowel ("E-v-ery") is not a syllable a singer can read, so no cut may leave one; the count
+    drops to the word's vowel letters when it has fewer (``_stresses`` picks a pronunciation that fits first).
+    Pyphen's cuts come first, then cuts between vowel groups, inside a vowel group, before a silent e, and last
+    anywhere that keeps a vowel on both sides. Words in scripts without these letters are cut evenly.
+    """
     count = max(1, min(count, len(word)))
     if count == 1:
         return [word]
-    cuts = set(_hyphenator().positions(word.lower()))
-    pieces = _cut(word, cuts)
-    if any(not _has_vowel(p) for p in pieces):
-        cuts = set()
+    vowel = [_has_vowel(c) for c in word]
+    if not any(vowel):
+        return _cut(word, _even_cuts(word, count))
+    count = min(count, sum(vowel))
+    cuts = _vowel_keeping(vowel, set(_hyphenator().positions(word.lower())))
     if len(cuts) + 1 > count:
         cuts = _fewer_cuts(word, cuts, count)
-    if len(cuts) + 1 < count:
-        cuts = _more_cuts(word, cuts, count)
+    for cut in _cut_candidates(word, vowel):
+        if len(cuts) + 1 >= count:
+            break
+        if cut not in cuts and _keeps_vowels(vowel, cuts | {cut}):
+            cuts.add(cut)
+    while len(cuts) + 1 < count:
+        cuts.add(_balanced_cut(vowel, cuts))
     return _cut(word, cuts)
 
 
@@ -289,6 +307,26 @@ def _cut(word: str, cuts: set[int]) -> list[str]:
 
 def _has_vowel(piece: str) -> bool:
     return any(c in _VOWEL_LETTERS for c in _lookup_key(piece))
+
+
+def _vowel_count(word: str) -> int:
+    return sum(1 for c in word if _has_vowel(c))
+
+
+def _keeps_vowels(vowel: list[bool], cuts: set[int]) -> bool:
+    edges = [0, *sorted(cuts), len(vowel)]
+    return all(any(vowel[a:b]) for a, b in itertools.pairwise(edges))
+
+
+def _vowel_keeping(vowel: list[bool], cuts: set[int]) -> set[int]:
+    """Keep the cuts (left to right) that leave a vowel in every piece; pyphen's left=1/right=1 can strand one."""
+    kept: list[int] = []
+    for cut in sorted(c for c in cuts if 0 < c < len(vowel)):
+        if any(vowel[kept[-1] if kept else 0 : cut]):
+            kept.append(cut)
+    if kept and not any(vowel[kept[-1] :]):
+        kept.pop()  # the piece before it has a vowel, so joining the tail to it leaves one
+    return set(kept)
 
 
 def _fewer_cuts(word: str, cuts: set[int], count: int) -> set[int]:
@@ -306,40 +344,68 @@ def _join_cost(word: str, left: int, cut: int, right: int) -> tuple[bool, int]:
     return (not silent_e, right - left)
 
 
+def _nuclei(word: str, vowel: list[bool]) -> list[bool]:
+    """Vowel letters that make a syllable: not a u after q, a silent final e, or a y that starts the word or a
+    syllable before a vowel (be-yond, law-yer; but ly-ing)."""
+    lower = word.lower()
+    nucleus = list(vowel)
+    for i, c in enumerate(lower):
+        before_vowel = i + 1 < len(lower) and vowel[i + 1]
+        consonant_y = c == "y" and (i == 0 or (before_vowel and (vowel[i - 1] or (i > 1 and vowel[i - 2]))))
+        if consonant_y or (c == "u" and i > 0 and lower[i - 1] == "q"):
+            nucleus[i] = False
+    if len(lower) > 1 and lower[-1] == "e" and not nucleus[-2]:
+        nucleus[-1] = False
+    return nucleus
+
+
+def _cut_candidates(word: str, vowel: list[bool]) -> list[int]:
+    """Cuts in the order they read best: between vowel groups, inside one (i-de-a), before a silent e (fi-re)."""
+    nucleus = _nuclei(word, vowel)
+    groups = _groups(nucleus)
+    between = [_consonant_cut(word, a[1], b[0]) for a, b in itertools.pairwise(groups)]
+    inside = [cut for start, end in groups for cut in range(end - 1, start, -1)]
+    silent = [_consonant_cut(word, a[1], b[0]) for a, b in itertools.pairwise(_groups(vowel))]
+    return [*between, *inside, *silent]
+
+
+def _groups(flags: list[bool]) -> list[tuple[int, int]]:
+    """Runs of True as (start, end) spans."""
+    spans: list[tuple[int, int]] = []
+    for i, flag in enumerate(flags):
+        if flag and spans and spans[-1][1] == i:
+            spans[-1] = (spans[-1][0], i + 1)
+        elif flag:
+            spans.append((i, i + 1))
+    return spans
+
+
 def _consonant_cut(word: str, start: int, end: int) -> int:
-    """Cut a consonant run between two vowels: before a lone consonant, else after its first unit (digraphs whole)."""
-    if end - start == 1:
+    """Cut a consonant run between two vowels: before a lone consonant or a consonant + final le (ta-ble), else
+    after the run's first unit (digraphs kept whole)."""
+    if end - start <= 1:
         return start
+    if word[end - 1].lower() == "l" and word[end:].lower() == "e":
+        return end - 2
     first = 2 if word[start : start + 2].lower() in _DIGRAPHS and end - start > 2 else 1
     return start + first
 
 
-def _more_cuts(word: str, cuts: set[int], count: int) -> set[int]:
-    """Add cuts between vowel groups (V-CV, VC-CV), then inside the longest pieces, until ``count`` pieces."""
-    vowel = [_has_vowel(c) and not (i == 0 and c.lower() == "y") for i, c in enumerate(word)]
-    if len(vowel) > 1 and word[-1].lower() == "e" and not vowel[-2]:
-        vowel[-1] = False  # a silent final e starts no syllable
-    candidates: list[int] = []
-    i = 0
-    while i < len(word):
-        if vowel[i]:
-            end = i
-            while end + 1 < len(word) and vowel[end + 1]:
-                end += 1
-            nxt = end + 1
-            while nxt < len(word) and not vowel[nxt]:
-                nxt += 1
-            if nxt < len(word):
-                candidates.append(_consonant_cut(word, end + 1, nxt))
-            i = nxt
-        else:
-            i += 1
-    cuts = set(cuts)
-    for cut in candidates:
-        if len(cuts) + 1 >= count:
-            break
-        if 0 < cut < len(word):
-            cuts.add(cut)
+def _balanced_cut(vowel: list[bool], cuts: set[int]) -> int:
+    """The cut that keeps a vowel on both sides and leaves the most even pieces (one exists while pieces < vowels)."""
+    edges = [0, *sorted(cuts), len(vowel)]
+    options = [
+        (min(cut - a, b - cut), cut)
+        for a, b in itertools.pairwise(edges)
+        for cut in range(a + 1, b)
+        if any(vowel[a:cut]) and any(vowel[cut:b])
+    ]
+    return max(options)[1]
+
+
+def _even_cuts(word: str, count: int) -> set[int]:
+    """Cut a word with no Latin vowel letters into ``count`` nearly equal pieces, longest piece first."""
+    cuts: set[int] = set()
     while len(cuts) + 1 < count:
         edges = [0, *sorted(cuts), len(word)]
         start, end = max(itertools.pairwise(edges), key=lambda span: span[1] - span[0])

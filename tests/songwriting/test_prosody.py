@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
+import pronouncing
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -68,6 +72,53 @@ def test_display_pieces_follow_cmu_count_when_pyphen_disagrees() -> None:
     pieces = [s.text for s in word_syllables("fire")]
     assert len(pieces) == len(word_syllables("fire")) == 2
     assert "".join(pieces) == "fire"
+
+
+VOWELS = frozenset("aeiouy")
+
+
+@functools.cache
+def _cmu_counts() -> dict[str, tuple[int, ...]]:
+    """Every plain lower-case CMU word with a vowel letter, and the syllable count of each pronunciation."""
+    pronouncing.init_cmu()
+    counts: dict[str, list[int]] = {}
+    for word, phones in pronouncing.pronunciations:
+        if re.fullmatch(r"[a-z]+", word) and VOWELS & set(word):
+            counts.setdefault(word, []).append(sum(p[-1].isdigit() for p in phones.split()))
+    return {word: tuple(found) for word, found in counts.items()}
+
+
+def test_every_printed_syllable_has_a_vowel() -> None:
+    """Prints "every" as syllables that each hold a vowel, as many as CMU counts (it printed E-v-ery)."""
+    pieces = [s.text for s in word_syllables("every")]
+    assert pieces == ["ev", "e", "ry"]
+
+
+def test_cmu_words_split_into_vowelled_syllables_of_the_cmu_count() -> None:
+    """Over a fifth of the CMU dictionary: every piece has a vowel, and the count is the first CMU count that fits.
+
+    A pronunciation fits when the word has a vowel letter per syllable; a word with none that fits ("rhythm",
+    two syllables on one vowel) is sung with one syllable per vowel letter instead.
+    """
+    counts = _cmu_counts()
+    words = sorted(counts)[::5]
+    assert len(words) > 20_000
+    wrong = []
+    for word in words:
+        pieces = [s.text for s in word_syllables(word)]
+        vowels = sum(c in VOWELS for c in word)
+        fitting = [n for n in counts[word] if n <= vowels]
+        expected = fitting[0] if fitting else vowels
+        if "".join(pieces) != word or len(pieces) != expected or not all(VOWELS & set(p) for p in pieces):
+            wrong.append("-".join(pieces))
+    assert wrong == []
+
+
+def test_a_word_with_fewer_vowels_than_syllables_is_not_split_into_a_vowelless_piece() -> None:
+    """Keeps "rhythm" whole and prints "baptism" bap-tism: no piece such as "thm" or "sm"."""
+    assert [s.text for s in word_syllables("rhythm")] == ["rhythm"]
+    assert [s.text for s in word_syllables("baptism")] == ["bap", "tism"]
+    assert count_syllables("rhythm") == 1
 
 
 def test_numbers_are_sung_spelled_out() -> None:
