@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from fractions import Fraction
 
 import pytest
-from music21 import converter, harmony, key, metadata, meter, note, stream, tempo
+from music21 import clef, converter, harmony, key, metadata, meter, note, stream, tempo
 
 from bot.songwriting.composer import compose
 from bot.songwriting.melody import ChordSpan, Melody, Note
@@ -116,3 +117,35 @@ def test_gaps_become_rests_and_the_last_bar_is_full() -> None:
     measures = list(score.parts[0].getElementsByClass(stream.Measure))
     assert [m.duration.quarterLength for m in measures] == [4.0, 4.0]
     assert len(score.flatten().getElementsByClass(note.Rest)) == 3
+
+
+def _transposed(melody: Melody, semitones: int) -> Melody:
+    notes = tuple(dataclasses.replace(n, pitch=n.pitch + semitones) if n.pitch is not None else n for n in melody.notes)
+    return dataclasses.replace(melody, notes=notes)
+
+
+def _clef_of(melody: Melody) -> clef.Clef:
+    found = _parse(to_musicxml(melody, "t")).parts[0].recurse().getElementsByClass(clef.Clef)
+    assert len(found) == 1
+    return found[0]
+
+
+def test_treble_range_tune_gets_a_treble_clef() -> None:
+    """A C#4–C#5 tune in 3/4 (a chord a bar) is written in treble clef; music21's guess gave it a bass clef."""
+    melody = compose(NIGHT_TRAIN, key="D major", meter="3/4", seed=3)
+    assert melody.summary().endswith("range C#4–C#5")
+    found = _clef_of(melody)
+    assert (found.sign, found.line, found.octaveChange) == ("G", 2, 0)
+
+
+def test_low_voice_gets_the_octave_down_treble_clef() -> None:
+    """The same tune an octave lower (a tenor's C#3–C#4) is written in treble-8, as vocal scores do."""
+    found = _clef_of(_transposed(compose(NIGHT_TRAIN, key="D major", meter="3/4", seed=3), -12))
+    assert isinstance(found, clef.Treble8vbClef)
+    assert (found.sign, found.line, found.octaveChange) == ("G", 2, -1)
+
+
+def test_only_a_truly_low_line_gets_a_bass_clef() -> None:
+    """A line around F#2–F#3 sits below even the octave-down treble staff, so it is written in bass clef."""
+    found = _clef_of(_transposed(compose(NIGHT_TRAIN, key="D major", meter="3/4", seed=3), -19))
+    assert (found.sign, found.line) == ("F", 4)

@@ -1,7 +1,8 @@
-"""MusicXML lead sheet: title, tempo, key, metre, chord symbols, and lyrics under the notes.
+"""MusicXML lead sheet: title, tempo, key, clef, metre, chord symbols, and lyrics under the notes.
 
 Built with music21 from spelled pitch names (an int pitch would print a natural sign on every note) and with
-metadata set, so the score is never titled "Music21 Fragment" nor credited to "Music21".
+metadata set, so the score is never titled "Music21 Fragment" nor credited to "Music21". The clef is chosen here
+from the melody alone: music21's guess counts the chord symbols' low notes and gave treble tunes a bass clef.
 """
 
 from __future__ import annotations
@@ -10,10 +11,17 @@ import copy
 from fractions import Fraction
 from typing import Literal
 
-from music21 import duration, harmony, key, metadata, meter, note, pitch, stream, tempo
+from music21 import clef, duration, harmony, key, metadata, meter, note, pitch, stream, tempo
 from music21.musicxml.m21ToXml import GeneralObjectExporter
 
 from bot.songwriting.melody import Melody, pitch_name
+
+Clef = Literal["treble", "treble-8", "bass"]
+
+# The staff's bottom and top lines as diatonic steps (C0 = 0) of the pitch they sound: treble E4–F5, the tenor's
+# octave-down treble E3–F4, bass G2–A3. Tried in this order; a later clef must need fewer ledger lines to win.
+_STAVES: tuple[tuple[Clef, int, int], ...] = (("treble", 30, 38), ("treble-8", 23, 31), ("bass", 18, 26))
+_LETTERS = "CDEFGAB"
 
 
 def to_musicxml(melody: Melody, title: str, *, credit: str = "") -> bytes:
@@ -32,6 +40,7 @@ def build_score(melody: Melody, title: str, *, credit: str = "") -> stream.Score
     part = stream.Part()  # type: ignore[no-untyped-call]  # music21 leaves Part.__init__ untyped
     part.partName = "Voice" if any(n.syllable for n in melody.notes) else "Melody"
     the_key = melody.key
+    part.insert(0, _m21_clef(choose_clef(melody)))
     part.insert(0, key.Key(_m21_name(the_key.tonic), melody.mode))
     part.insert(0, meter.TimeSignature(melody.meter))
     part.insert(0, _metronome(melody))
@@ -68,6 +77,32 @@ def build_score(melody: Melody, title: str, *, credit: str = "") -> stream.Score
     _spell_accidentals(part, the_key.sharps)
     score.insert(0, part)
     return score
+
+
+def choose_clef(melody: Melody) -> Clef:
+    """Pick the clef that needs the fewest ledger lines over the melody's notes: treble, else treble-8, else bass.
+
+    A tune in the usual singing range stays in treble; a tenor or baritone line gets the octave-down treble
+    that vocal scores use for men's voices; only a line that sits lower still is written in bass clef.
+    """
+    steps = [_diatonic_step(pitch_name(n.pitch, melody.key)) for n in melody.notes if n.pitch is not None]
+    best, fewest = _STAVES[0][0], None
+    for name, bottom, top in _STAVES:
+        ledgers = sum(max(0, (bottom - step) // 2, (step - top) // 2) for step in steps)
+        if fewest is None or ledgers < fewest:
+            best, fewest = name, ledgers
+    return best
+
+
+def _diatonic_step(name: str) -> int:
+    """A spelled pitch name ("C#4") as its staff position counted in letter steps from C0."""
+    return int(name.lstrip("ABCDEFG#b")) * 7 + _LETTERS.index(name[0])
+
+
+def _m21_clef(name: Clef) -> clef.Clef:
+    if name == "bass":
+        return clef.BassClef()
+    return clef.Treble8vbClef() if name == "treble-8" else clef.TrebleClef()
 
 
 def _spell_accidentals(part: stream.Part, sharps: int) -> None:
