@@ -100,9 +100,9 @@ def _diatonic_step(name: str) -> int:
 
 
 def _m21_clef(name: Clef) -> clef.Clef:
-    if name == "bass":
-        return clef.BassClef()
-    return clef.Treble8vbClef() if name == "treble-8" else clef.TrebleClef()
+    kind = {"treble": clef.TrebleClef, "treble-8": clef.Treble8vbClef, "bass": clef.BassClef}[name]
+    made: clef.Clef = kind()  # type: ignore[no-untyped-call]  # music21 leaves the clef constructors untyped
+    return made
 
 
 def _spell_accidentals(part: stream.Part, sharps: int) -> None:
