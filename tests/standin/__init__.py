@@ -20,9 +20,9 @@ Members act with ``slash``, ``autocomplete``, ``click``, ``select``, ``submit_mo
 ``world.clock.advance`` jumps past Discord's 15-minute token lifetime.
 """
 
+from .errors import DiscordError
 from .fixtures import LogGuard
 from .interactions import DeadlineMiss, InteractionHandle, OpenedModal, Response
-from .limits import DiscordError
 from .mentions import Ping
 from .server import StandIn
 from .wire import RecordedRequest

@@ -6,7 +6,8 @@ re-sync still names the command discord.py knows.
 
 from __future__ import annotations
 
-from .limits import check_commands, raise_problems
+from .errors import raise_problems
+from .limits_commands import check_command, check_commands
 from .world import Json, Member, World
 
 CHAT_INPUT = 1
@@ -31,7 +32,7 @@ class CommandStore:
 
     def upsert(self, guild_id: int | None, payload: Json) -> Json:
         """Create or replace one command (``POST``)."""
-        raise_problems(check_commands([payload]))
+        raise_problems(check_command(payload))
         scope = self._scopes.setdefault(guild_id, {})
         return self._store(guild_id, payload, scope)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .commands import CommandStore
+from .errors import DiscordError, missing_permissions, unknown
 from .gateway import Gateway
 from .interactions import InteractionLog
-from .limits import DiscordError, missing_permissions, unknown
 from .mentions import Mentions, Ping
 from .payloads import channel_payload, message_payload
 from .world import Channel, Perm, StoredMessage, World

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .limits import Problem
+from .errors import Problem
 from .world import Json
 
 USER_MENTION = re.compile(r"<@!?(\d{15,20})>")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .limits import DiscordError, Problem, check_message, empty_message, form_error, raise_problems
+from .errors import DiscordError, Problem, empty_message, form_error, raise_problems
+from .limits import check_message
 from .mentions import Mentions, check_allowed_mentions, resolve_mentions
 from .wire import ReceivedFile
 from .world import COMPONENTS_V2, EPHEMERAL, LOADING, Channel, Json, StoredAttachment, StoredMessage, User, World

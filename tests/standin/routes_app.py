@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .core import Core
-from .limits import DiscordError, unknown
+from .errors import DiscordError, unknown
 from .payloads import user_payload
 from .wire import BODY, body_of, json_response, no_content, snowflake
 from .world import Json

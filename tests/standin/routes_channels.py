@@ -8,7 +8,8 @@ from aiohttp import web
 
 from . import messages
 from .core import Core
-from .limits import DiscordError, bad_length, form_error, unknown
+from .errors import DiscordError, bad_length, raise_problems, unknown
+from .limits import check_thread
 from .payloads import channel_payload, guild_create_payload, member_payload, message_payload
 from .wire import body_of, files_of, json_response, no_content, snowflake
 from .world import TEXT_CHANNEL, Channel, Json, Perm
@@ -125,8 +126,8 @@ class ChannelRoutes:
 
     def _new_thread(self, channel: Channel, body: Json, *, thread_id: int | None, private: bool) -> Channel:
         name = str(body.get("name") or "")
-        if not 1 <= len(name) <= 100:
-            raise form_error([bad_length("name", 1, 100)])
+        problems = [bad_length("name", 1, 100)] if not 1 <= len(name) <= 100 else []
+        raise_problems(problems + check_thread(body))
         thread = self.world.add_thread(
             channel, name, owner=self.world.application.bot, thread_id=thread_id, private=private
         )
@@ -193,6 +194,7 @@ class ChannelRoutes:
         owner = channel.owner_id == self.world.application.bot.id
         if "locked" in body or not owner:
             self.core.require(channel, Perm.MANAGE_THREADS)
+        raise_problems(check_thread(body))
         for key in ("archived", "locked"):
             if key in body:
                 setattr(channel, key, bool(body[key]))

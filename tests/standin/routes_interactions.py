@@ -11,6 +11,7 @@ from aiohttp import web
 
 from . import messages
 from .core import Core
+from .errors import DiscordError, Problem, bad_length, form_error, raise_problems, too_long, unknown
 from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -26,7 +27,7 @@ from .interactions import (
     OpenedModal,
     Response,
 )
-from .limits import DiscordError, Problem, bad_length, check_modal, form_error, raise_problems, too_long, unknown
+from .limits_components import check_modal
 from .mentions import Mentions
 from .payloads import message_payload, user_payload
 from .wire import ReceivedFile, body_of, files_of, json_response, no_content, snowflake

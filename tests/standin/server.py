@@ -18,6 +18,7 @@ from aiohttp import web
 from . import messages
 from .commands import CHAT_INPUT, MESSAGE_COMMAND, USER_COMMAND
 from .core import Core
+from .errors import DiscordError
 from .gateway import Gateway
 from .interactions import (
     APPLICATION_COMMAND,
@@ -31,7 +32,6 @@ from .interactions import (
     OpenedModal,
 )
 from .invocations import Resolved, chat_input_data, context_menu_data, interaction_envelope, modal_submit_data
-from .limits import DiscordError
 from .mentions import Ping
 from .payloads import message_payload
 from .routes_app import AppRoutes

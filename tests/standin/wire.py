@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from aiohttp.typedefs import Middleware
 
-from .limits import DiscordError
+from .errors import DiscordError
 from .world import Json
 
 API_PREFIX = "/api/v10"

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from tests.standin.limits import (
-    DiscordError,
-    Problem,
-    check_commands,
-    check_components,
-    check_message,
-    check_modal,
-    form_error,
-)
+from tests.standin.errors import DiscordError, Problem, form_error
+from tests.standin.limits import check_message
+from tests.standin.limits_commands import check_commands
+from tests.standin.limits_components import check_components, check_modal
 from tests.standin.world import Json
 
 
