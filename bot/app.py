@@ -16,7 +16,7 @@ from bot.tree import SoundOffTree
 
 log = logging.getLogger(__name__)
 
-HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_message")
+HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_message", "discord.py: on_interaction")
 """Names discord.py gives the tasks that run command, component, modal and message handlers."""
 
 EXTENSIONS: tuple[str, ...] = (

@@ -9,6 +9,7 @@ from bot.db.guild_settings import GuildSettingsRepository
 from bot.db.songs import SongRepository
 from bot.db.soundoffs import SoundoffRepository
 from bot.db.usage import UsageRepository
+from bot.downloads import Downloader
 from bot.render_pool import RenderPool
 from bot.settings import Settings
 from bot.songwriting.llm_writer import LLMWriter
@@ -25,6 +26,7 @@ class Services:
     usage: UsageRepository
     writer: LyricWriter
     pool: RenderPool
+    downloads: Downloader
 
     @classmethod
     async def open(cls, settings: Settings, *, pool: RenderPool | None = None) -> Services:
@@ -50,9 +52,11 @@ class Services:
             usage=UsageRepository(db),
             writer=LyricWriter(llm),
             pool=pool or RenderPool(settings.render_workers),
+            downloads=Downloader(),
         )
 
     async def close(self) -> None:
         self.pool.shutdown()
+        await self.downloads.close()
         await self.writer.close()
         await self.db.close()

@@ -31,27 +31,28 @@ def mark_delivered(interaction: discord.Interaction) -> None:
     interaction.extras["delivered"] = True
 
 
-async def safe_reply(interaction: discord.Interaction, message: str) -> None:
-    """Send an ephemeral message whether or not the interaction was already answered or deferred.
+async def safe_reply(interaction: discord.Interaction, message: str, *, file: discord.File | None = None) -> None:
+    """Send an ephemeral message (and a file) whether or not the interaction was already answered or deferred.
 
     A response still "thinking…" never stays so: a private one shows the message, a public one is deleted
     and the message follows privately (Discord gives the first follow-up the deferral's visibility).
     """
     none = discord.AllowedMentions.none()
+    files = [file] if file is not None else []
     try:
         if interaction.response.is_done():
             thinking = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
             if thinking and not interaction.extras.get("delivered"):
                 if interaction.extras.get("ephemeral_defer"):
-                    await interaction.edit_original_response(content=message, allowed_mentions=none)
+                    await interaction.edit_original_response(content=message, attachments=files, allowed_mentions=none)
                     return
                 try:
                     await interaction.delete_original_response()
                 except discord.HTTPException:
                     log.debug("Could not delete the deferred response", exc_info=True)
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=none)
+            await interaction.followup.send(message, files=files, ephemeral=True, allowed_mentions=none)
         else:
-            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=none)
+            await interaction.response.send_message(message, files=files, ephemeral=True, allowed_mentions=none)
     except discord.HTTPException:
         log.warning("Could not deliver an error message for interaction %s", interaction.id, exc_info=True)
 

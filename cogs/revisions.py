@@ -3,6 +3,7 @@ menu, and, where the server turned it on, plain replies in a song thread."""
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from dataclasses import replace
@@ -14,14 +15,25 @@ from discord.ext import commands
 from bot import draft_buttons
 from bot.app import SoundOffBot
 from bot.db.songs import Song, Version
+from bot.downloads import Downloader
 from bot.errors import UserFacingError
 from bot.interactions import actor_from, author_of, bot_of, button_song, post_version, song_autocomplete, song_thread
+from bot.modal_submit import SubmittedFile, read_submission
 from bot.songwriting.text import neutralise_mentions, truncate
-from bot.tree import defer_reply, describe_error, mark_delivered, on_component_error, routes_errors
+from bot.tree import (
+    GENERIC_FAILURE,
+    defer_reply,
+    describe_error,
+    from_a_person,
+    mark_delivered,
+    routes_errors,
+    safe_reply,
+)
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.revising import (
     MELODY_EXTENSIONS,
+    MELODY_MAX_BYTES,
     REVISION_MAX_CHARS,
     Revisions,
     Upload,
@@ -32,12 +44,18 @@ from bot.workshop.songs import resolve_song
 log = logging.getLogger(__name__)
 
 LABELLED = re.compile(r"^\s*\[[^\]]{1,40}\]\s*$", re.MULTILINE)
+FORM = re.compile(r"soundoff:revise-form:(?P<song>[0-9]{1,20}):(?P<parent>[0-9]{1,9})")
+"""The Revise modal's custom id: the song and the parent version, so a submit needs nothing kept in memory."""
 
 
-async def read_upload(attachment: discord.Attachment) -> Upload:
-    """Download a melody attachment after checking its size (the type is sniffed from content later)."""
-    check_upload_size(attachment.filename, attachment.size)
-    return Upload(attachment.filename, attachment.size, await attachment.read())
+async def read_upload(downloads: Downloader, file: SubmittedFile | discord.Attachment) -> Upload:
+    """Download a melody file after checking its size (the type is sniffed from content later).
+
+    Callers acknowledge the interaction first: a slow CDN would otherwise push the answer past Discord's 3 s.
+    """
+    check_upload_size(file.filename, file.size)
+    data = await downloads.fetch(file.url, filename=file.filename, limit=MELODY_MAX_BYTES)
+    return Upload(file.filename, len(data), data)
 
 
 def melody_attachment(attachments: list[discord.Attachment]) -> discord.Attachment | None:
@@ -67,17 +85,24 @@ def change_heading(delivery: Delivery, parent: Version) -> str:
 
 
 class RevisionModal(discord.ui.Modal):
-    """The latest lyrics, prefilled, to edit; plus an optional melody file."""
+    """The latest lyrics, prefilled, to edit; plus an optional melody file.
+
+    Only sent, never kept: its submit is answered by ``Revising.on_interaction`` from the custom id, so a member
+    who takes an hour, or submits across a restart, still gets their version.
+    """
 
     def __init__(self, song: Song, parent: Version) -> None:
-        super().__init__(title=truncate(f"Revise {song.title}", 45), timeout=900)
-        self.song, self.parent = song, parent
+        super().__init__(
+            title=truncate(f"Revise {song.title}", 45),
+            custom_id=f"soundoff:revise-form:{song.id}:{parent.number}",
+            timeout=None,
+        )
         body = parent.lyrics.to_body() if parent.lyrics else ""
         label = "Lyrics ([Label] lines mark sections)"
         if len(body) > REVISION_MAX_CHARS:  # cut at a line, and say so: saving this keeps only what is shown
             body = body[: body.rfind("\n", 0, REVISION_MAX_CHARS)]
             label = f"Lyrics: the first {body.count(chr(10)) + 1} lines only (4000 chars)"
-        self.lyrics: discord.ui.TextInput[RevisionModal] = discord.ui.TextInput(
+        lyrics: discord.ui.TextInput[RevisionModal] = discord.ui.TextInput(
             custom_id="lyrics",
             style=discord.TextStyle.paragraph,
             default=body or None,
@@ -85,24 +110,16 @@ class RevisionModal(discord.ui.Modal):
             required=False,
             placeholder="[Verse 1]\nyour lines…",
         )
-        self.melody: discord.ui.FileUpload[RevisionModal] = discord.ui.FileUpload(
+        melody: discord.ui.FileUpload[RevisionModal] = discord.ui.FileUpload(
             custom_id="melody", required=False, max_values=1
         )
-        self.add_item(discord.ui.Label(text=label, component=self.lyrics))
-        self.add_item(discord.ui.Label(text="Melody file (optional: .abc .mid .musicxml)", component=self.melody))
+        self.add_item(discord.ui.Label(text=label, component=lyrics))
+        self.add_item(discord.ui.Label(text="Melody file (optional: .abc .mid .musicxml)", component=melody))
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        attachment = self.melody.values[0] if self.melody.values else None
-        upload = await read_upload(attachment) if attachment else None
-        await defer_reply(interaction, ephemeral=True)
-        cog = bot_of(interaction).get_cog("Revising")
-        assert isinstance(cog, Revising)
-        await cog.save(interaction, self.song, actor_from(interaction), self.lyrics.value, upload, self.parent, None)
 
-    async def on_error(  # type: ignore[override]  # Modal.on_error takes no item, unlike View's
-        self, interaction: discord.Interaction, error: Exception
-    ) -> None:
-        await on_component_error(interaction, error)
+def returned_text(text: str) -> discord.File:
+    """The member's own words as a file, when they could not be saved: nothing typed is ever lost."""
+    return discord.File(io.BytesIO(text.encode("utf-8")), filename="your-revision.txt")
 
 
 class Revising(commands.Cog):
@@ -131,7 +148,38 @@ class Revising(commands.Cog):
 
     async def open_modal(self, interaction: discord.Interaction, song: Song) -> None:
         parent = await self.revisions.parent_for(song, None)
-        await interaction.response.send_modal(RevisionModal(song, parent))
+        modal = RevisionModal(song, parent)
+        await interaction.response.send_modal(modal)
+        modal.stop()  # discord.py forgets it; the submit is handled by its custom id in on_interaction
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A Revise form's submit, whenever it comes: minutes later, days later, or after a restart."""
+        if interaction.type is not discord.InteractionType.modal_submit or not from_a_person(interaction):
+            return
+        custom_id = interaction.data.get("custom_id") if interaction.data else None
+        found = FORM.fullmatch(str(custom_id or ""))
+        if found is None:
+            return
+        submission = read_submission(interaction)
+        text = submission.texts.get("lyrics", "")
+        try:
+            await defer_reply(interaction, ephemeral=True)
+            song = await button_song(interaction, int(found["song"]))
+            parent = await self.bot.services.songs.version(song.id, int(found["parent"]))
+            if parent is None:
+                parent = await self.revisions.parent_for(song, None)
+            files = submission.files.get("melody", ())
+            upload = await read_upload(self.bot.services.downloads, files[0]) if files else None
+            await self.save(interaction, song, actor_from(interaction), text, upload, parent, None)
+        except Exception as error:
+            message = describe_error(error)
+            if message is None:
+                log.error("Revise form %s failed", found.group(0), exc_info=error)
+                message = GENERIC_FAILURE
+            if text.strip():
+                message += " Your text is attached, so nothing you wrote is lost."
+            await safe_reply(interaction, message, file=returned_text(text) if text.strip() else None)
 
     async def submit_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Turn a member's message in a song thread into a version, credited to the message's author."""
@@ -140,10 +188,10 @@ class Revising(commands.Cog):
             raise UserFacingError("That message isn't in a song's thread.")
         if message.author.bot:
             raise UserFacingError("Only members' messages can become revisions.")
-        attachment = melody_attachment(message.attachments)
-        upload = await read_upload(attachment) if attachment else None
-        parent = await self.parent_of(song, message)
         await defer_reply(interaction, ephemeral=True)
+        attachment = melody_attachment(message.attachments)
+        upload = await read_upload(self.bot.services.downloads, attachment) if attachment else None
+        parent = await self.parent_of(song, message)
         await self.save(interaction, song, author_of(message), message.content, upload, parent, message.id)
 
     async def parent_of(self, song: Song, message: discord.Message) -> Version:
@@ -209,7 +257,7 @@ class Revising(commands.Cog):
         if replied is not None and parent.message_id != replied and attachment is None:
             return  # a reply to chat, not to a version
         try:
-            upload = await read_upload(attachment) if attachment else None
+            upload = await read_upload(self.bot.services.downloads, attachment) if attachment else None
             delivery = await self.revisions.submit(
                 song,
                 author_of(message),

@@ -56,6 +56,7 @@ async def stop_bot(bot: SoundOffBot) -> None:
     if not bot.is_closed():
         await bot.close()
     await bot.drain(10)
+    await bot.services.downloads.close()
     await bot.services.writer.close()
     await bot.services.db.close()
 
