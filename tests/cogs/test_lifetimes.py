@@ -37,7 +37,9 @@ async def test_a_revise_form_submitted_after_a_restart_becomes_a_version(
     assert "and the harbour lamps are lit" in v2.lyrics.lines
 
 
-async def test_a_form_for_a_deleted_song_gives_the_text_back(standin: StandIn, make_bot: MakeBot, tmp_path: Path) -> None:
+async def test_a_form_for_a_deleted_song_gives_the_text_back(
+    standin: StandIn, make_bot: MakeBot, tmp_path: Path
+) -> None:
     """When the revision truly cannot be stored, the member's words come back to them as a file."""
     bot, _, opened = await _draft_and_open_form(standin, make_bot, tmp_path / "gone.db")
     song = await bot.services.songs.latest_for_member(standin.scene.guild.id, standin.scene.owner.id)
