@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.songwriting.prosody_report import format_report, prosody_report
-from bot.songwriting.text import escape_markdown_block, neutralise_mentions, truncate
+from bot.songwriting.text import escape_markdown_block, file_stem, neutralise_mentions, truncate
 from bot.workshop.delivery import Delivery
 
 EMBED_DESCRIPTION_MAX = 4096
@@ -21,12 +21,6 @@ class Message:
 
     embed: discord.Embed
     files: list[discord.File]
-
-
-def slug(title: str) -> str:
-    """A file-name stem from a song title: ``Rain on the Bus`` → ``rain-on-the-bus``."""
-    words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
-    return "-".join(words)[:40] or "song"
 
 
 def footer(delivery: Delivery) -> str:
@@ -59,7 +53,7 @@ def version_message(delivery: Delivery, *, heading: str | None = None) -> Messag
     if heading:
         embed.add_field(name="What changed", value=truncate(neutralise_mentions(heading), 1024), inline=False)
     files: list[discord.File] = []
-    stem = slug(song.title)
+    stem = file_stem(song.title, f"song-{song.id}")
     if version.lyrics is not None:
         files.append(discord.File(io.BytesIO(version.lyrics.to_text().encode()), filename="lyrics.txt"))
     if delivery.melody is not None:

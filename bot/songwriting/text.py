@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from anyascii import anyascii
+
 ZWSP = "\u200b"
 
 _BACKTICK_RUN = re.compile(r"`(?=`)")
@@ -105,3 +107,13 @@ def first_control_character(text: str) -> int | None:
     """The 1-based line of the first control character in ``text`` (a binary file, a terminal escape), or None."""
     match = _CONTROL.search(text)
     return None if match is None else text.count("\n", 0, match.start()) + 1
+
+
+def file_stem(title: str, fallback: str) -> str:
+    """An ASCII file-name stem from a title: ``Café Noël`` → ``cafe-noel``, ``Дождь`` → ``dozhd``.
+
+    Discord rewrites non-ASCII file names on upload and applies the same clean-up to ``attachment://``
+    references, so an inline score or player could vanish; titles with nothing to transliterate use ``fallback``.
+    """
+    words = re.findall(r"[a-z0-9]+", anyascii(title).lower())
+    return "-".join(words)[:40].strip("-") or fallback

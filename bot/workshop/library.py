@@ -11,6 +11,7 @@ from bot.services import Services
 from bot.songwriting.credits import Credits, attribute, render_split_sheet
 from bot.songwriting.revisions import LyricDiff, VersionError, VersionNode, VersionTree, diff_lines, history_tree
 from bot.songwriting.sketch_files import sketch_contents, song_document
+from bot.songwriting.text import file_stem
 from bot.workshop.drafts import Drafts
 
 
@@ -82,9 +83,4 @@ class Library:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in files.items():
                 archive.writestr(name, data)
-        return f"{_slug(song.title)}-{version.label}.zip", buffer.getvalue()
-
-
-def _slug(title: str) -> str:
-    slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
-    return "-".join(filter(None, slug.split("-")))[:40] or "song"
+        return f"{file_stem(song.title, f'song-{song.id}')}-{version.label}.zip", buffer.getvalue()

@@ -13,6 +13,7 @@ from bot.songwriting.text import (
     chunk,
     escape_markdown,
     escape_markdown_block,
+    file_stem,
     neutralise_mentions,
     percent,
     plural,
@@ -156,3 +157,27 @@ def test_plural_counts_one_and_many() -> None:
 def test_percent_formats_a_share() -> None:
     """Shares show as rounded percentages with a space before the sign."""
     assert (percent(0.4166), percent(0.4166, 1)) == ("42 %", "41.7 %")
+
+
+@pytest.mark.parametrize(
+    ("title", "stem"),
+    [
+        ("Rain on the Bus", "rain-on-the-bus"),
+        ("Café Noël", "cafe-noel"),
+        ("Дождь над автобусом", "dozhd-nad-avtobusom"),
+        ("夜のバス", "yenobasu"),
+        ("♪ ♫", "song-7"),
+        ("", "song-7"),
+    ],
+)
+def test_file_stems_are_ascii(title: str, stem: str) -> None:
+    """Discord rewrites non-ASCII file names, breaking attachment:// references: stems are ASCII, else the fallback."""
+    assert file_stem(title, "song-7") == stem
+
+
+@given(st.text(max_size=200))
+def test_file_stems_are_always_safe(title: str) -> None:
+    """Whatever the title, the stem is short, non-empty lowercase ASCII with single hyphens."""
+    stem = file_stem(title, "song-1")
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", stem)
+    assert len(stem) <= 40
