@@ -18,11 +18,32 @@ Members act with ``slash``, ``autocomplete``, ``click``, ``select``, ``submit_mo
 ``edit``, ``modal`` and ``choices``. ``requests`` / ``requests_to`` hold the wire record, ``gateway`` can
 ``drop``, ``force_reconnect`` or ``invalidate_session``, ``rate_limits`` injects 429s and
 ``world.clock.advance`` jumps past Discord's 15-minute token lifetime.
+
+Timing and lifetimes, as on the real service: ``latency.cdn`` / ``latency.rest`` / ``latency.routes`` /
+``latency.gateway`` delay attachment downloads, REST requests and gateway events (``downloads`` records each
+download); a callback later than 3 s after dispatch is ``10062``; ``handle.expire_token()`` ages one
+interaction past 15 minutes (``50027`` on follow-ups); a modal opened before a bot restart, or one built with
+``modal_left_open``, is submitted to the new bot with ``submit_modal``::
+
+    standin.latency.cdn = 3.5
+    handle = await standin.slash("checksum", {"file": Upload("demo.mid", data)})
+    assert (await handle.response(within=5)).type == 5       # acknowledged before downloading
+
+    modal = standin.modal_left_open("revise:7:3", [labelled_text_input("Lyrics", "lyrics")], title="Revise")
+    handle = await standin.submit_modal(modal, {"lyrics": "a new line"})
 """
 
 from .errors import DiscordError
 from .fixtures import LogGuard
-from .interactions import DeadlineMiss, InteractionHandle, OpenedModal, Response
+from .interactions import (
+    DeadlineMiss,
+    InteractionHandle,
+    OpenedModal,
+    Response,
+    labelled_file_upload,
+    labelled_text_input,
+)
+from .latency import Download, Latency
 from .mentions import Ping
 from .server import StandIn
 from .wire import RecordedRequest
@@ -32,8 +53,10 @@ __all__ = [
     "Channel",
     "DeadlineMiss",
     "DiscordError",
+    "Download",
     "Guild",
     "InteractionHandle",
+    "Latency",
     "LogGuard",
     "Member",
     "OpenedModal",
@@ -49,4 +72,6 @@ __all__ = [
     "Upload",
     "User",
     "World",
+    "labelled_file_upload",
+    "labelled_text_input",
 ]

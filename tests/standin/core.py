@@ -1,4 +1,5 @@
-"""The state the REST routes share: world, gateway, interactions, commands and the pings the bot caused."""
+"""The state the REST routes share: world, gateway, interactions, commands, latency knobs, CDN downloads and the
+pings the bot caused."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from .commands import CommandStore
 from .errors import DiscordError, missing_permissions, unknown
 from .gateway import Gateway
 from .interactions import InteractionLog
+from .latency import Download, Latency
 from .mentions import Mentions, Ping
 from .payloads import channel_payload, message_payload
 from .world import Channel, Perm, StoredMessage, World
@@ -16,7 +18,9 @@ class Core:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.gateway = Gateway(world)
+        self.latency = Latency()
+        self.downloads: list[Download] = []
+        self.gateway = Gateway(world, self.latency)
         self.log = InteractionLog(world)
         self.commands = CommandStore(world)
         self.pings: list[Ping] = []

@@ -2,21 +2,28 @@
 
 Frames are plain TEXT JSON even when the client asks for transport compression; discord.py accepts them.
 Tests can drop the connection, send RECONNECT or invalidate the session, then wait for the client to recover.
+With ``latency.gateway`` set, dispatched events wait in an ordered queue and each goes out that many seconds
+after it was dispatched; the caller (a REST handler, a member's action) does not wait for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import secrets
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import WSMsgType, web
 
+from .latency import Latency
 from .payloads import guild_create_payload, member_payload, user_payload
 from .world import Json, World
 
+log = logging.getLogger(__name__)
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
 GUILD_PRESENCES = 1 << 8
@@ -68,8 +75,9 @@ class Session:
 class Gateway:
     """Serves the gateway for one application and fans test-side events out to connected sessions."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, latency: Latency | None = None) -> None:
         self.world = world
+        self.latency = latency or Latency()
         self.base_ws_url = "ws://127.0.0.1"
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
@@ -78,6 +86,8 @@ class Gateway:
         self.sent: list[Json] = []
         self._changed = asyncio.Condition()
         self._sockets: set[web.WebSocketResponse] = set()
+        self._delayed: deque[tuple[float, str, Json]] = deque()
+        self._pump: asyncio.Task[None] | None = None
 
     @property
     def resume_url(self) -> str:
@@ -198,7 +208,34 @@ class Gateway:
             await session.ws.send_str(frame)
 
     async def dispatch(self, event: str, data: Json) -> None:
-        """Send an event to every session whose intents cover it (queued for replay while disconnected)."""
+        """Send an event to every session whose intents cover it (queued for replay while disconnected); with
+        ``latency.gateway`` set, queue it to go out that much later, after every event dispatched before it."""
+        delay = self.latency.gateway
+        if delay <= 0 and not self._delayed:
+            await self._fan_out(event, data)
+            return
+        loop = asyncio.get_running_loop()
+        self._delayed.append((loop.time() + max(delay, 0.0), event, data))
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._drain(), name="standin-gateway-latency")
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._delayed:
+            due, event, data = self._delayed[0]
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            self._delayed.popleft()
+            try:
+                await self._fan_out(event, data)
+            except ConnectionError:  # the client left mid-send; the event is in the backlog RESUME replays
+                log.warning("stand-in gateway: %s not delivered, the connection closed", event)
+
+    @property
+    def in_flight(self) -> int:
+        """Events dispatched but held back by ``latency.gateway``."""
+        return len(self._delayed)
+
+    async def _fan_out(self, event: str, data: Json) -> None:
         for session in list(self.sessions.values()):
             needed = EVENT_INTENTS.get(event, 0)
             if needed and not session.intents & needed:
@@ -268,6 +305,11 @@ class Gateway:
             self._changed.notify_all()
 
     async def close(self) -> None:
-        """Shut every socket down (the stand-in is stopping)."""
+        """Drop delayed events and shut every socket down (the stand-in is stopping)."""
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
+        self._delayed.clear()
         for ws in list(self._sockets):
             await ws.close(code=1001)

@@ -1,9 +1,15 @@
 """Interactions the stand-in sent and what the bot did with them, with Discord's clocks.
 
-An interaction must be acknowledged within ``ack_deadline`` (3 s on Discord); its token then works for
-``followup_window`` (15 minutes). Misses are recorded so a test can fail on them. Tests hold an
-``InteractionHandle`` and await the outcome: the initial response, the original message once it shows
-something, follow-ups, an opened modal or autocomplete choices.
+An interaction must be acknowledged within ``ack_deadline`` (3 s on Discord), counted from the moment the
+stand-in dispatches INTERACTION_CREATE: a later callback is Discord's 404 ``10062 Unknown interaction`` and a
+recorded miss. Its token then works for ``followup_window`` (15 minutes); after that follow-ups and edits are
+Discord's 401 ``50027 Invalid Webhook Token``. ``world.clock.advance`` ages every interaction at once;
+``InteractionHandle.expire_token`` ages just one (a member who left a response open past 15 minutes).
+
+Tests hold an ``InteractionHandle`` and await the outcome: the initial response, the original message once it
+shows something, follow-ups, an opened modal or autocomplete choices. ``OpenedModal`` is the stand-in's own
+record of a modal, independent of the bot process: one opened before a restart (or built with
+``StandIn.modal_left_open`` and the ``labelled_*`` helpers) can be submitted to whichever bot is connected now.
 """
 
 from __future__ import annotations
@@ -55,6 +61,22 @@ class OpenedModal:
 
     def as_json(self) -> Json:
         return {"custom_id": self.custom_id, "title": self.title, "components": self.components}
+
+
+def labelled_text_input(
+    label: str, custom_id: str, *, value: str | None = None, required: bool = True, max_length: int = 4000
+) -> Json:
+    """A modal's paragraph text input inside its Label, as a bot would send it (for ``modal_left_open``)."""
+    text_input: Json = {"type": 4, "custom_id": custom_id, "style": 2, "required": required, "max_length": max_length}
+    if value is not None:
+        text_input["value"] = value
+    return {"type": 18, "label": label, "component": text_input}
+
+
+def labelled_file_upload(label: str, custom_id: str, *, required: bool = False, max_values: int = 1) -> Json:
+    """A modal's File Upload inside its Label, as a bot would send it (for ``modal_left_open``)."""
+    upload: Json = {"type": 19, "custom_id": custom_id, "required": required, "max_values": max_values}
+    return {"type": 18, "label": label, "component": upload}
 
 
 @dataclass(frozen=True)
@@ -120,6 +142,10 @@ class InteractionLog:
     def age(self, record: InteractionRecord) -> float:
         return self.world.clock.monotonic() - record.created_at
 
+    def backdate(self, record: InteractionRecord, seconds: float) -> None:
+        """Pretend the interaction was dispatched ``seconds`` earlier, leaving the world's clock alone."""
+        record.created_at -= seconds
+
     def late(self, record: InteractionRecord) -> bool:
         """Whether a callback now misses the deadline (recorded as a miss)."""
         age = self.age(record)
@@ -181,6 +207,15 @@ class InteractionHandle:
     def allow_no_answer(self) -> None:
         """Accept that this interaction goes unanswered (a test provoking a refused or late response)."""
         self.record.answer_optional = True
+
+    def expire_token(self) -> None:
+        """Age this interaction past Discord's 15-minute token lifetime, as if the bot had worked that long:
+        follow-ups and edits on it now fail with 401 ``50027 Invalid Webhook Token``.
+
+        Call it once the bot has acknowledged (an unacknowledged interaction would also miss its deadline, and
+        the test fail on it, unless ``allow_no_answer``).
+        """
+        self._log.backdate(self.record, self._log.followup_window + 1 - self._log.age(self.record))
 
     @property
     def original(self) -> StoredMessage | None:

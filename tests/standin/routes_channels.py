@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -9,6 +10,7 @@ from aiohttp import web
 from . import messages
 from .core import Core
 from .errors import DiscordError, bad_length, raise_problems, unknown
+from .latency import Download
 from .limits import check_thread
 from .payloads import channel_payload, guild_create_payload, member_payload, message_payload
 from .wire import body_of, files_of, json_response, no_content, snowflake
@@ -237,9 +239,14 @@ class ChannelRoutes:
         return json_response(member_payload(member))
 
     async def download(self, request: web.Request) -> web.Response:
-        """Serve stored attachment bytes, like Discord's CDN."""
+        """Serve stored attachment bytes like Discord's CDN, ``latency.cdn`` seconds late; record the download."""
+        started = self.world.clock.monotonic()
+        if self.core.latency.cdn > 0:
+            await asyncio.sleep(self.core.latency.cdn)
         attachment = self.world.attachments.get(int(request.match_info["attachment_id"]))
         if attachment is None or attachment.filename != request.match_info["filename"]:
             return web.Response(status=404, text="asset not found")
+        finished = self.world.clock.monotonic()
+        self.core.downloads.append(Download(attachment.id, attachment.filename, started, finished))
         content_type = attachment.content_type or "application/octet-stream"
         return web.Response(body=attachment.data, headers={"Content-Type": content_type})

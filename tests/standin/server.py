@@ -32,6 +32,8 @@ from .interactions import (
     OpenedModal,
 )
 from .invocations import Resolved, chat_input_data, context_menu_data, interaction_envelope, modal_submit_data
+from .latency import Download, Latency
+from .limits_components import check_modal
 from .mentions import Ping
 from .payloads import message_payload
 from .routes_app import AppRoutes
@@ -75,6 +77,16 @@ class StandIn:
         return self.core.log.misses
 
     @property
+    def latency(self) -> Latency:
+        """The CDN, REST and gateway delays (all zero until a test sets them); see ``latency``'s docstring."""
+        return self.core.latency
+
+    @property
+    def downloads(self) -> list[Download]:
+        """Attachment downloads from the stand-in's CDN, in the order they finished."""
+        return self.core.downloads
+
+    @property
     def token(self) -> str:
         return self.world.application.token
 
@@ -100,6 +112,7 @@ class StandIn:
                     limiter=self.rate_limits,
                     token=lambda: self.world.application.token,
                     now=self.world.clock.monotonic,
+                    latency=self.core.latency,
                 )
             ],
         )
@@ -377,7 +390,8 @@ class StandIn:
         files: Mapping[str, Sequence[Upload]] | None = None,
         member: Member | None = None,
     ) -> InteractionHandle:
-        """Submit a modal the bot opened: text by input custom id (prefilled values kept), files for uploads."""
+        """Submit a modal (one the bot opened, before a restart too, or ``modal_left_open``): text by input custom
+        id (prefilled values kept), files for uploads. Goes to whichever bot is connected now."""
         member = member or modal.member
         source = modal.channel.messages.get(modal.source_message_id or 0)
         data = modal_submit_data(self.world, modal.as_json(), values or {}, files or {}, member)
@@ -388,6 +402,37 @@ class StandIn:
             member=member,
             channel=modal.channel,
             source=source,
+        )
+
+    def modal_left_open(
+        self,
+        custom_id: str,
+        components: Sequence[Json],
+        *,
+        title: str = "Modal",
+        member: Member | None = None,
+        channel: Channel | None = None,
+        source: StoredMessage | None = None,
+    ) -> OpenedModal:
+        """A modal a member still has open that no running bot opened (e.g. one shown before a restart), to pass to
+        ``submit_modal``: Discord sends its MODAL_SUBMIT to whichever bot is connected, with this ``custom_id``.
+
+        ``components`` are the modal's layout as a bot sends it (``labelled_text_input``, ``labelled_file_upload``),
+        checked as Discord checks a modal, so a test cannot submit something Discord could never have shown;
+        ``source`` is the message whose button opened it, if any.
+        """
+        modal = {"custom_id": custom_id, "title": title, "components": list(components)}
+        problems = check_modal(modal, prefix="")
+        if problems:
+            raise ValueError(f"Discord would not have shown this modal: {problems}")
+        channel = channel or (self._channel_of(source) if source else self.scene.general)
+        return OpenedModal(
+            custom_id=custom_id,
+            title=title,
+            components=list(components),
+            member=member or self.scene.member,
+            channel=channel,
+            source_message_id=source.id if source else None,
         )
 
     async def post(

@@ -1,4 +1,4 @@
-"""HTTP plumbing: parse what the client sent, record it, answer in Discord's exact format, inject 429s.
+"""HTTP plumbing: parse what the client sent, delay it, record it, answer in Discord's exact format, inject 429s.
 
 Every request is recorded with its route template (``POST /channels/{channel_id}/messages``) so tests can
 assert on what crossed the wire without matching ids.
@@ -6,6 +6,7 @@ assert on what crossed the wire without matching ids.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import time
@@ -17,6 +18,7 @@ from aiohttp import BodyPartReader, web
 from aiohttp.typedefs import Middleware
 
 from .errors import DiscordError
+from .latency import Latency
 from .world import Json
 
 API_PREFIX = "/api/v10"
@@ -171,8 +173,9 @@ def recording_middleware(
     limiter: RateLimiter,
     token: Callable[[], str],
     now: Callable[[], float],
+    latency: Latency,
 ) -> Middleware:
-    """Parse, authenticate, rate-limit, run and record every REST request."""
+    """Parse, delay (``latency``), authenticate, rate-limit, run and record every REST request."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -181,6 +184,9 @@ def recording_middleware(
         route = route_of(request)
         body, files = await read_body(request)
         request[BODY], request[FILES] = body, files
+        delay = latency.for_route(route)
+        if delay > 0:
+            await asyncio.sleep(delay)
         response: web.StreamResponse
         limited = limiter.check(route)
         if limited is not None:

@@ -84,7 +84,8 @@ async def test_a_label_needs_text_and_one_input(standin: StandIn, pending: Inter
 
 
 async def test_file_upload_bounds(standin: StandIn, pending: InteractionHandle) -> None:
-    """``max_values`` 11 is NUMBER_TYPE_MAX; ``min_values`` above ``max_values`` is refused; 0..10 optional is fine."""
+    """``max_values`` 11 is NUMBER_TYPE_MAX; ``min_values`` above ``max_values``, or 0 while required, is refused;
+    0..10 on an optional upload is fine."""
     eleven = await _refused(standin, pending, _label(_upload(max_values=11)))
     assert eleven.errors_at("data.components.0.component.max_values") == ["NUMBER_TYPE_MAX"]
     crossed = await _refused(standin, pending, _label(_upload(min_values=3, max_values=2)))
@@ -93,6 +94,8 @@ async def test_file_upload_bounds(standin: StandIn, pending: InteractionHandle) 
     assert above_default.errors_at("data.components.0.component.min_values") == [
         "COMPONENT_MIN_VALUES_GREATER_THAN_MAX"
     ]
+    none_required = await _refused(standin, pending, _label(_upload(min_values=0)))
+    assert none_required.errors_at("data.components.0.component.min_values") == ["COMPONENT_MIN_VALUES_REQUIRED"]
     await _accepted(standin, pending, _label(_upload(min_values=0, max_values=10, required=False)))
 
 
