@@ -7,9 +7,11 @@ thread), are pinned down below without a kill: each test clears the link the way
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ import pytest
 from tests.cogs.conftest import shown, wait_for
 from tests.proof.conftest import Launch, new_song
 from tests.standin import StandIn, StoredMessage
+from tests.test_render_pool_lifetime import MARKER, left_behind
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_crash.py"
 CHECKS = 12
@@ -24,14 +27,20 @@ CHECKS = 12
 
 @pytest.mark.slow
 def test_three_crash_rounds_keep_everything_members_saw_acknowledged() -> None:
-    """Three SIGKILLs mid-work: every check of the crash bench passes and every figure is printed."""
-    run = subprocess.run(
-        [sys.executable, str(BENCH), "--rounds", "3", "--members", "5", "--seed", "8"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """Three SIGKILLs mid-work: every check of the crash bench passes, every figure is printed, no process is left."""
+    marker = uuid.uuid4().hex  # inherited by the bench, every bot it starts and their render workers
+    try:
+        run = subprocess.run(
+            [sys.executable, str(BENCH), "--rounds", "3", "--members", "5", "--seed", "8"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env=os.environ | {MARKER: marker},
+        )
+    finally:
+        left = left_behind(marker, within=5.0)  # also ends what a timed-out bench left running
+    assert left == [], f"processes left running after the bench: {left}"
     assert run.returncode == 0, run.stdout + run.stderr
     checks = re.findall(r"^check (.+): (ok|FAILED)$", run.stdout, re.MULTILINE)
     assert len(checks) == CHECKS
