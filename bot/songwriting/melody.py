@@ -72,6 +72,45 @@ class Meter:
         """Whether a time point is a strong beat (the downbeat, or the half-bar in even metres)."""
         return self.weight(position) >= 2
 
+    def notation_cuts(self, start: Fraction, end: Fraction) -> list[Fraction]:
+        """Where a note or rest from ``start`` to ``end`` is split (and tied) so the score shows the bar and its beats.
+
+        Every bar line it crosses; in compound metre also every dotted-quarter beat it crosses, unless it starts
+        and ends on beats (a dotted half filling a 6/8 bar stays whole) — then only 12/8's half bar, unless it
+        fills the bar, and after each dotted half of a span no single note can write (a whole 9/8 bar). A quarter
+        note on the third eighth of 6/8 becomes an eighth tied over the middle of the bar.
+        Simple metres are cut at bar lines only.
+        """
+        bar = self.bar
+        cuts: list[Fraction] = []
+        position = start
+        while position < end:
+            bar_start = position // bar * bar
+            stop = min(end, bar_start + bar)
+            cuts.extend(bar_start + offset for offset in self._beat_cuts(position - bar_start, stop - bar_start))
+            if stop < end:
+                cuts.append(stop)
+            position = stop
+        return cuts
+
+    def _beat_cuts(self, start: Fraction, end: Fraction) -> list[Fraction]:
+        """The beat cuts of a span inside one bar, in offsets from the bar line."""
+        if not self.compound:
+            return []
+        beat, bar = self.beat, self.bar
+        inside = [beat * k for k in range(int(start // beat) + 1, int(bar / beat)) if start < beat * k < end]
+        if start % beat or end % beat:
+            return inside
+        per_bar, half = int(bar / beat), bar / 2
+        cuts, spans = [], [(start, end)]
+        if per_bar % 2 == 0 and per_bar >= 4 and start < half < end and not (start == 0 and end == bar):
+            cuts, spans = [half], [(start, half), (half, end)]
+        for a, b in spans:
+            beats = int((b - a) / beat)
+            if beats not in (1, 2, 4):  # no single note lasts three dotted quarters: a dotted half, then the rest
+                cuts.extend(a + beat * k for k in range(2, beats, 2))
+        return sorted(cuts)
+
 
 @dataclass(frozen=True, slots=True)
 class Note:

@@ -118,3 +118,27 @@ def test_length_rounds_up_to_whole_bars() -> None:
 def test_pitch_names_follow_the_key(pitch: int, key: str | None, name: str) -> None:
     """Pitches are spelled the way the key writes them, octave numbers included."""
     assert pitch_name(pitch, parse_key(key) if key else None) == name
+
+
+@pytest.mark.parametrize(
+    ("meter", "start", "end", "cuts"),
+    [
+        ("4/4", "3", "9", ["4", "8"]),  # simple metre: bar lines only
+        ("4/4", "1", "3", []),
+        ("6/8", "1", "2", ["3/2"]),  # a quarter on the third eighth: eighth tied over the middle
+        ("6/8", "0", "2", ["3/2"]),  # a half note: dotted quarter tied to an eighth
+        ("6/8", "0", "3", []),  # a dotted half filling the bar stays whole
+        ("6/8", "1/2", "3/2", []),  # inside the first beat
+        ("6/8", "2", "4", ["3"]),
+        ("6/8", "0", "6", ["3"]),
+        ("9/8", "0", "9/2", ["3"]),  # no single note lasts three dotted quarters
+        ("9/8", "3/2", "9/2", []),
+        ("12/8", "0", "6", []),  # the whole bar
+        ("12/8", "3/2", "9/2", ["3"]),  # 12/8's half bar shows
+        ("12/8", "3/2", "6", ["3"]),
+    ],
+)
+def test_notation_cuts_show_bars_and_compound_beats(meter: str, start: str, end: str, cuts: list[str]) -> None:
+    """Notes are cut at bar lines, and in compound metre where they would hide a dotted-quarter beat."""
+    found = Meter.parse(meter).notation_cuts(Fraction(start), Fraction(end))
+    assert found == [Fraction(c) for c in cuts]

@@ -7,12 +7,13 @@ from fractions import Fraction
 
 import pytest
 import verovio
-from music21 import converter, note
+from music21 import converter, note, stream
 
 from bot.songwriting.composer import compose
 from bot.songwriting.melody import Melody, Note
 from bot.songwriting.melody_input import abc_words, parse_melody
 from bot.songwriting.render.abc import to_abc
+from tests.songwriting.notation import beat_crossings
 from tests.songwriting.songs import NIGHT_TRAIN, PAPER_BOATS
 
 
@@ -92,3 +93,13 @@ def test_short_enough_for_a_message() -> None:
 def test_instrumental_has_no_words() -> None:
     """An instrumental writes no ``w:`` lines."""
     assert "w:" not in to_abc(compose(None, seed=0), "Tune")
+
+
+@pytest.mark.parametrize("meter", ["6/8", "9/8", "12/8"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compound_metre_shows_its_dotted_quarter_beats(meter: str, seed: int) -> None:
+    """Read back with music21, no note straddles a dotted-quarter beat: it is tied over it, as in the MusicXML."""
+    text = to_abc(compose(NIGHT_TRAIN, key="D major", meter=meter, seed=seed), "t")
+    score = converter.parseData(text, format="abc")
+    assert isinstance(score, stream.Score)
+    assert beat_crossings(score, meter) == []

@@ -12,6 +12,7 @@ from music21 import clef, converter, harmony, key, metadata, meter, note, stream
 from bot.songwriting.composer import compose
 from bot.songwriting.melody import ChordSpan, Melody, Note
 from bot.songwriting.render.musicxml import to_musicxml
+from tests.songwriting.notation import beat_crossings
 from tests.songwriting.songs import NIGHT_TRAIN
 
 
@@ -149,3 +150,27 @@ def test_only_a_truly_low_line_gets_a_bass_clef() -> None:
     """A line around F#2–F#3 sits below even the octave-down treble staff, so it is written in bass clef."""
     found = _clef_of(_transposed(compose(NIGHT_TRAIN, key="D major", meter="3/4", seed=3), -19))
     assert (found.sign, found.line) == ("F", 4)
+
+
+@pytest.mark.parametrize("meter_text", ["6/8", "9/8", "12/8"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compound_metre_shows_its_dotted_quarter_beats(meter_text: str, seed: int) -> None:
+    """No note straddles a dotted-quarter beat in 6/8, 9/8 or 12/8: it is tied over it (there were 19 a sketch)."""
+    melody = compose(NIGHT_TRAIN, key="D major", meter=meter_text, seed=seed)
+    assert beat_crossings(_parse(to_musicxml(melody, "t")), meter_text) == []
+
+
+def test_compound_metre_ties_read_back_as_the_melody() -> None:
+    """The ties over 6/8's middle join back into the melody's notes, each syllable sung once, on its first piece."""
+    melody = compose(NIGHT_TRAIN, key="D major", meter="6/8", seed=2)
+    score = _parse(to_musicxml(melody, "t"))
+    pieces = list(score.parts[0].flatten().getElementsByClass(note.Note))
+    assert any(
+        n.tie is not None and Fraction(n.offset) % 3 + Fraction(n.quarterLength) == Fraction(3, 2) for n in pieces
+    )
+    assert all(not n.lyrics for n in pieces if n.tie is not None and n.tie.type != "start")
+    notes = list(score.parts[0].stripTies().flatten().getElementsByClass(note.Note))
+    assert [(n.pitch.midi, Fraction(n.offset), Fraction(n.quarterLength)) for n in notes] == [
+        (n.pitch, n.start, n.duration) for n in melody.notes
+    ]
+    assert [n.lyric for n in notes] == [(m.syllable or "").removesuffix("-") for m in melody.notes]

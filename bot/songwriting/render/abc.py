@@ -71,8 +71,8 @@ def to_abc(melody: Melody, title: str) -> str:
 
 
 def _pieces(melody: Melody, chord_starts: list[Fraction]) -> list[_Piece]:
-    """Cut notes (and the rests between them) at bar lines and chord changes."""
-    bar = melody.time.bar
+    """Cut notes (and the rests between them) at bar lines, compound metre's beats and chord changes."""
+    time = melody.time
     pieces: list[_Piece] = []
     position = Fraction(0)
     events: list[tuple[Note | None, Fraction, Fraction]] = []
@@ -85,16 +85,11 @@ def _pieces(melody: Melody, chord_starts: list[Fraction]) -> list[_Piece]:
         events.append((None, position, melody.length - position))
     for sounding, start, duration in events:
         end = start + duration
-        cuts = sorted({c for c in chord_starts if start < c < end} | _bar_lines(start, end, bar))
+        cuts = sorted({c for c in chord_starts if start < c < end} | set(time.notation_cuts(start, end)))
         edges = [start, *cuts, end]
         for i, (a, b) in enumerate(itertools.pairwise(edges)):
             pieces.append(_Piece(sounding, a, b - a, tied=sounding is not None and i < len(edges) - 2, first=i == 0))
     return pieces
-
-
-def _bar_lines(start: Fraction, end: Fraction, bar: Fraction) -> set[Fraction]:
-    first = (start // bar + 1) * bar
-    return {first + i * bar for i in range(int((end - first) // bar) + 1) if first + i * bar < end}
 
 
 def _pitch(midi: int, key: Key, signature: dict[str, int], current: dict[tuple[str, int], int]) -> str:

@@ -8,13 +8,14 @@ from the melody alone: music21's guess counts the chord symbols' low notes and g
 from __future__ import annotations
 
 import copy
+import itertools
 from fractions import Fraction
 from typing import Literal
 
-from music21 import clef, duration, harmony, key, metadata, meter, note, pitch, stream, tempo
+from music21 import clef, duration, harmony, key, metadata, meter, note, pitch, stream, tempo, tie
 from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-from bot.songwriting.melody import Melody, pitch_name
+from bot.songwriting.melody import Melody, Meter, pitch_name
 
 Clef = Literal["treble", "treble-8", "bass"]
 
@@ -32,7 +33,7 @@ def to_musicxml(melody: Melody, title: str, *, credit: str = "") -> bytes:
 
 
 def build_score(melody: Melody, title: str, *, credit: str = "") -> stream.Score:
-    """Build the music21 score of a lead sheet (one part, measures made, ties across bar lines)."""
+    """Build the music21 score of a lead sheet (one part, measures made, ties across bar lines and 6/8's middle)."""
     score = stream.Score()
     score.metadata = metadata.Metadata()
     score.metadata.title = title or "Untitled sketch"
@@ -50,27 +51,33 @@ def build_score(melody: Melody, title: str, *, credit: str = "") -> stream.Score
             symbols[chord.symbol] = harmony.ChordSymbol(_m21_chord(chord.symbol))
         # Parsing a figure is slow (about a millisecond); copying a parsed one is ten times faster.
         part.insert(float(chord.start), copy.deepcopy(symbols[chord.symbol]))
+    time = melody.time
     position = Fraction(0)
     previous_continues = False
     for item in sorted(melody.notes, key=lambda n: n.start):
         if item.start > position:
-            part.insert(float(position), _rest(item.start - position))
+            _insert_rests(part, time, position, item.start)
         if item.pitch is None:
-            part.insert(float(item.start), _rest(item.duration))
+            _insert_rests(part, time, item.start, item.end)
         else:
-            sounding = note.Note(_m21_name(pitch_name(item.pitch, the_key)))
-            sounding.duration = duration.Duration(item.duration)
-            if item.syllable:
-                text = item.syllable.removesuffix("-")
-                continues = item.syllable.endswith("-")
-                sounding.lyrics = [note.Lyric(text, syllabic=_syllabic(previous_continues, continues))]
-                previous_continues = continues
-            part.insert(float(item.start), sounding)
+            name = _m21_name(pitch_name(item.pitch, the_key))
+            edges = [item.start, *time.notation_cuts(item.start, item.end), item.end]
+            for index, (start, end) in enumerate(itertools.pairwise(edges)):
+                sounding = note.Note(name)
+                sounding.duration = duration.Duration(end - start)
+                if len(edges) > 2:  # cut at a bar line or, in 6/8, the middle of the bar: tied, sung once
+                    kind = "start" if index == 0 else "stop" if index == len(edges) - 2 else "continue"
+                    sounding.tie = tie.Tie(kind)  # type: ignore[no-untyped-call]  # untyped in music21
+                if item.syllable and index == 0:
+                    text = item.syllable.removesuffix("-")
+                    continues = item.syllable.endswith("-")
+                    sounding.lyrics = [note.Lyric(text, syllabic=_syllabic(previous_continues, continues))]
+                    previous_continues = continues
+                part.insert(float(start), sounding)
         position = max(position, item.end)
     if melody.length > position:
-        part.insert(float(position), _rest(melody.length - position))
+        _insert_rests(part, time, position, melody.length)
     part.makeMeasures(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
-    part.makeTies(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
     part.splitAtDurations(recurse=True)  # a five-eighth note becomes a tied half and eighth
     for bar in part.getElementsByClass(stream.Measure):
         bar.makeBeams(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
@@ -133,10 +140,13 @@ def _metronome(melody: Melody) -> tempo.MetronomeMark:
     return tempo.MetronomeMark(number=melody.tempo, referent=duration.Duration(1.0))
 
 
-def _rest(length: Fraction) -> note.Rest:
-    rest = note.Rest()
-    rest.duration = duration.Duration(length)
-    return rest
+def _insert_rests(part: stream.Part, time: Meter, start: Fraction, end: Fraction) -> None:
+    """Fill a silence with rests cut where a note would be (bar lines, and the beats of compound metre)."""
+    edges = [start, *time.notation_cuts(start, end), end]
+    for a, b in itertools.pairwise(edges):
+        rest = note.Rest()
+        rest.duration = duration.Duration(b - a)
+        part.insert(float(a), rest)
 
 
 def _syllabic(previous_continues: bool, continues: bool) -> Literal["begin", "middle", "end", "single"]:
