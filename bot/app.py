@@ -10,6 +10,7 @@ import discord
 from discord.ext import commands
 
 from bot import __version__
+from bot.health import Heartbeat, heartbeat_path
 from bot.services import Services
 from bot.songwriting.prosody import load_dictionary
 from bot.tree import SoundOffTree
@@ -49,6 +50,10 @@ class SoundOffBot(commands.Bot):
             intents=build_intents(message_content=message_content),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=SoundOffTree,
+            # Every command is for servers only, installed to servers: sent as `contexts` and
+            # `integration_types` on each command (`dm_permission` alone is deprecated).
+            allowed_contexts=discord.app_commands.AppCommandContext(guild=True),
+            allowed_installs=discord.app_commands.AppInstallationType(guild=True),
             help_command=None,
             guild_ready_timeout=services.settings.guild_ready_timeout,
             max_messages=1000,
@@ -56,6 +61,8 @@ class SoundOffBot(commands.Bot):
         self.services = services
         self._sync_dev_guild = sync_dev_guild
         self.draining = False
+        beat_at = heartbeat_path(services.settings.database)
+        self.heartbeat = Heartbeat(self, beat_at) if beat_at is not None else None
 
     async def setup_hook(self) -> None:
         # The pronouncing dictionary loads once, off the loop; then the long-lived start-up objects are frozen
@@ -68,12 +75,20 @@ class SoundOffBot(commands.Bot):
                 await self.load_extension(extension)
             except Exception:
                 log.exception("Failed to load extension %s", extension)
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         guild_id = self.services.settings.dev_guild_id
         if guild_id and self._sync_dev_guild:
             guild = discord.Object(guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to the development guild %s", len(synced), guild_id)
+
+    async def close(self) -> None:
+        """Stop the heartbeat first: a bot on its way out is never reported alive."""
+        if self.heartbeat is not None:
+            await self.heartbeat.stop()
+        await super().close()
 
     async def drain(self, within: float) -> None:
         """Let the handlers already running finish (up to ``within`` seconds): a restart leaves nobody "thinking…"."""

@@ -76,6 +76,22 @@ def _brief(theme: str, *, seed: int | None, **options: Any) -> Brief:
         raise UserFacingError(f"That brief doesn't work: {exc}.") from None
 
 
+THREAD_FAILURES = {
+    50001: "I can't see this channel well enough to open a thread (I need View Channel and Read Message History).",
+    50013: "I need the Create Public Threads permission here to open the song's thread.",
+    50024: "Threads can't be opened in this kind of channel.",
+    160004: "This message already has a thread.",
+    160006: "This channel has reached Discord's limit of active threads.",
+}
+"""Discord's error codes for a failed thread start, and what the member is told for each."""
+
+
+def thread_failure(code: int) -> str:
+    """Why the song's thread could not be opened, from Discord's error code, and what still works."""
+    reason = THREAD_FAILURES.get(code, "I couldn't open a thread for this song.")
+    return f"{reason} Revisions still work with `/revise`."
+
+
 class CoWrite(commands.Cog):
     cowrite = app_commands.Group(name="cowrite", description="Start a song with an AI draft", guild_only=True)
 
@@ -187,13 +203,9 @@ class CoWrite(commands.Cog):
             thread = await message.create_thread(
                 name=truncate(delivery.song.title, 100), auto_archive_duration=THREAD_ARCHIVE_MINUTES
             )
-        except discord.HTTPException:
+        except discord.HTTPException as exc:
             log.warning("Could not create a thread for song %s", delivery.song.id, exc_info=True)
-            await interaction.followup.send(
-                "I couldn't open a thread for this song (I need Create Public Threads here). "
-                "Revisions still work with `/revise`.",
-                ephemeral=True,
-            )
+            await interaction.followup.send(thread_failure(exc.code), ephemeral=True)
             return
         await songs.set_thread(delivery.song.id, thread.id)
         settings = await self.bot.services.guild_settings.get(delivery.song.guild_id)
