@@ -1,7 +1,8 @@
 """The ``soundoff`` command: run the bot, sync its commands, sketch offline, manage the database.
 
 Its contract, for people and for scripts: exit 0 on success; exit 2 with one line on stderr, having written
-nothing, when the arguments, settings, files or paths are unusable (every StartupError).
+nothing, when the arguments, settings, files or paths are unusable (every StartupError). ``health`` exits 1
+when the bot is not healthy, the code a container's HEALTHCHECK expects.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply pending migrations")
     db_commands.add_parser("status", help="show the schema version and pending migrations")
+    commands.add_parser(
+        "health", help="exit 0 if the database is readable and the running bot's gateway heartbeat is fresh, else 1"
+    )
     return parser
 
 
@@ -77,6 +81,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return studio.run(args)
     if args.command == "db":
         return asyncio.run(_db(args.db_command, settings))
+    if args.command == "health":
+        from bot import health
+
+        report = health.check(settings.database)
+        print(report.line, file=sys.stdout if report.healthy else sys.stderr)
+        return 0 if report.healthy else 1
     if settings.discord_token is None:
         print(
             "soundoff: DISCORD_TOKEN is not set. Set it in the environment or .env to run the bot, "
