@@ -38,11 +38,11 @@ def test_bundled_soundfont_is_found() -> None:
     assert found.name == "TimGM6mb.sf2"
 
 
-def test_preview_is_mono_ogg_vorbis() -> None:
-    """The preview is an OGG Vorbis file with one channel, small enough for any upload limit."""
+def test_preview_is_mono_ogg_opus() -> None:
+    """The preview is OGG Opus (what Discord's voice messages are; iOS has no Vorbis decoder), mono and small."""
     ogg = _preview(_short())[2]
     info = soundfile.info(io.BytesIO(ogg))
-    assert (info.format, info.subtype, info.channels, info.samplerate) == ("OGG", "VORBIS", 1, SAMPLE_RATE)
+    assert (info.format, info.subtype, info.channels, info.samplerate) == ("OGG", "OPUS", 1, SAMPLE_RATE)
     assert len(ogg) < 1024 * 1024
 
 

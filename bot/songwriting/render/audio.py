@@ -1,4 +1,9 @@
-"""Audio preview: the sketch's MIDI played by tinysoundfont with a General MIDI SoundFont, as mono OGG Vorbis.
+"""Audio preview: the sketch's MIDI played by tinysoundfont with a General MIDI SoundFont, as mono OGG Opus.
+
+Opus, not Vorbis: iOS has no Vorbis decoder (its apps play Vorbis OGG silently or not at all), while OGG Opus is
+what Discord's own voice messages are, so it plays inline on every client. It costs about 0.2 s more to encode
+than Vorbis (45 s of audio: 0.38 s against 0.19 s on these machines) and is ~20 % smaller. 24 kHz is one of
+Opus's native input rates and plenty for a preview; the decoder plays it at 48 kHz.
 
 The SoundFont is TimGM6mb, which ships inside the pretty_midi wheel, so no system package is needed (Debian's
 copy is used when the wheel's is missing). Without a synthesiser or SoundFont the preview is skipped with a
@@ -26,7 +31,7 @@ try:
 except ImportError:  # the preview is optional: without the synthesiser the sketch says why it has none
     tinysoundfont = None
 
-SAMPLE_RATE = 22_050  # plenty for a preview, and encoding time grows with it
+SAMPLE_RATE = 24_000  # an Opus input rate; synthesis and encoding time grow with it
 MAX_SECONDS = 45.0
 _FADE_SECONDS = 1.0
 _TAIL_SECONDS = 1.5  # let the last notes ring out when the preview reaches the end of the song
@@ -36,7 +41,7 @@ _LOCK = threading.Lock()
 
 @dataclass(frozen=True, slots=True)
 class AudioPreview:
-    """An OGG Vorbis preview, or None and the reason it was skipped."""
+    """An OGG Opus preview, or None and the reason it was skipped."""
 
     ogg: bytes | None
     seconds: float
@@ -76,7 +81,7 @@ def find_soundfont() -> Path | None:
 
 
 def to_ogg(midi: bytes, seconds: float, *, soundfont: Path | None = None) -> AudioPreview:
-    """Play ``seconds`` of a MIDI file and encode it as mono OGG Vorbis."""
+    """Play ``seconds`` of a MIDI file and encode it as mono OGG Opus."""
     if tinysoundfont is None:
         return AudioPreview(None, 0.0, "Audio preview skipped: the tinysoundfont synthesiser is not installed.")
     path = soundfont or find_soundfont()
@@ -97,7 +102,7 @@ def to_ogg(midi: bytes, seconds: float, *, soundfont: Path | None = None) -> Aud
     if peak > 0:
         mono *= 0.89 / peak
     buffer = io.BytesIO()
-    soundfile.write(buffer, mono, SAMPLE_RATE, format="OGG", subtype="VORBIS")
+    soundfile.write(buffer, mono, SAMPLE_RATE, format="OGG", subtype="OPUS")
     return AudioPreview(buffer.getvalue(), frames / SAMPLE_RATE)
 
 
