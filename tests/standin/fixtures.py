@@ -85,6 +85,9 @@ async def standin() -> AsyncIterator[StandIn]:
     The test fails at teardown on an interaction left unacknowledged (late or never) or a call to a route
     Discord lacks; use ``handle.allow_no_answer()`` or clear ``standin.unknown_routes`` when a test provokes
     them on purpose.
+
+    Every stand-in starts instant and ageless; a test opts into Discord's timing with ``standin.latency``
+    (``cdn``, ``rest``, ``routes``, ``gateway``), ``handle.expire_token()`` and ``standin.modal_left_open``.
     """
     saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
     server = StandIn()

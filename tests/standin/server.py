@@ -3,6 +3,10 @@
 Start it in the test's event loop, point discord.py at ``api_base_url``/``gateway_url`` and drive the bot the
 way members would: slash commands, clicks, modals, context menus and messages. Each call dispatches the real
 gateway event and returns what a test asserts on.
+
+``latency`` slows the CDN, REST and gateway on request and ``downloads`` shows when each attachment was
+fetched; ``modal_left_open`` stands for a modal a member kept open while the bot restarted, so its submit
+reaches a bot that never opened it.
 """
 
 from __future__ import annotations
