@@ -364,7 +364,8 @@ def _cut_candidates(word: str, vowel: list[bool]) -> list[int]:
     nucleus = _nuclei(word, vowel)
     groups = _groups(nucleus)
     between = [_consonant_cut(word, a[1], b[0]) for a, b in itertools.pairwise(groups)]
-    inside = [cut for start, end in groups for cut in range(end - 1, start, -1)]
+    lower = word.lower()
+    inside = [cut for start, end in groups for cut in range(end - 1, start, -1) if lower[cut] != "y"]  # ay, oy: one
     silent = [_consonant_cut(word, a[1], b[0]) for a, b in itertools.pairwise(_groups(vowel))]
     return [*between, *inside, *silent]
 

@@ -92,6 +92,7 @@ def test_every_printed_syllable_has_a_vowel() -> None:
     """Prints "every" as syllables that each hold a vowel, as many as CMU counts (it printed E-v-ery)."""
     pieces = [s.text for s in word_syllables("every")]
     assert pieces == ["ev", "e", "ry"]
+    assert [s.text for s in word_syllables("maybe")] == ["may", "be"]  # a vowel and its y stay together
 
 
 def test_cmu_words_split_into_vowelled_syllables_of_the_cmu_count() -> None:
