@@ -224,8 +224,8 @@ class CoWrite(commands.Cog):
         """
         fallback = interaction.channel
         assert isinstance(fallback, discord.abc.Messageable)
+        await defer_reply(interaction, ephemeral=True)  # first: finding the thread may ask Discord
         channel = await song_thread(self.bot, song, fallback)
-        await defer_reply(interaction, ephemeral=True)
         await self.drafts.claim(actor_from(interaction))
         delivery = await make()
         view = draft_buttons.draft_view(song.id, delivery.version.number)
