@@ -22,6 +22,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 2.5
+INVALID_WEBHOOK_TOKEN = 50027
+"""Discord's answer to edits and follow-ups once an interaction's 15-minute token has expired."""
+
+
+def token_expired(error: BaseException) -> bool:
+    """Whether Discord refused an edit or follow-up because the interaction is over 15 minutes old."""
+    return isinstance(error, discord.HTTPException) and error.code == INVALID_WEBHOOK_TOKEN
+
+
+async def confirm(interaction: discord.Interaction, text: str) -> None:
+    """Turn the deferred reply into ``text`` (where the result was posted).
+
+    Past the token's 15 minutes Discord refuses the edit; the result itself is already posted in the channel or
+    thread, so that is logged rather than treated as a failure.
+    """
+    try:
+        await interaction.edit_original_response(content=text)
+    except discord.HTTPException as error:
+        if not token_expired(error):
+            raise
+        log.info("Interaction %s outlived its token; its result was posted without the confirmation", interaction.id)
 
 
 def actor_from(interaction: discord.Interaction) -> Actor:

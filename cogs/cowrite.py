@@ -19,9 +19,11 @@ from bot.interactions import (
     actor_from,
     bot_of,
     button_song,
+    confirm,
     post_version,
     song_autocomplete,
     song_thread,
+    token_expired,
 )
 from bot.presenters import version_message
 from bot.songwriting.brief import FORMS, Brief
@@ -191,9 +193,18 @@ class CoWrite(commands.Cog):
         view = draft_buttons.draft_view(
             delivery.song.id, delivery.version.number, has_lyrics=delivery.version.lyrics is not None
         )
-        message = await interaction.edit_original_response(
-            content=None, embed=shown.embed, attachments=shown.files, view=view
-        )
+        message: discord.Message
+        try:
+            message = await interaction.edit_original_response(
+                content=None, embed=shown.embed, attachments=shown.files, view=view
+            )
+        except discord.HTTPException as error:
+            if not token_expired(error) or not isinstance(interaction.channel, discord.abc.Messageable):
+                raise
+            # The draft took longer than the token's 15 minutes: post it in the channel instead (fresh files:
+            # the refused request consumed the first ones).
+            again = version_message(delivery)
+            message = await interaction.channel.send(embed=again.embed, files=again.files, view=view)
         mark_delivered(interaction)
         songs = self.bot.services.songs
         await songs.set_version_message(delivery.song.id, 1, message.channel.id, message.id)
@@ -230,7 +241,7 @@ class CoWrite(commands.Cog):
         delivery = await make()
         view = draft_buttons.draft_view(song.id, delivery.version.number)
         message = await post_version(self.bot, channel, delivery, view=view, heading=heading, fallback=fallback)
-        await interaction.edit_original_response(content=f"Posted {delivery.version.label}: {message.jump_url}")
+        await confirm(interaction, f"Posted {delivery.version.label}: {message.jump_url}")
         mark_delivered(interaction)
 
 

@@ -17,7 +17,16 @@ from bot.app import SoundOffBot
 from bot.db.songs import Song, Version
 from bot.downloads import Downloader
 from bot.errors import UserFacingError
-from bot.interactions import actor_from, author_of, bot_of, button_song, post_version, song_autocomplete, song_thread
+from bot.interactions import (
+    actor_from,
+    author_of,
+    bot_of,
+    button_song,
+    confirm,
+    post_version,
+    song_autocomplete,
+    song_thread,
+)
 from bot.modal_submit import SubmittedFile, read_submission
 from bot.songwriting.text import neutralise_mentions, truncate
 from bot.tree import (
@@ -236,7 +245,7 @@ class Revising(commands.Cog):
             heading=change_heading(delivery, parent),
             fallback=fallback,
         )
-        await interaction.edit_original_response(content=f"Saved as {delivery.version.label}: {message.jump_url}")
+        await confirm(interaction, f"Saved as {delivery.version.label}: {message.jump_url}")
         mark_delivered(interaction)
 
     @commands.Cog.listener()

@@ -52,3 +52,21 @@ async def test_a_form_for_a_deleted_song_gives_the_text_back(
     assert "nothing you wrote is lost" in answer.content
     assert standin.files(answer)["your-revision.txt"].decode() == words
     assert len(await bot.services.songs.versions(song.id)) == 1
+
+
+async def test_a_draft_that_outlives_its_token_is_posted_in_the_channel(standin: StandIn, make_bot: MakeBot) -> None:
+    """Past the interaction token's 15 minutes the draft can't fill the deferred reply: it is posted instead."""
+    bot = await make_bot()
+    standin.latency.routes["PATCH /webhooks/{application_id}/{token}/messages/@original"] = 0.5
+    handle = await standin.slash("cowrite lyrics", {"theme": "a very slow lighthouse"}, member=standin.scene.owner)
+    await handle.response()
+    handle.expire_token()
+    posted = await wait_for(lambda: next((m for m in standin.messages(standin.scene.general) if m.embeds), None))
+    assert "v1" in posted.embeds[0]["title"]
+    assert "lyrics.txt" in standin.files(posted)
+    song = await bot.services.songs.latest_for_member(standin.scene.guild.id, standin.scene.owner.id)
+    assert song is not None
+    v1 = await bot.services.songs.version(song.id, 1)
+    assert v1 is not None
+    assert v1.message_id == posted.id
+    assert await wait_for(lambda: posted.thread_id)
