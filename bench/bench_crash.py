@@ -179,7 +179,7 @@ class Crash:
         self.check("database recovered", version == latest, f"{where}: schema version {version}, latest {latest}")
 
     async def kill(self) -> None:
-        """SIGKILL the bot and its render workers, then wait for the process to be gone."""
+        """SIGKILL the bot (its pid only: its render workers must die with it), then wait for it to be gone."""
         self.bot.kill()
         await self.bot.finish(STOP_WITHIN)
         await asyncio.sleep(0.05)  # let the stand-in finish handling any request that arrived before the kill

@@ -79,9 +79,9 @@ class BotProcess:
         return True
 
     def kill(self) -> None:
-        """Kill the bot and its render workers (the process group it leads)."""
+        """SIGKILL the bot's own pid only, as the OOM killer or a supervisor does: its render workers must follow."""
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.kill(self.process.pid, signal.SIGKILL)
 
 
 Launch = Callable[..., Awaitable[BotProcess]]
