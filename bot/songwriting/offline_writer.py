@@ -317,9 +317,14 @@ def _rhymed_line(
             if line := _fit(_shuffled(_templates(category), song), {"END": word}, song, tolerance):
                 song.used.add(word)
                 return line
-    if not (last_resort and fitting):
+    if not last_resort:
         return ""
-    word, category = fitting[0]
+    # Out of fresh rhymes (a long AAAA section with no theme words of its own): reuse one rather than fail.
+    rhyming = [(w, c) for w, c in pool if all(rhyme_kind(end_word(w) or "", e) for e in ends)]
+    candidates = fitting or rhyming or list(pool)
+    if not candidates:
+        return ""
+    word, category = candidates[0]
     song.used.add(word)
     return _pad(_fit(_templates(category), {"END": word}, song, 99), song.target)
 
