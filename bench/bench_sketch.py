@@ -14,6 +14,10 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.songwriting.credits import Disclosure
 
 BUDGET_SECONDS = 0.6
 STAGES = ("melody", "MIDI", "MusicXML", "score image", "audio preview", "ABC")
@@ -28,6 +32,12 @@ def _song() -> object:
     return Lyrics(draft.title, draft.sections[:3])
 
 
+def _disclosure() -> Disclosure:
+    from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
+
+    return Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WRITER))
+
+
 def _sketch_once(seed: int) -> dict[str, float]:
     """Compose and render the song once; return seconds per stage plus the whole."""
     from bot.songwriting.sketch import compose_and_render
@@ -40,6 +50,7 @@ def _sketch_once(seed: int) -> dict[str, float]:
         mood="wistful",
         seed=seed,
         progress=lambda stage, seconds: times.__setitem__(stage, seconds),
+        disclosure=_disclosure(),
     )
     times["whole"] = time.perf_counter() - started
     return times
@@ -89,7 +100,13 @@ def main() -> None:
     from bot.songwriting.measures import HUMAN_BAND, measure
 
     song = _song()
-    melody, files = compose_and_render(song, "Night Train", mood="wistful", seed=0)  # type: ignore[arg-type]
+    melody, files = compose_and_render(
+        song,  # type: ignore[arg-type]
+        "Night Train",
+        mood="wistful",
+        seed=0,
+        disclosure=_disclosure(),
+    )
     print(f"\nSketch: {melody.summary()}")
     sizes = {
         "MIDI": len(files.midi),

@@ -55,7 +55,8 @@ def version_message(delivery: Delivery, *, heading: str | None = None) -> Messag
     files: list[discord.File] = []
     stem = file_stem(song.title, f"song-{song.id}")
     if version.lyrics is not None:
-        files.append(discord.File(io.BytesIO(version.lyrics.to_text().encode()), filename="lyrics.txt"))
+        footer_line = delivery.disclosure.line if delivery.disclosure else None
+        files.append(discord.File(io.BytesIO(version.lyrics.to_text(footer_line).encode()), filename="lyrics.txt"))
     if delivery.melody is not None:
         embed.add_field(name="Melody", value=truncate(delivery.melody.summary(), 1024), inline=False)
     if delivery.files is not None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from bot.errors import StartupError
 from bot.songwriting.brief import FORMS, THEME_MAX, Brief
 from bot.songwriting.composer import check_settings
+from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.llm_writer import LLMWriter
 from bot.songwriting.lyrics import Lyrics, parse_lyrics
 from bot.songwriting.prosody import count_syllables
@@ -87,6 +88,8 @@ def _run(args: argparse.Namespace) -> int:
     print(lyrics.title)
     print(format_report(prosody_report(lyrics)))
     print()
+    words = Authorship() if args.lyrics is not None else Authorship.by_ai(writer)  # a file's author is unknown
+    disclosure = Disclosure(words, Authorship.by_ai(MELODY_WRITER))
     try:
         melody, files = compose_and_render(
             lyrics,
@@ -97,11 +100,12 @@ def _run(args: argparse.Namespace) -> int:
             mood=args.mood,
             seed=seed,
             progress=lambda stage, seconds: print(f"{stage:<15}{seconds:.2f} s"),
+            disclosure=disclosure,
         )
     except ValueError as exc:
         raise StudioError(str(exc)) from None
     song = song_document(lyrics.title, lyrics, melody, seed=seed, writer=writer)
-    written = _write_files(out, song, lyrics, files)
+    written = _write_files(out, song, lyrics, files, disclosure)
     print()
     print(melody.summary())
     for note in files.notes:
@@ -172,9 +176,11 @@ async def _write_lyrics(brief: Brief, args: argparse.Namespace) -> tuple[Lyrics,
     return draft.lyrics, draft.writer or OFFLINE, draft.notes
 
 
-def _write_files(out: Path, song: dict[str, object], lyrics: Lyrics, files: SketchFiles) -> list[str]:
+def _write_files(
+    out: Path, song: dict[str, object], lyrics: Lyrics, files: SketchFiles, disclosure: Disclosure
+) -> list[str]:
     """Write every file or none: they are staged in a folder beside ``out`` and moved in when all are written."""
-    contents = sketch_contents(song, lyrics, files)
+    contents = sketch_contents(song, lyrics, files, disclosure=disclosure)
     staging = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 import mido
 import pytest
 import soundfile
+import verovio
+from music21 import converter, metadata
 from PIL import Image
 
 from bot import studio
@@ -79,6 +81,25 @@ def test_files_read_back(sketch: tuple[Path, str]) -> None:
     assert 10 < soundfile.info(str(out / "preview.ogg")).duration <= 60
 
 
+AI_SKETCH = "Lyrics: AI draft (offline writer); melody: AI draft (melody sketcher), Sound Off"
+
+
+def test_every_file_discloses_the_ai(sketch: tuple[Path, str]) -> None:
+    """lyrics.txt, MIDI, MusicXML (and the score it engraves) and ABC each say the AI drafted words and music."""
+    out, _ = sketch
+    assert (out / "lyrics.txt").read_text().endswith(f"\n--\n{AI_SKETCH}\n")
+    conductor = mido.MidiFile(out / "melody.mid").tracks[0]
+    assert [m.text for m in conductor if m.type in ("copyright", "text")] == [AI_SKETCH, AI_SKETCH]
+    musicxml = (out / "lead-sheet.musicxml").read_text()
+    score = converter.parseData(musicxml, format="musicxml")
+    assert isinstance(score.metadata, metadata.Metadata)
+    assert (score.metadata.copyright, score.metadata.composers, score.metadata.lyricists) == (AI_SKETCH, (), ())
+    toolkit = verovio.toolkit()
+    assert toolkit.loadData(musicxml)
+    assert AI_SKETCH in toolkit.renderToSVG(1)
+    assert f"N:{AI_SKETCH}" in (out / "melody.abc").read_text().splitlines()
+
+
 def test_progress_report_and_summary_are_printed(sketch: tuple[Path, str]) -> None:
     """The studio prints each stage, the prosody report and the melody summary."""
     _, printed = sketch
@@ -97,6 +118,9 @@ def test_lyrics_file_is_set_to_music(tmp_path: Path) -> None:
     song = json.loads((tmp_path / "out" / "song.json").read_text())
     assert (song["title"], song["writer"], song["meter"]) == ("Paper Boats", "lyrics file", "3/4")
     assert [s["label"] for s in song["sections"]] == ["Verse", "Chorus"]
+    written = (tmp_path / "out" / "lyrics.txt").read_text()
+    assert written.endswith("\n--\nLyrics: supplied by the user; melody: AI draft (melody sketcher), Sound Off\n")
+    assert parse_lyrics(written) == parse_lyrics(LYRICS)
 
 
 def test_same_seed_same_sketch(tmp_path: Path) -> None:

@@ -10,6 +10,9 @@ Rules, applied version by version in the order they were written:
   writing new ones.
 "Exact text" ignores only whitespace differences. The AI's lines are disclosed and counted, but the AI is
 never listed as an author.
+
+The same counts give every sketch file its disclosure line (``Disclosure``): the MusicXML and score image, the
+MIDI, the ABC and lyrics.txt each say who made the words and the music, members by name, the AI's part disclosed.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from bot.songwriting.revisions import AI_NAME, VersionError, VersionNode, Versio
 from bot.songwriting.text import escape_markdown, percent, plural
 
 _MAX_LISTED = 20
+_MAX_NAMED_IN_FILES = 3  # a disclosure line is one line on the score image
 AI_DISCLOSURE = "the AI is disclosed, never listed as an author"
+MELODY_WRITER = "melody sketcher"
+"""How an AI melody's writer is named (in the version's ``writer`` and the files' disclosure)."""
+PRODUCT = "Sound Off"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,3 +194,95 @@ def render_split_sheet(credits: Credits, title: str) -> str:
         writer = AI_NAME if credit.author_id is None else names[credit.author_id]
         out.append(f"| {number} | {escape_markdown(credit.text)} | {writer} (v{credit.version}) |")
     return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Authorship:
+    """Who made one part of a sketch (its words or its music): members with their shares, and the AI's share.
+
+    ``ai_writer`` names which AI wrote its part ("offline writer", an LLM model, "melody sketcher") when known.
+    No members and no AI share means words from outside the bot (the studio's lyrics file), author unknown.
+    """
+
+    members: tuple[tuple[str, float], ...] = ()
+    ai_share: float = 0.0
+    ai_writer: str | None = None
+
+    @classmethod
+    def by_ai(cls, writer: str | None = None) -> Authorship:
+        return cls(ai_share=1.0, ai_writer=writer)
+
+    @classmethod
+    def by_member(cls, name: str) -> Authorship:
+        return cls(members=((name, 1.0),))
+
+    @classmethod
+    def of_lines(cls, credits: Credits, ai_writer: str | None = None) -> Authorship:
+        """The lyric lines' authorship as ``/credits`` counts it: members' shares of all lines, and the AI's."""
+        members = tuple((a.name, a.share) for a in credits.authors)
+        return cls(members, credits.ai_share, ai_writer if credits.ai_lines else None)
+
+    def describe(self) -> str:
+        """The part's authors as one phrase: "Ana 75 %, Bo 25 %", "Ana 60 % (AI-written 40 %)", "AI draft (…)"."""
+        if not self.members:
+            if not self.ai_share:
+                return "supplied by the user"
+            return f"AI draft ({self.ai_writer})" if self.ai_writer else "AI draft"
+        shown = self.members[:_MAX_NAMED_IN_FILES]
+        if len(self.members) == 1 and not self.ai_share:
+            return shown[0][0]
+        names = [f"{name} {percent(share)}" for name, share in shown]
+        rest = self.members[_MAX_NAMED_IN_FILES:]
+        if rest:
+            names.append(f"{plural(len(rest), 'more member')} {percent(sum(share for _, share in rest))}")
+        ai = f" (AI-written {percent(self.ai_share)})" if self.ai_share else ""
+        return ", ".join(names) + ai
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """What every file of a sketch says about who made it: members are named as authors, the AI's part disclosed."""
+
+    lyrics: Authorship | None
+    melody: Authorship | None
+
+    @property
+    def lyricists(self) -> tuple[str, ...]:
+        """Members credited for the words, most lines first (never the AI)."""
+        return tuple(name for name, _ in self.lyrics.members) if self.lyrics else ()
+
+    @property
+    def composers(self) -> tuple[str, ...]:
+        """Members credited for the music (never the AI)."""
+        return tuple(name for name, _ in self.melody.members) if self.melody else ()
+
+    @property
+    def line(self) -> str:
+        """One line for every file, e.g. "Lyrics: AI draft (offline writer); melody: Ana, Sound Off"."""
+        lyrics = self.lyrics.describe() if self.lyrics else None
+        melody = self.melody.describe() if self.melody else None
+        if lyrics is not None and lyrics == melody:
+            text = f"Lyrics and melody: {lyrics}"
+        elif lyrics is not None and melody is not None:
+            text = f"Lyrics: {lyrics}; melody: {melody}"
+        elif lyrics is not None or melody is not None:
+            text = f"Lyrics: {lyrics}" if lyrics is not None else f"Melody: {melody}"
+        else:
+            return PRODUCT
+        return f"{text}, {PRODUCT}"
+
+
+def version_disclosure(nodes: Sequence[VersionNode], version: int, *, writer: str | None = None) -> Disclosure:
+    """The disclosure of a stored version: its lines credited as ``/credits`` does, its melody to its own author.
+
+    A version's melody is its author's: a member's uploaded melody, or the AI's. ``writer`` is the version's
+    recorded writer, named for the AI's lines when the version is the AI's own lyric draft.
+    """
+    credits = attribute(nodes, version)
+    node = VersionTree(nodes)[version]
+    lyric_writer = writer if node.by_ai and node.lyrics is not None and writer != MELODY_WRITER else None
+    lyrics = Authorship.of_lines(credits, lyric_writer) if credits.total else None
+    melody = None
+    if node.has_melody:
+        melody = Authorship.by_ai(MELODY_WRITER) if node.by_ai else Authorship.by_member(node.author_name)
+    return Disclosure(lyrics, melody)

@@ -1,4 +1,9 @@
-"""Lyrics as plain values, and the ``lyrics.txt`` text format members read and write."""
+"""Lyrics as plain values, and the ``lyrics.txt`` text format members read and write.
+
+A sketch's lyrics.txt ends with a footer: a line of just ``--`` (the e-mail signature mark), then the one line
+that says who wrote the words. Reading the format leaves a footer out, so a lyrics.txt fed back in sings no
+credits; a ``--`` line with more than one line after it is lyrics like any other.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _LABEL = re.compile(r"^\s*\[(?P<label>[^\[\]]{1,40})\]\s*$")
+FOOTER_MARK = "--"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +53,15 @@ class Lyrics:
         )
         return cls(title=str(data.get("title", "")), sections=sections)
 
-    def to_text(self) -> str:
-        """Render as ``lyrics.txt``: the title, then each section as a ``[Label]`` line and its lines."""
+    def to_text(self, footer: str | None = None) -> str:
+        """Render as ``lyrics.txt``: the title, each section as a ``[Label]`` line and its lines, then the footer."""
         parts = [self.title]
         for section in self.sections:
             parts.append("")
             parts.append(f"[{section.label}]")
             parts.extend(section.lines)
+        if footer:
+            parts += ["", FOOTER_MARK, " ".join(footer.split())]
         return "\n".join(parts) + "\n"
 
     def to_body(self) -> str:
@@ -68,7 +76,7 @@ def parse_lyrics(text: str, *, title: str | None = None, default_label: str = "V
     line follows it; otherwise the text has no title line and every line is lyric. Blank lines separate
     unlabelled sections.
     """
-    raw = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    raw = [line.rstrip() for line in _lines(split_footer(text)[0])]
     while raw and not raw[0].strip():
         raw.pop(0)
     if title is None:
@@ -100,6 +108,25 @@ def parse_lyrics(text: str, *, title: str | None = None, default_label: str = "V
             current.append(line.strip())
     close()
     return Lyrics(title=title, sections=tuple(sections))
+
+
+def split_footer(text: str) -> tuple[str, str | None]:
+    """Split ``lyrics.txt`` text into the lyrics and the footer line, if it ends with one.
+
+    A footer is a blank line, ``--`` and one last line. ``to_text`` follows a blank line with a ``[Label]``, so
+    lyrics it wrote never look like one.
+    """
+    lines = _lines(text)
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    mark = filled[-2] if len(filled) >= 2 else 0
+    if mark > 0 and lines[mark].strip() == FOOTER_MARK and not lines[mark - 1].strip():
+        return "\n".join(lines[:mark]), lines[filled[-1]].strip()
+    return text, None
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a text as the format defines them: CR, LF and CRLF each end a line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _numbered(base: str, existing: Iterable[Section]) -> str:

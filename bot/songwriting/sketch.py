@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.songwriting.composer import compose
+from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.melody import Melody
 from bot.songwriting.prosody import load_dictionary
@@ -40,8 +41,13 @@ class SketchFiles:
     notes: tuple[str, ...]
 
 
-def render_sketch(melody: Melody, lyrics: Lyrics | None, title: str, progress: Progress | None = None) -> SketchFiles:
-    """Render every file of a sketch; a failing stage leaves its file out and adds a note instead."""
+def render_sketch(
+    melody: Melody, lyrics: Lyrics | None, title: str, progress: Progress | None = None, *, disclosure: Disclosure
+) -> SketchFiles:
+    """Render every file of a sketch; a failing stage leaves its file out and adds a note instead.
+
+    Every file carries ``disclosure``: who made the words and the music, the AI's part disclosed.
+    """
     from bot.songwriting.render.abc import to_abc  # the renderers load only in the render workers
     from bot.songwriting.render.audio import preview_seconds, to_ogg
     from bot.songwriting.render.midi import to_midi
@@ -49,8 +55,8 @@ def render_sketch(melody: Melody, lyrics: Lyrics | None, title: str, progress: P
     from bot.songwriting.render.score import to_png
 
     notes: list[str] = []
-    midi = _stage("MIDI", lambda: to_midi(melody, title), notes, progress)
-    musicxml = _stage("MusicXML", lambda: to_musicxml(melody, title), notes, progress)
+    midi = _stage("MIDI", lambda: to_midi(melody, title, disclosure), notes, progress)
+    musicxml = _stage("MusicXML", lambda: to_musicxml(melody, title, disclosure=disclosure), notes, progress)
     png = None
     if musicxml:
         image = _stage("score image", lambda: to_png(musicxml), notes, progress)
@@ -73,7 +79,7 @@ def render_sketch(melody: Melody, lyrics: Lyrics | None, title: str, progress: P
                 notes.append(f"Audio preview plays the first {preview.seconds:.0f} s of {melody.seconds():.0f} s.")
     else:
         notes.append("Audio preview skipped: the MIDI file could not be written.")
-    abc = _stage("ABC", lambda: to_abc(melody, title), notes, progress)
+    abc = _stage("ABC", lambda: to_abc(melody, title, disclosure), notes, progress)
     return SketchFiles(midi=midi or b"", musicxml=musicxml or b"", png=png, ogg=ogg, abc=abc or "", notes=tuple(notes))
 
 
@@ -89,8 +95,9 @@ def compose_and_render(
     seed: int = 0,
     bars: int = 8,
     progress: Progress | None = None,
+    disclosure: Disclosure,
 ) -> tuple[Melody, SketchFiles]:
-    """Compose a melody for the lyrics (or an instrumental) and render its files.
+    """Compose a melody for the lyrics (or an instrumental) and render its files, each carrying ``disclosure``.
 
     Raise ValueError for a bad key, mode, metre or tempo, or lyrics with nothing to sing.
     """
@@ -98,7 +105,7 @@ def compose_and_render(
     melody = compose(lyrics, key=key, mode=mode, tempo=tempo, meter=meter, mood=mood, seed=seed, bars=bars)
     if progress is not None:
         progress("melody", time.perf_counter() - started)
-    return melody, render_sketch(melody, lyrics, title, progress)
+    return melody, render_sketch(melody, lyrics, title, progress, disclosure=disclosure)
 
 
 def read_melody(data: bytes, filename: str | None) -> Melody:
@@ -114,7 +121,7 @@ def warm_up() -> None:
 
     load_dictionary()
     font_dir()
-    compose_and_render(None, "Warm-up", seed=1, bars=2)
+    compose_and_render(None, "Warm-up", seed=1, bars=2, disclosure=Disclosure(None, Authorship.by_ai(MELODY_WRITER)))
 
 
 def _stage(name: str, run: Callable[[], T], notes: list[str], progress: Progress | None) -> T | None:

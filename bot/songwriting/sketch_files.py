@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.songwriting.credits import Disclosure
 from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.measures import measure
 from bot.songwriting.melody import Melody
@@ -39,12 +40,20 @@ def song_document(
 
 
 def sketch_contents(
-    song: dict[str, object], lyrics: Lyrics | None, files: SketchFiles | None, credits: str | None = None
+    song: dict[str, object],
+    lyrics: Lyrics | None,
+    files: SketchFiles | None,
+    credits: str | None = None,
+    *,
+    disclosure: Disclosure,
 ) -> dict[str, bytes]:
-    """Every file of a sketch by name, in the fixed order; files whose stage failed or that don't apply are left out."""
+    """Every file of a sketch by name, in the fixed order; files whose stage failed or that don't apply are left out.
+
+    lyrics.txt ends with ``disclosure``'s line as its footer; the rendered files already carry it.
+    """
     contents: dict[str, bytes | None] = {
         "song.json": json.dumps(song, indent=2, ensure_ascii=False).encode("utf-8") + b"\n",
-        "lyrics.txt": lyrics.to_text().encode("utf-8") if lyrics else None,
+        "lyrics.txt": lyrics.to_text(disclosure.line).encode("utf-8") if lyrics else None,
         "melody.mid": files.midi if files else None,
         "lead-sheet.musicxml": files.musicxml if files else None,
         "score.png": files.png if files else None,

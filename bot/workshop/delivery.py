@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db.songs import Song, Version
+from bot.songwriting.credits import Disclosure
 from bot.songwriting.melody import Melody
 from bot.songwriting.revisions import LyricDiff
 from bot.songwriting.sketch import SketchFiles
@@ -18,3 +19,5 @@ class Delivery:
     files: SketchFiles | None = None
     notes: tuple[str, ...] = ()
     diff: LyricDiff | None = None
+    disclosure: Disclosure | None = None
+    """Who made the version, as its files say it (lyrics.txt's footer)."""

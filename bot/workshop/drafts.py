@@ -11,6 +11,7 @@ from bot.errors import UserFacingError
 from bot.services import Services
 from bot.songwriting.brief import Brief
 from bot.songwriting.composer import check_settings
+from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
 from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.melody import Melody
 from bot.songwriting.revisions import AI_NAME, is_identical
@@ -19,6 +20,7 @@ from bot.songwriting.writer import Draft
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.quota import claim_generation
+from bot.workshop.songs import version_nodes
 
 INSTRUMENTAL_TITLE = "Untitled instrumental"
 
@@ -63,8 +65,11 @@ class Drafts:
         """Write an AI lyric draft (and, with ``music``, its melody) as v1 of a new song."""
         draft = await self._s.writer.draft(brief, model=await self._model(actor.guild_id))
         melody, files = None, None
+        disclosure = Disclosure(Authorship.by_ai(draft.writer), Authorship.by_ai(MELODY_WRITER) if music else None)
         if music is not None:
-            melody, files = await self._compose(draft.lyrics, draft.lyrics.title, music, brief.mood, brief.seed)
+            melody, files = await self._compose(
+                draft.lyrics, draft.lyrics.title, music, brief.mood, brief.seed, disclosure
+            )
         song, version = await self._s.songs.create(
             guild_id=actor.guild_id,
             channel_id=channel_id,
@@ -82,12 +87,14 @@ class Drafts:
                 seed=brief.seed,
             ),
         )
-        return Delivery(song, version, melody, files, draft.notes + (files.notes if files else ()))
+        notes = draft.notes + (files.notes if files else ())
+        return Delivery(song, version, melody, files, notes, disclosure=disclosure)
 
     async def instrumental(self, actor: Actor, channel_id: int, music: MusicOptions) -> Delivery:
         """Start a song with an instrumental melody sketch (no lyrics)."""
         seed = music.seed if music.seed is not None else new_seed()
-        melody, files = await self._compose(None, INSTRUMENTAL_TITLE, music, None, seed)
+        disclosure = Disclosure(None, Authorship.by_ai(MELODY_WRITER))
+        melody, files = await self._compose(None, INSTRUMENTAL_TITLE, music, None, seed, disclosure)
         song, version = await self._s.songs.create(
             guild_id=actor.guild_id,
             channel_id=channel_id,
@@ -101,11 +108,11 @@ class Drafts:
                 author_name=AI_NAME,
                 lyrics=None,
                 melody=melody.to_dict(),
-                writer="melody sketcher",
+                writer=MELODY_WRITER,
                 seed=seed,
             ),
         )
-        return Delivery(song, version, melody, files, files.notes)
+        return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
     async def add_melody(self, song: Song, music: MusicOptions, parent: Version | None = None) -> Delivery:
         """Set an AI melody to a version's lyrics (the latest by default), as a new AI version."""
@@ -113,7 +120,9 @@ class Drafts:
         if base is None or base.lyrics is None or base.lyrics.is_empty():
             raise UserFacingError("This song has no lyrics to set yet: revise it with some words first.")
         seed = music.seed if music.seed is not None else new_seed()
-        melody, files = await self._compose(base.lyrics, song.title, music, song.brief.get("mood"), seed)
+        words = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), base.number).lyrics
+        disclosure = Disclosure(words, Authorship.by_ai(MELODY_WRITER))  # the base's words, the AI's new melody
+        melody, files = await self._compose(base.lyrics, song.title, music, song.brief.get("mood"), seed, disclosure)
         version = await self._s.songs.add_version(
             song.id,
             NewVersion(
@@ -123,11 +132,11 @@ class Drafts:
                 lyrics=base.lyrics,
                 melody=melody.to_dict(),
                 parent=base.number,
-                writer="melody sketcher",
+                writer=MELODY_WRITER,
                 seed=seed,
             ),
         )
-        return Delivery(song, version, melody, files, files.notes)
+        return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
     async def regenerate(self, song: Song, of: Version) -> Delivery:
         """A fresh AI lyric draft from the song's brief, stored as a sibling of ``of``."""
@@ -166,22 +175,30 @@ class Drafts:
                 seed=seed,
             ),
         )
-        return Delivery(song, version, notes=draft.notes)
+        return Delivery(song, version, notes=draft.notes, disclosure=Disclosure(Authorship.by_ai(draft.writer), None))
 
     async def render(self, song: Song, version: Version) -> Delivery:
-        """Render a stored version's melody again (for export and sound-off previews)."""
+        """Render a stored version's melody again (for export and sound-off previews), disclosed as its credits say."""
+        nodes = version_nodes(await self._s.songs.versions(song.id))
+        disclosure = version_disclosure(nodes, version.number, writer=version.writer)
         if version.melody is None:
-            return Delivery(song, version)
+            return Delivery(song, version, disclosure=disclosure)
         melody = Melody.from_dict(version.melody)
-        files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title)
-        return Delivery(song, version, melody, files, files.notes)
+        files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title, disclosure=disclosure)
+        return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
     async def _model(self, guild_id: int) -> str | None:
         """The server's chosen LLM model, if it picked one."""
         return (await self._s.guild_settings.get(guild_id)).llm_model
 
     async def _compose(
-        self, lyrics: Lyrics | None, title: str, music: MusicOptions, mood: str | None, seed: int | None
+        self,
+        lyrics: Lyrics | None,
+        title: str,
+        music: MusicOptions,
+        mood: str | None,
+        seed: int | None,
+        disclosure: Disclosure,
     ) -> tuple[Melody, SketchFiles]:
         return await self._s.pool.run(
             compose_and_render,
@@ -193,6 +210,7 @@ class Drafts:
             meter=music.meter,
             mood=mood,
             seed=music.seed if music.seed is not None else (seed if seed is not None else new_seed()),
+            disclosure=disclosure,
         )
 
 

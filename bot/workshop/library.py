@@ -8,27 +8,12 @@ import zipfile
 from bot.db.songs import Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.credits import Credits, attribute, render_split_sheet
-from bot.songwriting.revisions import LyricDiff, VersionError, VersionNode, VersionTree, diff_lines, history_tree
+from bot.songwriting.credits import Authorship, Credits, Disclosure, attribute, render_split_sheet
+from bot.songwriting.revisions import LyricDiff, VersionError, VersionTree, diff_lines, history_tree
 from bot.songwriting.sketch_files import sketch_contents, song_document
 from bot.songwriting.text import file_stem
 from bot.workshop.drafts import Drafts
-
-
-def version_nodes(versions: list[Version]) -> list[VersionNode]:
-    """The domain's view of stored versions."""
-    return [
-        VersionNode(
-            number=v.number,
-            parent=v.parent,
-            author_id=v.author_id,
-            author_name=v.author_name,
-            kind=v.kind,
-            lyrics=v.lyrics,
-            has_melody=v.melody is not None,
-        )
-        for v in versions
-    ]
+from bot.workshop.songs import version_nodes
 
 
 def message_link(guild_id: int, version: Version) -> str | None:
@@ -78,6 +63,7 @@ class Library:
             version.lyrics,
             delivery.files,
             render_split_sheet(credits, song.title),
+            disclosure=delivery.disclosure or Disclosure(Authorship.of_lines(credits), None),
         )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
+from bot.songwriting.credits import version_disclosure
 from bot.songwriting.lyrics import Lyrics, parse_lyrics
 from bot.songwriting.melody import Melody, MelodyInputError
 from bot.songwriting.revisions import diff_lines, is_identical
 from bot.songwriting.sketch import read_melody, render_sketch
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
+from bot.workshop.songs import version_nodes
 
 REVISION_MAX_CHARS = 4000
 MELODY_MAX_BYTES = 1_000_000
@@ -87,9 +89,13 @@ class Revisions:
             )
         except DuplicateSourceError:
             raise UserFacingError("That message is already a version of this song.") from None
-        files = await self._s.pool.run(render_sketch, melody, lyrics, song.title) if melody else None
+        disclosure = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), version.number)
+        files = None
+        if melody is not None:
+            files = await self._s.pool.run(render_sketch, melody, lyrics, song.title, disclosure=disclosure)
+        notes = files.notes if files else ()
         return Delivery(
-            song, version, melody, files, files.notes if files else (), diff=diff_lines(parent.lyrics, lyrics)
+            song, version, melody, files, notes, diff=diff_lines(parent.lyrics, lyrics), disclosure=disclosure
         )
 
     def _lyrics(self, song: Song, parent: Version, text: str | None) -> Lyrics | None:

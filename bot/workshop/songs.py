@@ -1,4 +1,4 @@
-"""Finding the song a command means, and checking who may change it."""
+"""Finding the song a command means, checking who may change it, and the domain's view of its versions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from bot.db.songs import Song, SongRepository, Version
 from bot.errors import NotFoundError, PermissionDeniedError, UserFacingError
-from bot.songwriting.revisions import VersionError, parse_version
+from bot.songwriting.revisions import VersionError, VersionNode, parse_version
 from bot.workshop.actors import Actor
 
 _ROW_ID = re.compile(r"[0-9]{1,18}")
@@ -58,3 +58,19 @@ def ensure_owner_or_moderator(song: Song, actor: Actor, action: str) -> None:
     """Only the song's owner or a moderator may delete it or end its sound-off."""
     if actor.user_id != song.owner_id and not actor.is_moderator:
         raise PermissionDeniedError(f"Only the song's owner or a moderator can {action}.")
+
+
+def version_nodes(versions: list[Version]) -> list[VersionNode]:
+    """The domain's view of stored versions."""
+    return [
+        VersionNode(
+            number=v.number,
+            parent=v.parent,
+            author_id=v.author_id,
+            author_name=v.author_name,
+            kind=v.kind,
+            lyrics=v.lyrics,
+            has_melody=v.melody is not None,
+        )
+        for v in versions
+    ]

@@ -26,8 +26,7 @@ from bot.songwriting.soundoff import (
     validate_versions,
 )
 from bot.workshop.actors import Actor
-from bot.workshop.library import version_nodes
-from bot.workshop.songs import ensure_owner_or_moderator, option_id
+from bot.workshop.songs import ensure_owner_or_moderator, option_id, version_nodes
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,16 @@ import re
 
 import pytest
 
-from bot.songwriting.credits import Credits, attribute, render_credits, render_split_sheet
+from bot.songwriting.credits import (
+    MELODY_WRITER,
+    Authorship,
+    Credits,
+    Disclosure,
+    attribute,
+    render_credits,
+    render_split_sheet,
+    version_disclosure,
+)
 from bot.songwriting.lyrics import Lyrics, Section
 from bot.songwriting.revisions import VersionError, VersionNode
 
@@ -249,3 +258,42 @@ def test_split_sheet_escapes_pipes_in_lyrics() -> None:
     nodes = [VersionNode(1, None, AI, "AI", "ai-draft", lyrics(("V", ["this | that"])), False)]
     rows = _table_rows(render_split_sheet(attribute(nodes, 1), "T"), "| # | Line | Written by |")
     assert rows == [["1", "this \\| that", "AI (v1)"]]
+
+
+def test_an_ai_drafts_disclosure_names_the_writers() -> None:
+    """An AI draft's files say the AI wrote the words and the music, and name no author."""
+    disclosure = Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WRITER))
+    assert disclosure.line == "Lyrics: AI draft (offline writer); melody: AI draft (melody sketcher), Sound Off"
+    assert (disclosure.lyricists, disclosure.composers) == ((), ())
+    same = Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai("offline writer"))
+    assert same.line == "Lyrics and melody: AI draft (offline writer), Sound Off"
+
+
+def test_a_members_version_names_members_and_the_ais_share_as_the_credits_do() -> None:
+    """v5 (Dee's melody on v4's words): the lyricists and shares of /credits, the AI's share apart, Dee's melody."""
+    disclosure = version_disclosure(NODES, 5)
+    credits = attribute(NODES, 5)
+    assert disclosure.lyricists == tuple(a.name for a in credits.authors) == ("Ana", "Bo", "Cy")
+    assert disclosure.composers == ("Dee",)
+    assert disclosure.line == "Lyrics: Ana 14 %, Bo 14 %, Cy 14 % (AI-written 57 %); melody: Dee, Sound Off"
+    assert "AI" not in disclosure.lyricists + disclosure.composers
+
+
+def test_an_ai_version_names_its_own_writer_only() -> None:
+    """v1 names the writer recorded on it; a melody writer is never named for the words."""
+    assert version_disclosure(NODES, 1, writer="offline writer").line == "Lyrics: AI draft (offline writer), Sound Off"
+    assert version_disclosure(NODES, 1, writer=MELODY_WRITER).line == "Lyrics: AI draft, Sound Off"
+
+
+def test_a_disclosure_lists_three_members_then_the_rest() -> None:
+    """The line stays one line on the score: three named members, then how many more and their share."""
+    members = tuple((name, 0.2) for name in ("Ana", "Bo", "Cy", "Dee", "Eve"))
+    line = Disclosure(Authorship(members), None).line
+    assert line == "Lyrics: Ana 20 %, Bo 20 %, Cy 20 %, 2 more members 40 %, Sound Off"
+    assert Disclosure(Authorship(members), None).lyricists == ("Ana", "Bo", "Cy", "Dee", "Eve")
+
+
+def test_words_from_outside_the_bot_are_not_the_ais() -> None:
+    """The studio's lyrics file: the words are supplied, the melody is the AI's."""
+    line = Disclosure(Authorship(), Authorship.by_ai(MELODY_WRITER)).line
+    assert line == "Lyrics: supplied by the user; melody: AI draft (melody sketcher), Sound Off"

@@ -10,6 +10,7 @@ import verovio
 from music21 import converter, note, stream
 
 from bot.songwriting.composer import compose
+from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.melody import Melody, Note
 from bot.songwriting.melody_input import abc_words, parse_melody
 from bot.songwriting.render.abc import to_abc
@@ -103,3 +104,25 @@ def test_compound_metre_shows_its_dotted_quarter_beats(meter: str, seed: int) ->
     score = converter.parseData(text, format="abc")
     assert isinstance(score, stream.Score)
     assert beat_crossings(score, meter) == []
+
+
+def test_members_are_composers_and_the_disclosure_is_a_note() -> None:
+    """A member's melody is a ``C:`` line, the disclosure an ``N:`` line (``%`` escaped); music21 still reads it."""
+    disclosure = Disclosure(Authorship((("Ana", 0.5),), ai_share=0.5), Authorship.by_member("Bo"))
+    melody = compose(PAPER_BOATS, seed=0)
+    text = to_abc(melody, "Paper Boats", disclosure)
+    header = text.splitlines()[:4]
+    assert header == ["X:1", "T:Paper Boats", "C:Bo", "N:" + disclosure.line.replace("%", "\\%")]
+    assert "C:AI" not in text
+    score = converter.parseData(text, format="abc")
+    assert [n.pitch.midi for n in score.flatten().stripTies().getElementsByClass(note.Note)] == [
+        n.pitch for n in melody.notes if n.pitch is not None
+    ]
+
+
+def test_an_ai_draft_names_no_composer() -> None:
+    """An AI draft's ABC discloses the AI in a note and has no ``C:`` line."""
+    disclosure = Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WRITER))
+    lines = to_abc(compose(PAPER_BOATS, seed=0), "Paper Boats", disclosure).splitlines()
+    assert f"N:{disclosure.line}" in lines
+    assert not [line for line in lines if line.startswith("C:")]

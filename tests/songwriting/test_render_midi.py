@@ -10,6 +10,7 @@ import pretty_midi
 import pytest
 
 from bot.songwriting.composer import compose
+from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.harmony import chord_pitch_classes
 from bot.songwriting.melody import Melody
 from bot.songwriting.render.midi import to_midi
@@ -105,3 +106,16 @@ def test_unicode_title_and_syllables() -> None:
     assert mido.MidiFile(file=io.BytesIO(data)).tracks[0].name.encode("latin-1").decode("utf-8") == (
         "Bateaux en papier — été"
     )
+
+
+def test_the_disclosure_is_the_copyright_notice_and_a_text_event() -> None:
+    """The conductor opens with the disclosure as its copyright notice, and carries it as text too."""
+    disclosure = Disclosure(Authorship((("Zoë", 0.75),), ai_share=0.25), Authorship.by_ai(MELODY_WRITER))
+    data = to_midi(compose(PAPER_BOATS, seed=0), "Paper Boats", disclosure)
+    conductor = mido.MidiFile(file=io.BytesIO(data)).tracks[0]
+    assert conductor[0].type == "copyright"
+    assert conductor[0].time == 0
+    texts = [m.text.encode("latin-1").decode("utf-8") for m in conductor if m.type in ("copyright", "text")]
+    assert texts == [disclosure.line, disclosure.line]
+    assert "Zoë 75 %" in disclosure.line
+    assert conductor.name == "Paper Boats"

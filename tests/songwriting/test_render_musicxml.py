@@ -7,9 +7,10 @@ import functools
 from fractions import Fraction
 
 import pytest
-from music21 import clef, converter, harmony, key, metadata, meter, note, stream, tempo
+from music21 import clef, converter, harmony, key, metadata, meter, note, stream, tempo, text
 
 from bot.songwriting.composer import compose
+from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.melody import ChordSpan, Melody, Note
 from bot.songwriting.render.musicxml import to_musicxml
 from tests.songwriting.notation import beat_crossings
@@ -174,3 +175,30 @@ def test_compound_metre_ties_read_back_as_the_melody() -> None:
         (n.pitch, n.start, n.duration) for n in melody.notes
     ]
     assert [n.lyric for n in notes] == [(m.syllable or "").removesuffix("-") for m in melody.notes]
+
+
+MEMBERS = Disclosure(Authorship((("Ana", 0.6), ("Bo", 0.2)), ai_share=0.2), Authorship.by_member("Cy"))
+AI_DRAFT = Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WRITER))
+
+
+def test_members_are_creators_and_the_ai_is_disclosed() -> None:
+    """Members are the lyricists and composer; the disclosure line is the rights and a page credit."""
+    melody = compose(NIGHT_TRAIN, key="F major", tempo=96, seed=2)
+    score = _parse(to_musicxml(melody, "Night Train Home", disclosure=MEMBERS))
+    assert isinstance(score.metadata, metadata.Metadata)
+    assert score.metadata.lyricists == ("Ana", "Bo")
+    assert score.metadata.composers == ("Cy",)
+    assert score.metadata.copyright == MEMBERS.line
+    assert [box.content for box in score.getElementsByClass(text.TextBox)] == ["Night Train Home", MEMBERS.line]
+
+
+def test_an_ai_draft_credits_no_creator_and_discloses_the_ai() -> None:
+    """An AI draft has no creator at all (it had an empty one) and says it is an AI draft."""
+    melody = compose(NIGHT_TRAIN, key="F major", tempo=96, seed=2)
+    data = to_musicxml(melody, "Night Train Home", disclosure=AI_DRAFT)
+    assert b"<creator" not in data
+    assert b"Music21" not in data
+    score = _parse(data)
+    assert isinstance(score.metadata, metadata.Metadata)
+    assert score.metadata.copyright == AI_DRAFT.line
+    assert AI_DRAFT.line in [box.content for box in score.getElementsByClass(text.TextBox)]

@@ -9,10 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import verovio
 from fontTools.ttLib import TTFont
 from PIL import Image
 
 from bot.songwriting.composer import compose
+from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.melody import Melody
 from bot.songwriting.render.fonts import font_dir
 from bot.songwriting.render.musicxml import to_musicxml
@@ -136,3 +138,27 @@ def test_unreadable_score_raises() -> None:
     """Bytes that are not a score raise ValueError."""
     with pytest.raises(ValueError, match="could not read"):
         to_png(b"<nonsense/>")
+
+
+DISCLOSURE = Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WRITER))
+
+
+def test_the_disclosure_is_engraved() -> None:
+    """verovio engraves the MusicXML's disclosure credit: its text is in the SVG, under a title that stays."""
+    toolkit = verovio.toolkit()
+    assert toolkit.loadData(to_musicxml(_short(), "Paper Boats", disclosure=DISCLOSURE).decode("utf-8"))
+    svg = toolkit.renderToSVG(1)
+    assert DISCLOSURE.line in svg
+    assert "Paper Boats" in svg
+
+
+def test_the_disclosure_is_drawn_under_the_title() -> None:
+    """The PNG has the disclosure's ink right of centre between the title and the chord symbols."""
+    melody = _short()
+    plain = _image(_png(melody).png)
+    disclosed = _image(to_png(to_musicxml(melody, "Paper Boats", disclosure=DISCLOSURE)).png)
+    band = (plain.width // 2, 40, plain.width, 65)
+    assert _ink(disclosed.crop(band)) > _ink(plain.crop(band)) + 1000
+    title = disclosed.crop((0, 0, disclosed.width, 40)).point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert title is not None
+    assert abs((title[0] + title[2]) / 2 - disclosed.width / 2) < disclosed.width * 0.05

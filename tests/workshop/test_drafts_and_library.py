@@ -128,3 +128,37 @@ async def test_songs_start_in_the_chosen_channel(services: Services) -> None:
     with pytest.raises(UserFacingError, match="<#99>"):
         await drafts.ensure_song_channel(ANA, 2)
     await drafts.ensure_song_channel(ANA, 99)
+
+
+async def test_drafts_and_exports_disclose_the_ai_in_every_file(services: Services) -> None:
+    """A song draft's files and its export (lyrics.txt, MIDI, MusicXML, ABC) disclose the AI's words and melody."""
+    draft = await Drafts(services).lyrics(ANA, 2, BRIEF, MusicOptions(seed=7))
+    line = "Lyrics: AI draft (offline writer); melody: AI draft (melody sketcher), Sound Off"
+    assert draft.disclosure is not None
+    assert draft.disclosure.line == line
+    _, data = await Library(services).export(draft.song, draft.version)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.read("lyrics.txt").decode("utf-8").endswith(f"\n--\n{line}\n")
+    conductor = mido.MidiFile(file=io.BytesIO(archive.read("melody.mid"))).tracks[0]
+    assert line in [m.text for m in conductor if m.type == "copyright"]
+    assert f"<rights>{line}</rights>" in archive.read("lead-sheet.musicxml").decode("utf-8")
+    assert f"N:{line}" in archive.read("melody.abc").decode("utf-8").splitlines()
+
+
+async def test_a_melody_on_a_members_words_names_them_and_discloses_the_ai(services: Services) -> None:
+    """Add melody after Ben's revision: Ben and the AI's share of the words, the AI's melody."""
+    drafts = Drafts(services)
+    first = await drafts.lyrics(ANA, 2, BRIEF)
+    lyrics = first.version.lyrics
+    assert lyrics is not None
+    edited = lyrics.to_body().replace(lyrics.sections[0].lines[0], "the driver hums a song he knows", 1)
+    revisions = Revisions(services)
+    await revisions.submit(first.song, BEN, text=edited, upload=None, parent=first.version)
+    delivery = await drafts.add_melody(first.song, MusicOptions(seed=3))
+    assert delivery.disclosure is not None
+    assert delivery.disclosure.lyricists == ("Ben",)
+    assert delivery.disclosure.line.startswith("Lyrics: Ben ")
+    assert delivery.disclosure.line.endswith("%); melody: AI draft (melody sketcher), Sound Off")
+    assert delivery.files is not None
+    escaped = delivery.disclosure.line.replace("%", "\\%")  # ABC's comment sign
+    assert f"N:{escaped}" in delivery.files.abc.splitlines()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
+import mido
 import pytest
+from music21 import converter, metadata
 
 from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
@@ -105,3 +109,36 @@ async def test_abc_melody_revision_is_parsed_and_rendered(services: Services) ->
     assert delivery.files is not None
     assert delivery.files.midi.startswith(b"MThd")
     assert delivery.version.lyrics == DRAFT
+
+
+async def test_a_members_melody_names_the_member_in_every_file(services: Services) -> None:
+    """Ana's ABC melody on the AI's words: the files credit her melody and disclose the AI's words."""
+    song = await _song(services)
+    revisions = Revisions(services)
+    abc = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|\n"
+    delivery = await revisions.submit(
+        song, ANA, text=None, upload=Upload("tune.abc", len(abc), abc), parent=await revisions.parent_for(song, None)
+    )
+    assert delivery.disclosure is not None
+    line = delivery.disclosure.line
+    assert line == "Lyrics: AI draft; melody: Ana, Sound Off"
+    assert delivery.files is not None
+    conductor = mido.MidiFile(file=io.BytesIO(delivery.files.midi)).tracks[0]
+    assert line in [m.text for m in conductor if m.type == "copyright"]
+    score = converter.parseData(delivery.files.musicxml.decode("utf-8"), format="musicxml")
+    assert isinstance(score.metadata, metadata.Metadata)
+    assert (score.metadata.composers, score.metadata.lyricists, score.metadata.copyright) == (("Ana",), (), line)
+    assert "C:Ana" in delivery.files.abc.splitlines()
+
+
+async def test_a_lyric_revision_discloses_its_members_and_the_ais_share(services: Services) -> None:
+    """Ben rewrites one of two lines: the delivery says Ben 50 % and the AI's 50 %, as /credits counts them."""
+    song = await _song(services)
+    revisions = Revisions(services)
+    edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes in for me"
+    delivery = await revisions.submit(
+        song, BEN, text=edited, upload=None, parent=await revisions.parent_for(song, None)
+    )
+    assert delivery.disclosure is not None
+    assert delivery.disclosure.line == "Lyrics: Ben 50 % (AI-written 50 %), Sound Off"
+    assert delivery.disclosure.lyricists == ("Ben",)

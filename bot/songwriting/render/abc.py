@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
+from bot.songwriting.credits import Disclosure
 from bot.songwriting.harmony import Key, pitch_class
 from bot.songwriting.melody import Melody, Note
 
@@ -26,13 +27,18 @@ class _Piece:
     first: bool
 
 
-def to_abc(melody: Melody, title: str) -> str:
-    """Render a melody as ABC 2.1 text, one music line (and its ``w:`` line) per four bars."""
+def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> str:
+    """Render a melody as ABC 2.1 text, one music line (and its ``w:`` line) per four bars.
+
+    Members who made the music are ``C:`` (composer) lines, never the AI; the disclosure line is an ``N:`` note.
+    """
     key = melody.key
     time = melody.time
     header = [
         "X:1",
-        f"T:{' '.join(title.split()) or 'Untitled sketch'}",
+        f"T:{_field(title) or 'Untitled sketch'}",
+        *(f"C:{_field(name)}" for name in (disclosure.composers if disclosure else ())),
+        *([f"N:{_field(disclosure.line)}"] if disclosure else []),
         f"M:{melody.meter}",
         "L:1/8",
         f"Q:1/4={melody.tempo}",
@@ -68,6 +74,11 @@ def to_abc(melody: Melody, title: str) -> str:
     music.append(" |]")
     lines.extend(_flush(music, words))
     return "\n".join(header + lines) + "\n"
+
+
+def _field(text: str) -> str:
+    """A header field's text on one line (a line break ends the field), ``%`` escaped (it starts a comment)."""
+    return " ".join(text.split()).replace("%", "\\%")
 
 
 def _pieces(melody: Melody, chord_starts: list[Fraction]) -> list[_Piece]:

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from music21.midi.base import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiEvent, MidiFile, MidiTrack
 
+from bot.songwriting.credits import Disclosure
 from bot.songwriting.harmony import chord_pitch_classes, chord_root
 from bot.songwriting.melody import Melody
 
@@ -19,10 +20,17 @@ MELODY_PROGRAM, CHORD_PROGRAM, BASS_PROGRAM = 73, 0, 32  # flute, acoustic grand
 _Event = tuple[int, int, MidiEvent]  # (tick, order at the same tick, event)
 
 
-def to_midi(melody: Melody, title: str = "") -> bytes:
-    """Render a melody as a type-1 MIDI file: conductor, melody (with lyrics), chords, bass."""
+def to_midi(melody: Melody, title: str = "", disclosure: Disclosure | None = None) -> bytes:
+    """Render a melody as a type-1 MIDI file: conductor, melody (with lyrics), chords, bass.
+
+    The disclosure line opens the conductor track twice: as the copyright notice (players show it as the
+    file's credits; the standard puts it first) and as a text event, for tools that show only text.
+    """
+    credit = [] if disclosure is None else [disclosure.line.encode("utf-8")]
     conductor: list[_Event] = [
+        *(_meta(0, MetaEvents.COPYRIGHT_NOTICE, line) for line in credit),
         _meta(0, MetaEvents.SEQUENCE_TRACK_NAME, title.encode("utf-8")),
+        *(_meta(0, MetaEvents.TEXT_EVENT, line) for line in credit),
         _meta(0, MetaEvents.SET_TEMPO, round(60_000_000 / melody.tempo).to_bytes(3, "big")),
         _meta(0, MetaEvents.TIME_SIGNATURE, _time_signature(melody)),
         _meta(0, MetaEvents.KEY_SIGNATURE, _key_signature(melody)),

@@ -3,6 +3,10 @@
 Built with music21 from spelled pitch names (an int pitch would print a natural sign on every note) and with
 metadata set, so the score is never titled "Music21 Fragment" nor credited to "Music21". The clef is chosen here
 from the melody alone: music21's guess counts the chord symbols' low notes and gave treble tunes a bass clef.
+
+Who made it: members are ``<creator>`` lyricists and composers; the AI never is. The disclosure line is the
+score's ``<rights>`` and a page ``<credit>`` under the title, which is what verovio engraves on the score image
+(it draws credits, not creators; with any credit present it draws no title of its own, so the title is one too).
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ import copy
 import itertools
 from fractions import Fraction
 from typing import Literal
+from xml.etree.ElementTree import Element, SubElement
 
 from music21 import clef, duration, harmony, key, metadata, meter, note, pitch, stream, tempo, tie
-from music21.musicxml.m21ToXml import GeneralObjectExporter
+from music21.musicxml.m21ToXml import ScoreExporter
 
+from bot.songwriting.credits import Disclosure
 from bot.songwriting.melody import Melody, Meter, pitch_name
 
 Clef = Literal["treble", "treble-8", "bass"]
@@ -23,21 +29,37 @@ Clef = Literal["treble", "treble-8", "bass"]
 # octave-down treble E3–F4, bass G2–A3. Tried in this order; a later clef must need fewer ledger lines to win.
 _STAVES: tuple[tuple[Clef, int, int], ...] = (("treble", 30, 38), ("treble-8", 23, 31), ("bass", 18, 26))
 _LETTERS = "CDEFGAB"
+UNTITLED = "Untitled sketch"
 
 
-def to_musicxml(melody: Melody, title: str, *, credit: str = "") -> bytes:
-    """Render a lead sheet as uncompressed MusicXML bytes."""
-    exporter = GeneralObjectExporter(build_score(melody, title, credit=credit))
-    exporter.makeNotation = False  # done in build_score; music21's pass would copy the score and re-spell it
-    return bytes(exporter.parse())
+def to_musicxml(melody: Melody, title: str, *, disclosure: Disclosure | None = None) -> bytes:
+    """Render a lead sheet as uncompressed MusicXML bytes, credited and disclosed as ``disclosure`` says."""
+    # makeNotation is done in build_score; music21's own pass would copy the score and re-spell it.
+    exporter = ScoreExporter(build_score(melody, title, disclosure=disclosure), makeNotation=False)
+    root = exporter.parse()
+    identification = root.find("identification")
+    if identification is not None:
+        for creator in identification.findall("creator"):
+            if not (creator.text or "").strip():  # the placeholder that keeps music21's "Music21" out
+                identification.remove(creator)
+    _add_credits(root, title or UNTITLED, disclosure)
+    return bytes(exporter.asBytes())
 
 
-def build_score(melody: Melody, title: str, *, credit: str = "") -> stream.Score:
+def build_score(melody: Melody, title: str, *, disclosure: Disclosure | None = None) -> stream.Score:
     """Build the music21 score of a lead sheet (one part, measures made, ties across bar lines and 6/8's middle)."""
     score = stream.Score()
     score.metadata = metadata.Metadata()
-    score.metadata.title = title or "Untitled sketch"
-    score.metadata.composer = credit  # left unset, music21 would credit "Music21"
+    score.metadata.title = title or UNTITLED
+    lyricists = disclosure.lyricists if disclosure else ()
+    composers = disclosure.composers if disclosure else ()
+    for role, names in (("lyricist", lyricists), ("composer", composers)):
+        for name in names:
+            score.metadata.addContributor(metadata.Contributor(role=role, name=name))
+    if not lyricists and not composers:
+        score.metadata.composer = ""  # left unset, music21 would credit "Music21"; the empty creator is dropped
+    if disclosure is not None:
+        score.metadata.copyright = metadata.Copyright(disclosure.line)
     part = stream.Part()  # type: ignore[no-untyped-call]  # music21 leaves Part.__init__ untyped
     part.partName = "Voice" if any(n.syllable for n in melody.notes) else "Melody"
     the_key = melody.key
@@ -84,6 +106,26 @@ def build_score(melody: Melody, title: str, *, credit: str = "") -> stream.Score
     _spell_accidentals(part, the_key.sharps)
     score.insert(0, part)
     return score
+
+
+def _add_credits(root: Element, title: str, disclosure: Disclosure | None) -> None:
+    """Put the title, and the disclosure line right-aligned under it, on the first page (before the part list).
+
+    The sizes are for other readers (MuseScore): verovio takes only the alignment and the weight.
+    """
+    if disclosure is None:
+        return
+    credits = [("title", "center", "top", "22", title), ("rights", "right", "bottom", "10", disclosure.line)]
+    at = next((i for i, child in enumerate(root) if child.tag == "part-list"), len(root))
+    for offset, (kind, justify, valign, size, text) in enumerate(credits):
+        credit = Element("credit", page="1")
+        SubElement(credit, "credit-type").text = kind
+        words = SubElement(credit, "credit-words", justify=justify, valign=valign)
+        words.set("font-size", size)
+        if kind == "title":
+            words.set("font-weight", "bold")
+        words.text = text
+        root.insert(at + offset, credit)
 
 
 def choose_clef(melody: Melody) -> Clef:
