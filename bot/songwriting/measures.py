@@ -15,7 +15,7 @@ from fractions import Fraction
 from bot.songwriting.harmony import chord_pitch_classes
 from bot.songwriting.lyrics import Lyrics
 from bot.songwriting.melody import Melody, Note
-from bot.songwriting.prosody import Syllable, line_syllables
+from bot.songwriting.prosody import Syllable, line_syllables, rejoined_syllables
 
 HUMAN_BAND: dict[str, tuple[float, float]] = {
     "pitch_class_entropy": (2.26, 2.76),
@@ -70,8 +70,7 @@ def _expected_syllables(melody: Melody, lyrics: Lyrics | None) -> list[Syllable]
     for note in melody.notes:
         if note.syllable is not None:
             lines[(note.section, note.line)].append(note.syllable)
-    text = [" ".join(pieces).replace("- ", "") for pieces in lines.values()]
-    return [s for line in text for s in line_syllables(line)]
+    return [s for pieces in lines.values() for s in rejoined_syllables(pieces)]
 
 
 def _bare(text: str | None) -> str:

@@ -104,6 +104,11 @@ def line_syllables(line: str) -> list[Syllable]:
     return result
 
 
+def rejoined_syllables(pieces: list[str]) -> list[Syllable]:
+    """Read a sung line back from the text under its notes ("a-", "lone" is "alone"), for its syllables' stresses."""
+    return line_syllables(" ".join(pieces).replace("- ", ""))
+
+
 def count_syllables(line: str) -> int:
     """Count the sung syllables of a line."""
     return sum(len(_word_syllables(word)) for word in line_words(line))

@@ -13,6 +13,7 @@ from bot.songwriting.composer import compose
 from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.harmony import chord_pitch_classes
 from bot.songwriting.melody import Melody
+from bot.songwriting.prosody import line_syllables
 from bot.songwriting.render.midi import to_midi
 from tests.songwriting.songs import NIGHT_TRAIN, PAPER_BOATS
 
@@ -119,3 +120,62 @@ def test_the_disclosure_is_the_copyright_notice_and_a_text_event() -> None:
     assert texts == [disclosure.line, disclosure.line]
     assert "Zoë 75 %" in disclosure.line
     assert conductor.name == "Paper Boats"
+
+
+def _velocities(data: bytes, name: str) -> list[tuple[int, int]]:
+    """(absolute tick, velocity) of each note-on of a track."""
+    tick, found = 0, []
+    for message in _track(data, name):
+        tick += message.time
+        if message.type == "note_on" and message.velocity:
+            found.append((tick, message.velocity))
+    return found
+
+
+def test_velocities_are_shaped_not_constant() -> None:
+    """The voice uses a spread of velocities (it was 92 on every note), the same on every render."""
+    melody, data = _song()
+    voice = [v for _, v in _velocities(data, "Melody")]
+    assert len(voice) == len(melody.pitched)
+    assert len(set(voice)) >= 8
+    assert 60 <= min(voice) < max(voice) <= 110
+    assert to_midi(melody, "Night Train Home") == data
+
+
+def test_stressed_syllables_are_louder() -> None:
+    """Syllables with dictionary stress are played louder, on average, than unstressed ones."""
+    _, data = _song()
+    voice = [v for _, v in _velocities(data, "Melody")]
+    stresses = [s.stress for line in NIGHT_TRAIN.lines for s in line_syllables(line)]
+    assert len(stresses) == len(voice)
+    stressed = [v for v, s in zip(voice, stresses, strict=True) if s == 1]
+    unstressed = [v for v, s in zip(voice, stresses, strict=True) if s == 0]
+    assert sum(stressed) / len(stressed) > sum(unstressed) / len(unstressed) + 8
+
+
+def test_phrases_arch_and_fall_away_at_the_end() -> None:
+    """Each sung line ends softer than its loudest note, and its middle is louder than its edges."""
+    melody, data = _song()
+    voice = [v for _, v in _velocities(data, "Melody")]
+    lines: dict[tuple[int, int], list[int]] = {}
+    for note, velocity in zip(melody.pitched, voice, strict=True):
+        lines.setdefault((note.section, note.line), []).append(velocity)
+    for velocities in lines.values():
+        assert velocities[-1] < max(velocities)
+    middles = [v for vs in lines.values() for v in vs[len(vs) // 3 : 2 * len(vs) // 3]]
+    edges = [v for vs in lines.values() for v in (vs[0], vs[-1])]
+    assert sum(middles) / len(middles) > sum(edges) / len(edges)
+
+
+def test_accompaniment_sits_under_the_voice_with_accented_downbeats() -> None:
+    """Chords and bass are softer than the voice; their hits on the bar line are a little louder than the others."""
+    melody, data = _song()
+    voice = sorted(v for _, v in _velocities(data, "Melody"))
+    bar_ticks = int(melody.time.bar * 480)
+    for name in ("Chords", "Bass"):
+        hits = _velocities(data, name)
+        assert max(v for _, v in hits) < voice[len(voice) // 2]
+        downbeats = {v for t, v in hits if t % bar_ticks == 0}
+        others = {v for t, v in hits if t % bar_ticks}
+        assert others
+        assert min(downbeats) > max(others)
