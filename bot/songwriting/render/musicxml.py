@@ -134,7 +134,10 @@ def choose_clef(melody: Melody) -> Clef:
     A tune in the usual singing range stays in treble; a tenor or baritone line gets the octave-down treble
     that vocal scores use for men's voices; only a line that sits lower still is written in bass clef.
     """
-    steps = [_diatonic_step(pitch_name(n.pitch, melody.key)) for n in melody.notes if n.pitch is not None]
+    pitches = [n.pitch for n in melody.notes if n.pitch is not None]
+    the_key = melody.key  # parsed once, and each pitch spelled once: this runs on every lead sheet
+    step_of = {p: _diatonic_step(pitch_name(p, the_key)) for p in set(pitches)}
+    steps = [step_of[p] for p in pitches]
     best, fewest = _STAVES[0][0], None
     for name, bottom, top in _STAVES:
         ledgers = sum(max(0, (bottom - step) // 2, (step - top) // 2) for step in steps)
