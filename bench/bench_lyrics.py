@@ -9,11 +9,11 @@ import statistics
 import time
 from collections.abc import Callable
 
-from bot.songwriting.brief import FORMS, Brief
-from bot.songwriting.lyrics import Lyrics, Section
-from bot.songwriting.offline_writer import write
-from bot.songwriting.prosody import load_dictionary
-from bot.songwriting.prosody_report import prosody_report
+from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.words.lyrics import Lyrics, Section
+from bot.songwriting.words.prosody import load_dictionary
+from bot.songwriting.words.prosody_report import prosody_report
+from bot.songwriting.writers.offline import write
 
 VERSE = (
     "I walked along the river when the morning light was new",

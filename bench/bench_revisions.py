@@ -9,10 +9,10 @@ import random
 import time
 from collections.abc import Callable
 
-from bot.songwriting.chart import bar_chart_png
-from bot.songwriting.credits import attribute, render_split_sheet
-from bot.songwriting.lyrics import Lyrics, Section
-from bot.songwriting.revisions import VersionNode, diff_lines, history_tree
+from bot.songwriting.render.chart import bar_chart_png
+from bot.songwriting.versions.credits import attribute, render_split_sheet
+from bot.songwriting.versions.revisions import VersionNode, diff_lines, history_tree
+from bot.songwriting.words.lyrics import Lyrics, Section
 
 WORDS = "night light road home fire rain heart gold cold river stone sky dream wild free".split()
 

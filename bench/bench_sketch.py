@@ -17,30 +17,30 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.songwriting.credits import Disclosure
+    from bot.songwriting.versions.credits import Disclosure
 
 BUDGET_SECONDS = 0.6
 STAGES = ("melody", "MIDI", "MusicXML", "score image", "audio preview", "ABC")
 
 
 def _song() -> object:
-    from bot.songwriting.brief import Brief
-    from bot.songwriting.lyrics import Lyrics
-    from bot.songwriting.offline_writer import write
+    from bot.songwriting.words.brief import Brief
+    from bot.songwriting.words.lyrics import Lyrics
+    from bot.songwriting.writers.offline import write
 
     draft = write(Brief(theme="a night train home", mood="wistful", seed=11))
     return Lyrics(draft.title, draft.sections[:3])
 
 
 def _disclosure() -> Disclosure:
-    from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
+    from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 
     return Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WRITER))
 
 
 def _sketch_once(seed: int) -> dict[str, float]:
     """Compose and render the song once; return seconds per stage plus the whole."""
-    from bot.songwriting.sketch import compose_and_render
+    from bot.songwriting.render.sketch import compose_and_render
 
     times: dict[str, float] = {}
     started = time.perf_counter()
@@ -59,7 +59,7 @@ def _sketch_once(seed: int) -> dict[str, float]:
 def cold() -> None:
     """Run in a fresh process: imports, then the first sketch with no warm-up (prints JSON)."""
     started = time.perf_counter()
-    import bot.songwriting.sketch  # noqa: F401  # the import is what is being timed
+    import bot.songwriting.render.sketch  # noqa: F401  # the import is what is being timed
 
     imported = time.perf_counter() - started
     times = _sketch_once(1)
@@ -82,7 +82,7 @@ def main() -> None:
     for stage in (*STAGES, "whole"):
         print(f"  {stage:<15}{first[stage] * 1000:7.0f} ms")
 
-    from bot.songwriting.sketch import compose_and_render, warm_up
+    from bot.songwriting.render.sketch import compose_and_render, warm_up
 
     started = time.perf_counter()
     warm_up()
@@ -97,7 +97,7 @@ def main() -> None:
     verdict = "within" if whole <= BUDGET_SECONDS else "OVER"
     print(f"  budget         {BUDGET_SECONDS * 1000:7.0f} ms   -> {verdict} budget")
 
-    from bot.songwriting.measures import HUMAN_BAND, measure
+    from bot.songwriting.music.measures import HUMAN_BAND, measure
 
     song = _song()
     melody, files = compose_and_render(

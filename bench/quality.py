@@ -12,10 +12,10 @@ import argparse
 import statistics
 import time
 
-from bot.songwriting.brief import FORMS, Brief
-from bot.songwriting.composer import compose
-from bot.songwriting.measures import HUMAN_BAND, measure
-from bot.songwriting.offline_writer import write
+from bot.songwriting.music.composer import compose
+from bot.songwriting.music.measures import HUMAN_BAND, measure
+from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.writers.offline import write
 
 THEMES = (
     "a night train home",

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot import __version__
 from bot.health import Heartbeat, heartbeat_path
 from bot.services import Services
-from bot.songwriting.prosody import load_dictionary
+from bot.songwriting.words.prosody import load_dictionary
 from bot.tree import SoundOffTree
 
 log = logging.getLogger(__name__)

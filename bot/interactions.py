@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.db.songs import Song
 from bot.errors import NotFoundError, UserFacingError
 from bot.presenters import version_message
-from bot.songwriting.text import truncate
+from bot.songwriting.words.text import truncate
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 

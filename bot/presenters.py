@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.songwriting.prosody_report import format_report, prosody_report
-from bot.songwriting.text import escape_markdown_block, file_stem, neutralise_mentions, truncate
+from bot.songwriting.words.prosody_report import format_report, prosody_report
+from bot.songwriting.words.text import escape_markdown_block, file_stem, neutralise_mentions, truncate
 from bot.workshop.delivery import Delivery
 
 EMBED_DESCRIPTION_MAX = 4096

@@ -96,7 +96,7 @@ def _warm_up(parent_pid: int) -> None:
     Workers also lower their priority: on a small machine the event loop must win the CPU over a render.
     """
     die_with_parent(parent_pid)
-    from bot.songwriting.sketch import warm_up
+    from bot.songwriting.render.sketch import warm_up
 
     os.nice(10)
     warm_up()

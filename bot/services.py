@@ -12,8 +12,8 @@ from bot.db.usage import UsageRepository
 from bot.downloads import Downloader
 from bot.render_pool import RenderPool
 from bot.settings import Settings
-from bot.songwriting.llm_writer import LLMWriter
-from bot.songwriting.writer import LyricWriter
+from bot.songwriting.writers.llm import LLMWriter
+from bot.songwriting.writers.lyric_writer import LyricWriter
 
 
 @dataclass

@@ -18,17 +18,17 @@ import time
 from pathlib import Path
 
 from bot.errors import StartupError
-from bot.songwriting.brief import FORMS, THEME_MAX, Brief
-from bot.songwriting.composer import check_settings
-from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure
-from bot.songwriting.llm_writer import LLMWriter
-from bot.songwriting.lyrics import Lyrics, parse_lyrics
-from bot.songwriting.prosody import count_syllables
-from bot.songwriting.prosody_report import format_report, prosody_report
-from bot.songwriting.sketch import SketchFiles, compose_and_render
-from bot.songwriting.sketch_files import sketch_contents, song_document
-from bot.songwriting.text import first_control_character
-from bot.songwriting.writer import OFFLINE, LyricWriter
+from bot.songwriting.music.composer import check_settings
+from bot.songwriting.render.sketch import SketchFiles, compose_and_render
+from bot.songwriting.render.sketch_files import sketch_contents, song_document
+from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
+from bot.songwriting.words.brief import FORMS, THEME_MAX, Brief
+from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
+from bot.songwriting.words.prosody import count_syllables
+from bot.songwriting.words.prosody_report import format_report, prosody_report
+from bot.songwriting.words.text import first_control_character
+from bot.songwriting.writers.llm import LLMWriter
+from bot.songwriting.writers.lyric_writer import OFFLINE, LyricWriter
 
 EXIT_OK, EXIT_USAGE = 0, 2
 LYRICS_MAX = 4000

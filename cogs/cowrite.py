@@ -26,8 +26,8 @@ from bot.interactions import (
     token_expired,
 )
 from bot.presenters import version_message
-from bot.songwriting.brief import FORMS, Brief
-from bot.songwriting.text import truncate
+from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.words.text import truncate
 from bot.tree import defer_reply, mark_delivered, on_component_error, routes_errors
 from bot.workshop.delivery import Delivery
 from bot.workshop.drafts import Drafts, MusicOptions, new_seed

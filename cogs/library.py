@@ -11,9 +11,9 @@ from discord.ext import commands
 from bot.app import SoundOffBot
 from bot.errors import UserFacingError
 from bot.interactions import actor_from, song_autocomplete
-from bot.songwriting.credits import render_credits
-from bot.songwriting.revisions import VersionError, parse_version
-from bot.songwriting.text import chunk, escape_markdown
+from bot.songwriting.versions.credits import render_credits
+from bot.songwriting.versions.revisions import VersionError, parse_version
+from bot.songwriting.words.text import chunk, escape_markdown
 from bot.tree import defer_reply, mark_delivered
 from bot.workshop.library import Library
 from bot.workshop.songs import resolve_song, resolve_version

@@ -28,7 +28,7 @@ from bot.interactions import (
     song_thread,
 )
 from bot.modal_submit import SubmittedFile, read_submission
-from bot.songwriting.text import neutralise_mentions, truncate
+from bot.songwriting.words.text import neutralise_mentions, truncate
 from bot.tree import (
     GENERIC_FAILURE,
     defer_reply,

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.app import SoundOffBot
 from bot.db.guild_settings import GuildSettings
-from bot.songwriting.text import escape_markdown
+from bot.songwriting.words.text import escape_markdown
 
 
 def describe(settings: GuildSettings, *, cooldown: int, quota: int, model: str, llm: bool) -> str:

@@ -18,9 +18,9 @@ from bot import draft_buttons
 from bot.app import SoundOffBot
 from bot.db.soundoffs import Soundoff
 from bot.interactions import actor_from, bot_of, button_song, song_autocomplete
-from bot.songwriting.chart import bar_chart_png
-from bot.songwriting.soundoff import Option, render_results, render_stats
-from bot.songwriting.text import escape_markdown, escape_markdown_block, plural, truncate
+from bot.songwriting.render.chart import bar_chart_png
+from bot.songwriting.versions.soundoff import Option, render_results, render_stats
+from bot.songwriting.words.text import escape_markdown, escape_markdown_block, plural, truncate
 from bot.tree import defer_reply, mark_delivered, routes_errors
 from bot.workshop.drafts import Drafts
 from bot.workshop.library import message_link

@@ -16,15 +16,45 @@ from bot.app import EXTENSIONS
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _imports(path: Path) -> set[str]:
+def _modules(path: Path) -> set[str]:
+    """Every absolute module a file imports, at the top or inside a function."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
     return names
+
+
+def _imports(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _modules(path)}
+
+
+DOMAIN_LAYERS = {"words": set(), "music": {"words"}, "writers": {"words"}, "versions": {"words"}}
+"""What each domain subpackage may import of the others (render, the top layer, may import them all)."""
+
+
+@pytest.mark.parametrize("layer", sorted(DOMAIN_LAYERS))
+def test_domain_layers_import_only_below_them(layer: str) -> None:
+    """words is the base; music, writers and versions build on words alone; only render combines them."""
+    allowed = DOMAIN_LAYERS[layer] | {layer, "data"}
+    found = {
+        (str(path.relative_to(ROOT)), name)
+        for path in (ROOT / "bot" / "songwriting" / layer).rglob("*.py")
+        for name in _modules(path)
+        if name.startswith("bot.songwriting.") and name.split(".")[2] not in allowed
+    }
+    assert found == set()
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "bot" / "songwriting").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_domain_never_reaches_storage_or_workflows(path: Path) -> None:
+    """The pure domain knows nothing of the database or the workshop that stores it."""
+    assert {m for m in _modules(path) if m.startswith(("bot.db", "bot.workshop", "bot.services"))} == set()
 
 
 @pytest.mark.parametrize(

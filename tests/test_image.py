@@ -129,7 +129,7 @@ def test_a_members_melody_file_parses_in_the_image(volume: str) -> None:
     """music21's reader still works without its corpus: the sketch's own MusicXML reads back as a melody."""
     assert container(IMAGE, "sketch", "a theme", "--out", "/data/s", "--seed", "3", volume=volume).returncode == 0
     code = (
-        "from bot.songwriting.sketch import read_melody; "
+        "from bot.songwriting.render.sketch import read_melody; "
         "m = read_melody(open('/data/s/lead-sheet.musicxml', 'rb').read(), 'lead-sheet.musicxml'); "
         "print(len(m.notes))"
     )

@@ -16,8 +16,8 @@ from music21 import converter, metadata
 from PIL import Image
 
 from bot import studio
-from bot.songwriting.lyrics import parse_lyrics
-from bot.songwriting.melody_input import parse_melody
+from bot.songwriting.music.melody_input import parse_melody
+from bot.songwriting.words.lyrics import parse_lyrics
 
 LYRICS = """Paper Boats
 

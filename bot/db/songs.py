@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.db.connection import Database
-from bot.songwriting.lyrics import Lyrics
+from bot.songwriting.words.lyrics import Lyrics
 
 AI_AUTHOR = "AI"
 

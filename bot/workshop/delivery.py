@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db.songs import Song, Version
-from bot.songwriting.credits import Disclosure
-from bot.songwriting.melody import Melody
-from bot.songwriting.revisions import LyricDiff
-from bot.songwriting.sketch import SketchFiles
+from bot.songwriting.music.melody import Melody
+from bot.songwriting.render.sketch import SketchFiles
+from bot.songwriting.versions.credits import Disclosure
+from bot.songwriting.versions.revisions import LyricDiff
 
 
 @dataclass(frozen=True, slots=True)

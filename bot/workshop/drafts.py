@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from bot.db.songs import NewVersion, Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.brief import Brief
-from bot.songwriting.composer import check_settings
-from bot.songwriting.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
-from bot.songwriting.lyrics import Lyrics
-from bot.songwriting.melody import Melody
-from bot.songwriting.revisions import AI_NAME, is_identical
-from bot.songwriting.sketch import SketchFiles, compose_and_render, render_sketch
-from bot.songwriting.writer import Draft
+from bot.songwriting.music.composer import check_settings
+from bot.songwriting.music.melody import Melody
+from bot.songwriting.render.sketch import SketchFiles, compose_and_render, render_sketch
+from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
+from bot.songwriting.versions.revisions import AI_NAME, is_identical
+from bot.songwriting.words.brief import Brief
+from bot.songwriting.words.lyrics import Lyrics
+from bot.songwriting.writers.lyric_writer import Draft
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.quota import claim_generation

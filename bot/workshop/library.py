@@ -8,10 +8,10 @@ import zipfile
 from bot.db.songs import Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.credits import Authorship, Credits, Disclosure, attribute, render_split_sheet
-from bot.songwriting.revisions import LyricDiff, VersionError, VersionTree, diff_lines, history_tree
-from bot.songwriting.sketch_files import sketch_contents, song_document
-from bot.songwriting.text import file_stem
+from bot.songwriting.render.sketch_files import sketch_contents, song_document
+from bot.songwriting.versions.credits import Authorship, Credits, Disclosure, attribute, render_split_sheet
+from bot.songwriting.versions.revisions import LyricDiff, VersionError, VersionTree, diff_lines, history_tree
+from bot.songwriting.words.text import file_stem
 from bot.workshop.drafts import Drafts
 from bot.workshop.songs import version_nodes
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
-from bot.songwriting.credits import version_disclosure
-from bot.songwriting.lyrics import Lyrics, parse_lyrics
-from bot.songwriting.melody import Melody, MelodyInputError
-from bot.songwriting.revisions import diff_lines, is_identical
-from bot.songwriting.sketch import read_melody, render_sketch
+from bot.songwriting.music.melody import Melody, MelodyInputError
+from bot.songwriting.render.sketch import read_melody, render_sketch
+from bot.songwriting.versions.credits import version_disclosure
+from bot.songwriting.versions.revisions import diff_lines, is_identical
+from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.songs import version_nodes

@@ -6,7 +6,7 @@ import re
 
 from bot.db.songs import Song, SongRepository, Version
 from bot.errors import NotFoundError, PermissionDeniedError, UserFacingError
-from bot.songwriting.revisions import VersionError, VersionNode, parse_version
+from bot.songwriting.versions.revisions import VersionError, VersionNode, parse_version
 from bot.workshop.actors import Actor
 
 _ROW_ID = re.compile(r"[0-9]{1,18}")

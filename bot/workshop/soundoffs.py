@@ -11,7 +11,7 @@ from bot.db.soundoffs import Option as StoredOption
 from bot.db.soundoffs import Soundoff, VoteRejectedError
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
-from bot.songwriting.soundoff import (
+from bot.songwriting.versions.soundoff import (
     Option,
     Results,
     ServerStats,

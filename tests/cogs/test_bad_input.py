@@ -8,7 +8,7 @@ import discord
 
 from bot.app import SoundOffBot
 from bot.db.songs import NewVersion
-from bot.songwriting.lyrics import Lyrics, Section
+from bot.songwriting.words.lyrics import Lyrics, Section
 from tests.cogs.conftest import MakeBot, answer, shown, wait_for
 from tests.standin import StandIn, StoredMessage, Upload
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import mido
 
-from bot.songwriting.lyrics import parse_lyrics
+from bot.songwriting.words.lyrics import parse_lyrics
 from tests.cogs.conftest import MakeBot, shown, wait_for
 from tests.spec import SPEC_COMMANDS
 from tests.standin import StandIn, StoredMessage, Upload

@@ -9,7 +9,7 @@ import pytest
 
 from bot.db.connection import Database
 from bot.db.songs import DuplicateSourceError, NewVersion, SongRepository
-from bot.songwriting.lyrics import Lyrics, Section
+from bot.songwriting.words.lyrics import Lyrics, Section
 
 LYRICS = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low", "the tide is slow")),))
 

@@ -10,7 +10,7 @@ import pytest
 from bot.db.connection import Database
 from bot.db.songs import NewVersion, SongRepository
 from bot.db.soundoffs import Option, SoundoffRepository, VoteRejectedError
-from bot.songwriting.lyrics import Lyrics, Section
+from bot.songwriting.words.lyrics import Lyrics, Section
 
 
 async def _soundoff(db: Database) -> int:

@@ -11,7 +11,7 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from bot.songwriting.lyrics import Lyrics, Section
+from bot.songwriting.words.lyrics import Lyrics, Section
 
 FUZZ_SCALE = float(os.environ.get("SOUNDOFF_FUZZ_EXAMPLES", "1"))
 """Multiplies every fuzz budget: ``SOUNDOFF_FUZZ_EXAMPLES=20`` is a nightly-sized run, 1 fits CI."""

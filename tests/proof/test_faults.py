@@ -19,9 +19,9 @@ from aiohttp import web
 from bot.app import SoundOffBot
 from bot.render_pool import RenderPool
 from bot.settings import Settings
-from bot.songwriting.brief import Brief
-from bot.songwriting.llm_writer import LLMWriter
-from bot.songwriting.writer import OFFLINE, LyricWriter
+from bot.songwriting.words.brief import Brief
+from bot.songwriting.writers.llm import LLMWriter
+from bot.songwriting.writers.lyric_writer import OFFLINE, LyricWriter
 from tests.cogs.conftest import shown, wait_for
 from tests.openai_server import OpenAIServer, Reply
 from tests.proof.conftest import Launch, new_song, quiet

@@ -7,12 +7,12 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.songwriting.brief import FORMS, Brief
-from bot.songwriting.credits import attribute, render_credits
-from bot.songwriting.lyrics import Lyrics, parse_lyrics, split_footer
-from bot.songwriting.prosody_report import format_report, prosody_report
-from bot.songwriting.revisions import VersionNode, diff_lines, history_tree
-from bot.songwriting.text import chunk, escape_markdown_block
+from bot.songwriting.versions.credits import attribute, render_credits
+from bot.songwriting.versions.revisions import VersionNode, diff_lines, history_tree
+from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.words.lyrics import Lyrics, parse_lyrics, split_footer
+from bot.songwriting.words.prosody_report import format_report, prosody_report
+from bot.songwriting.words.text import chunk, escape_markdown_block
 from tests.proof.strategies import display_name, fuzz, lyric_text, lyrics
 
 DISCORD_MESSAGE_MAX = 2000

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.app import SoundOffBot
-from bot.songwriting.brief import FORMS
+from bot.songwriting.words.brief import FORMS
 from tests.cogs.conftest import wait_for
 from tests.proof.conftest import Launch, assert_clean_wire, mark, new_song, quiet
 from tests.proof.strategies import fuzz, line, lyric_text

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.songwriting.composer import compose
-from bot.songwriting.lyrics import parse_lyrics
-from bot.songwriting.melody import Melody
-from bot.songwriting.melody_input import MAX_NOTES, MelodyInputError, parse_melody
+from bot.songwriting.music.composer import compose
+from bot.songwriting.music.melody import Melody
+from bot.songwriting.music.melody_input import MAX_NOTES, MelodyInputError, parse_melody
 from bot.songwriting.render.abc import to_abc
 from bot.songwriting.render.midi import to_midi
 from bot.songwriting.render.musicxml import to_musicxml
+from bot.songwriting.words.lyrics import parse_lyrics
 from tests.proof.strategies import fuzz
 
 SHORT = parse_lyrics("Harbour\n\n[Verse]\nthe lamps are low tonight\nthe tide is slow and grey\n[Chorus]\nhold on")

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from bot.db.songs import Song, Version
 from bot.presenters import version_message
-from bot.songwriting.composer import compose
-from bot.songwriting.lyrics import Lyrics, parse_lyrics
-from bot.songwriting.melody import Melody
-from bot.songwriting.sketch import SketchFiles
-from bot.songwriting.soundoff import Option
+from bot.songwriting.music.composer import compose
+from bot.songwriting.music.melody import Melody
+from bot.songwriting.render.sketch import SketchFiles
+from bot.songwriting.versions.soundoff import Option
+from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 from bot.workshop.delivery import Delivery
 from cogs.revisions import change_heading
 from cogs.soundoff import option_embed

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.lyrics import Lyrics, Section, parse_lyrics
+from bot.songwriting.words.lyrics import Lyrics, Section, parse_lyrics
 from bot.workshop.actors import Actor
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
 from bot.workshop.songs import resolve_song

@@ -83,7 +83,7 @@ def test_a_secret_logged_by_mistake_is_masked(captured_logs: io.StringIO) -> Non
     try:
         raise RuntimeError(f"upstream said: bad key {API_KEY}")
     except RuntimeError:
-        logging.getLogger("bot.songwriting.llm_writer").warning("LLM reply could not be read", exc_info=True)
+        logging.getLogger("bot.songwriting.writers.llm").warning("LLM reply could not be read", exc_info=True)
     logs = captured_logs.getvalue()
     assert "identifying with [secret]" in logs
     assert "bad key [secret]" in logs

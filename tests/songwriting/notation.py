@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from music21 import harmony, note, stream
 
-from bot.songwriting.melody import Meter
+from bot.songwriting.music.melody import Meter
 
 
 def beat_crossings(score: stream.Score, meter_text: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.songwriting.lyrics import Lyrics, parse_lyrics
+from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 
 NIGHT_TRAIN = parse_lyrics(
     """Night Train Home

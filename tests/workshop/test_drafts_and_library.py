@@ -11,7 +11,7 @@ import pytest
 
 from bot.errors import RateLimitedError, UserFacingError
 from bot.services import Services
-from bot.songwriting.brief import Brief
+from bot.songwriting.words.brief import Brief
 from bot.workshop.actors import Actor
 from bot.workshop.drafts import Drafts, MusicOptions
 from bot.workshop.library import Library

@@ -11,7 +11,7 @@ from music21 import converter, metadata
 from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.lyrics import Lyrics, Section
+from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
 

@@ -9,7 +9,7 @@ import pytest
 from bot.db.songs import NewVersion, Song
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.services import Services
-from bot.songwriting.lyrics import Lyrics, Section
+from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
 from bot.workshop.soundoffs import Soundoffs
 

@@ -6,9 +6,9 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from bot.songwriting.credits import Disclosure
-from bot.songwriting.harmony import Key, pitch_class
-from bot.songwriting.melody import Melody, Note
+from bot.songwriting.music.harmony import Key, pitch_class
+from bot.songwriting.music.melody import Melody, Note
+from bot.songwriting.versions.credits import Disclosure
 
 UNIT = Fraction(1, 2)  # L:1/8, in quarter notes
 BARS_PER_LINE = 4

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from bot.songwriting.melody import Melody
+from bot.songwriting.music.melody import Melody
 
 try:
     import tinysoundfont

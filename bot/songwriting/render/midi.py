@@ -16,10 +16,10 @@ from fractions import Fraction
 
 from music21.midi.base import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiEvent, MidiFile, MidiTrack
 
-from bot.songwriting.credits import Disclosure
-from bot.songwriting.harmony import chord_pitch_classes, chord_root
-from bot.songwriting.melody import Melody, Note
-from bot.songwriting.prosody import rejoined_syllables
+from bot.songwriting.music.harmony import chord_pitch_classes, chord_root
+from bot.songwriting.music.melody import Melody, Note
+from bot.songwriting.versions.credits import Disclosure
+from bot.songwriting.words.prosody import rejoined_syllables
 
 TICKS_PER_QUARTER = 480
 MELODY_CHANNEL, CHORD_CHANNEL, BASS_CHANNEL = 1, 2, 3  # music21 numbers channels from 1

@@ -20,8 +20,8 @@ from xml.etree.ElementTree import Element, SubElement
 from music21 import clef, duration, harmony, key, metadata, meter, note, pitch, stream, tempo, tie
 from music21.musicxml.m21ToXml import ScoreExporter
 
-from bot.songwriting.credits import Disclosure
-from bot.songwriting.melody import Melody, Meter, pitch_name
+from bot.songwriting.music.melody import Melody, Meter, pitch_name
+from bot.songwriting.versions.credits import Disclosure
 
 Clef = Literal["treble", "treble-8", "bass"]
 
