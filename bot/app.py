@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from typing import TypeAlias
 
 import discord
 from discord.ext import commands
@@ -14,6 +15,7 @@ from bot.health import Heartbeat, heartbeat_path
 from bot.services import Services
 from bot.songwriting.words.prosody import load_dictionary
 from bot.tree import SoundOffTree
+from bot.workshop.workshop import Workshop
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,14 @@ class SoundOffBot(commands.Bot):
     discord.VoiceClient.warn_nacl = False
     discord.VoiceClient.warn_dave = False
 
-    def __init__(self, services: Services, *, message_content: bool = False, sync_dev_guild: bool = True) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        workshop: Workshop | None = None,
+        message_content: bool = False,
+        sync_dev_guild: bool = True,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=build_intents(message_content=message_content),
@@ -59,6 +68,7 @@ class SoundOffBot(commands.Bot):
             max_messages=1000,
         )
         self.services = services
+        self.workshop = workshop or Workshop(services)
         self._sync_dev_guild = sync_dev_guild
         self.draining = False
         beat_at = heartbeat_path(services.settings.database)
@@ -112,3 +122,7 @@ class SoundOffBot(commands.Bot):
             self.shard_count or 1,
             __version__,
         )
+
+
+Interaction: TypeAlias = discord.Interaction[SoundOffBot]
+"""Every interaction the cogs handle comes from this bot: ``interaction.client.workshop`` needs no cast."""

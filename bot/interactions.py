@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.db.songs import Song
-from bot.errors import NotFoundError, UserFacingError
+from bot.errors import UserFacingError
 from bot.presenters import version_message
 from bot.songwriting.words.text import truncate
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
+from bot.workshop.records import Song
 
 if TYPE_CHECKING:
-    from bot.app import SoundOffBot
+    from bot.app import Interaction, SoundOffBot
 
 log = logging.getLogger(__name__)
 
@@ -68,25 +68,17 @@ def author_of(message: discord.Message) -> Actor:
     )
 
 
-def bot_of(interaction: discord.Interaction) -> SoundOffBot:
-    return interaction.client  # type: ignore[return-value]  # every interaction here comes from SoundOffBot
+async def button_song(interaction: Interaction, song_id: int) -> Song:
+    """The song a persistent button or form points at, if it still exists in this server."""
+    assert interaction.guild_id is not None
+    return await interaction.client.workshop.songs.by_id(interaction.guild_id, song_id)
 
 
-async def button_song(interaction: discord.Interaction, song_id: int) -> Song:
-    """The song a persistent button points at, if it still exists in this server."""
-    song = await bot_of(interaction).services.songs.get(song_id)
-    if song is None or song.guild_id != interaction.guild_id:
-        raise NotFoundError("That song no longer exists.")
-    if song.deleted:
-        raise NotFoundError("That song was deleted.")
-    return song
-
-
-async def song_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def song_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The server's songs whose title contains what the member typed, newest first."""
     if interaction.guild_id is None:
         return []
-    songs = await bot_of(interaction).services.songs.search(interaction.guild_id, current.strip(), limit=25)
+    songs = await interaction.client.workshop.songs.search(interaction.guild_id, current)
     return [app_commands.Choice(name=truncate(f"{s.title} (#{s.id})", 100), value=str(s.id)) for s in songs]
 
 
@@ -163,7 +155,5 @@ async def post_version(
         log.warning("Song %s: its thread refused %s (%s); posting it where the member acted", delivery.song.id,
                     delivery.version.label, error.text)  # fmt: skip
         message = await fallback.send(**message_kwargs(False))  # type: ignore[call-overload]  # as above
-    await bot.services.songs.set_version_message(
-        delivery.song.id, delivery.version.number, message.channel.id, message.id
-    )
+    await bot.workshop.songs.record_message(delivery.song, delivery.version, message.channel.id, message.id)
     return message

@@ -15,6 +15,7 @@ from bot.errors import StartupError
 from bot.logs import setup_logging
 from bot.services import Services
 from bot.settings import Settings
+from bot.workshop.workshop import Workshop
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,9 @@ def _unreachable(settings: Settings, exc: BaseException) -> StartupError:
 async def _serve(settings: Settings, token: str) -> None:
     services = await Services.open(settings)
     services.pool.start()
-    message_content = bool(await services.guild_settings.message_revision_guilds())
-    bot = SoundOffBot(services, message_content=message_content)
+    workshop = Workshop(services)
+    message_content = bool(await workshop.settings.message_revision_guilds())
+    bot = SoundOffBot(services, workshop=workshop, message_content=message_content)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

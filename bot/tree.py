@@ -104,12 +104,16 @@ class SoundOffTree(app_commands.CommandTree["discord.Client"]):
 
 
 def routes_errors(
-    callback: Callable[[ItemT, discord.Interaction], Coroutine[Any, Any, None]],
-) -> Callable[[ItemT, discord.Interaction], Coroutine[Any, Any, None]]:
-    """Route a DynamicItem callback's errors like the tree's: discord.py 2.7 logs and drops them otherwise."""
+    callback: Callable[[ItemT, Any], Coroutine[Any, Any, None]],
+) -> Callable[[ItemT, discord.Interaction[Any]], Coroutine[Any, Any, None]]:
+    """Route a DynamicItem callback's errors like the tree's: discord.py 2.7 logs and drops them otherwise.
+
+    The callback may take ``Interaction[SoundOffBot]``; what it returns has the signature discord.py's items
+    declare (any client), which a narrower override would break.
+    """
 
     @functools.wraps(callback)
-    async def guarded(item: ItemT, interaction: discord.Interaction) -> None:
+    async def guarded(item: ItemT, interaction: discord.Interaction[Any]) -> None:
         try:
             await callback(item, interaction)
         except Exception as error:

@@ -11,13 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import draft_buttons
-from bot.app import SoundOffBot
-from bot.db.songs import Song, Version
-from bot.errors import NotFoundError, UserFacingError
+from bot.app import Interaction, SoundOffBot
+from bot.errors import UserFacingError
 from bot.interactions import (
     Progress,
     actor_from,
-    bot_of,
     button_song,
     confirm,
     post_version,
@@ -30,8 +28,8 @@ from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.text import truncate
 from bot.tree import defer_reply, mark_delivered, on_component_error, routes_errors
 from bot.workshop.delivery import Delivery
-from bot.workshop.drafts import Drafts, MusicOptions, new_seed
-from bot.workshop.songs import ensure_owner_or_moderator, resolve_song
+from bot.workshop.drafts import MusicOptions, new_seed
+from bot.workshop.records import Song, Version
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +60,7 @@ BRIEF_OPTIONS = {
 RHYME_CHOICES = [app_commands.Choice(name=r, value=r) for r in ("ABAB", "AABB", "XAXA", "ABCB", "AAAA")]
 
 
-async def key_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def key_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=k, value=k) for k in KEYS if current.lower() in k.lower()][:25]
 
 
@@ -99,7 +97,7 @@ class CoWrite(commands.Cog):
 
     def __init__(self, bot: SoundOffBot) -> None:
         self.bot = bot
-        self.drafts = Drafts(bot.services)
+        self.drafts = bot.workshop.drafts
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
@@ -112,7 +110,7 @@ class CoWrite(commands.Cog):
     @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES)
     async def lyrics(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         theme: app_commands.Range[str, 1, 200],
         genre: app_commands.Range[str, 1, 40] | None = None,
         mood: app_commands.Range[str, 1, 40] | None = None,
@@ -132,7 +130,7 @@ class CoWrite(commands.Cog):
     @app_commands.autocomplete(key=key_autocomplete)
     async def song(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         theme: app_commands.Range[str, 1, 200],
         genre: app_commands.Range[str, 1, 40] | None = None,
         mood: app_commands.Range[str, 1, 40] | None = None,
@@ -155,7 +153,7 @@ class CoWrite(commands.Cog):
     @app_commands.autocomplete(song=song_autocomplete, key=key_autocomplete)
     async def melody(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         song: str | None = None,
         key: app_commands.Range[str, 1, 20] | None = None,
         tempo: app_commands.Range[int, 40, 240] | None = None,
@@ -164,8 +162,8 @@ class CoWrite(commands.Cog):
     ) -> None:
         music = MusicOptions(key, tempo, meter, seed).validated()
         actor = actor_from(interaction)
-        services = self.bot.services
-        in_thread = await services.songs.by_thread(interaction.channel_id or 0)
+        songs = self.bot.workshop.songs
+        in_thread = await songs.in_thread(interaction.channel_id or 0)
         if song is None and in_thread is None:
             await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
             await defer_reply(interaction, ephemeral=False)
@@ -174,10 +172,10 @@ class CoWrite(commands.Cog):
             delivery = await self.drafts.instrumental(actor, interaction.channel_id or 0, music)
             await self._deliver_new_song(interaction, delivery)
             return
-        target = await resolve_song(services.songs, actor, interaction.channel_id or 0, song)
-        await self.add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), "🎼 Melody sketch")
+        target = await songs.resolve(actor, interaction.channel_id or 0, song)
+        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), "🎼 Melody sketch")
 
-    async def _start(self, interaction: discord.Interaction, brief: Brief, music: MusicOptions | None) -> None:
+    async def _start(self, interaction: Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
         await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
         await defer_reply(interaction, ephemeral=False)  # acknowledge first: the quota check touches the database
@@ -187,7 +185,7 @@ class CoWrite(commands.Cog):
         delivery = await self.drafts.lyrics(actor, interaction.channel_id or 0, brief, music)
         await self._deliver_new_song(interaction, delivery)
 
-    async def _deliver_new_song(self, interaction: discord.Interaction, delivery: Delivery) -> None:
+    async def _deliver_new_song(self, interaction: Interaction, delivery: Delivery) -> None:
         """Turn the deferred response into the draft message, then open the song's thread from it."""
         shown = version_message(delivery)
         view = draft_buttons.draft_view(
@@ -206,8 +204,8 @@ class CoWrite(commands.Cog):
             again = version_message(delivery)
             message = await interaction.channel.send(embed=again.embed, files=again.files, view=view)
         mark_delivered(interaction)
-        songs = self.bot.services.songs
-        await songs.set_version_message(delivery.song.id, 1, message.channel.id, message.id)
+        workshop = self.bot.workshop
+        await workshop.songs.record_message(delivery.song, delivery.version, message.channel.id, message.id)
         if isinstance(message.channel, discord.Thread):
             return
         try:
@@ -218,65 +216,54 @@ class CoWrite(commands.Cog):
             log.warning("Could not create a thread for song %s", delivery.song.id, exc_info=True)
             await interaction.followup.send(thread_failure(exc.code), ephemeral=True)
             return
-        await songs.set_thread(delivery.song.id, thread.id)
-        settings = await self.bot.services.guild_settings.get(delivery.song.guild_id)
+        await workshop.songs.record_thread(delivery.song, thread.id)
+        settings = await workshop.settings.get(delivery.song.guild_id)
         await thread.send(HOW_TO_REVISE.format(replies=REPLIES_ON if settings.message_revisions else ""))
 
-    async def add_to_song(
-        self,
-        interaction: discord.Interaction,
-        song: Song,
-        make: Callable[[], Awaitable[Delivery]],
-        heading: str,
-    ) -> None:
-        """Generate a new AI version of a song and post it in the song's thread; tell the member where it is.
 
-        The thread is checked and the quota claimed before anything is generated or stored.
-        """
-        fallback = interaction.channel
-        assert isinstance(fallback, discord.abc.Messageable)
-        await defer_reply(interaction, ephemeral=True)  # first: finding the thread may ask Discord
-        channel = await song_thread(self.bot, song, fallback)
-        await self.drafts.claim(actor_from(interaction))
-        delivery = await make()
-        view = draft_buttons.draft_view(song.id, delivery.version.number)
-        message = await post_version(self.bot, channel, delivery, view=view, heading=heading, fallback=fallback)
-        await confirm(interaction, f"Posted {delivery.version.label}: {message.jump_url}")
-        mark_delivered(interaction)
+async def add_to_song(
+    interaction: Interaction, song: Song, make: Callable[[], Awaitable[Delivery]], heading: str
+) -> None:
+    """Generate a new AI version of a song and post it in the song's thread; tell the member where it is.
 
-
-def _cog(interaction: discord.Interaction) -> CoWrite:
-    cog = bot_of(interaction).get_cog("CoWrite")
-    assert isinstance(cog, CoWrite)
-    return cog
+    The thread is checked and the quota claimed before anything is generated or stored.
+    """
+    fallback = interaction.channel
+    assert isinstance(fallback, discord.abc.Messageable)
+    await defer_reply(interaction, ephemeral=True)  # first: finding the thread may ask Discord
+    channel = await song_thread(interaction.client, song, fallback)
+    await interaction.client.workshop.drafts.claim(actor_from(interaction))
+    delivery = await make()
+    view = draft_buttons.draft_view(song.id, delivery.version.number)
+    message = await post_version(interaction.client, channel, delivery, view=view, heading=heading, fallback=fallback)
+    await confirm(interaction, f"Posted {delivery.version.label}: {message.jump_url}")
+    mark_delivered(interaction)
 
 
 class AddMelodyButton(draft_buttons.DraftAction, template=draft_buttons.template("melody")):
     action = "melody"
 
     @routes_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction)
+    async def callback(self, interaction: Interaction) -> None:
+        workshop = interaction.client.workshop
         song = await button_song(interaction, self.song_id)
-        version = await cog.bot.services.songs.version(song.id, self.version)
+        version = await workshop.songs.numbered(song, self.version)
         heading = f"🎼 Melody for v{self.version}"
-        await cog.add_to_song(interaction, song, lambda: cog.drafts.add_melody(song, MusicOptions(), version), heading)
+        await add_to_song(interaction, song, lambda: workshop.drafts.add_melody(song, MusicOptions(), version), heading)
 
 
 class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.template("regen")):
     action = "regen"
 
     @routes_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction)
+    async def callback(self, interaction: Interaction) -> None:
+        drafts = interaction.client.workshop.drafts
         song = await button_song(interaction, self.song_id)
-        version = await cog.bot.services.songs.version(song.id, self.version)
-        if version is None:
-            raise NotFoundError("That version no longer exists.")
+        version = await interaction.client.workshop.songs.numbered(song, self.version)
         labels = list(dict.fromkeys(s.label for s in version.lyrics.sections)) if version.lyrics else []
         if len(labels) < 2:
             heading = f"🔁 A new AI draft beside v{self.version}"
-            await cog.add_to_song(interaction, song, lambda: cog.drafts.regenerate(song, version), heading)
+            await add_to_song(interaction, song, lambda: drafts.regenerate(song, version), heading)
             return
         await interaction.response.send_message(
             f"What should the AI rewrite in v{self.version}?",
@@ -301,17 +288,18 @@ class RegenerateChoice(discord.ui.View):
         self.choice.callback = self.chosen  # type: ignore[method-assign]  # a Select's callback is meant to be set
         self.add_item(self.choice)
 
-    async def chosen(self, interaction: discord.Interaction) -> None:
-        cog, song, version = _cog(interaction), self.song, self.version
+    async def chosen(self, interaction: discord.Interaction[Any]) -> None:
+        """The member's pick (a view callback takes any client's interaction; ours are SoundOffBot's)."""
+        drafts, song, version = interaction.client.workshop.drafts, self.song, self.version
         picked = self.choice.values[0]
         if picked == self.WHOLE:
             heading = f"🔁 A new AI draft beside v{version.number}"
-            await cog.add_to_song(interaction, song, lambda: cog.drafts.regenerate(song, version), heading)
+            await add_to_song(interaction, song, lambda: drafts.regenerate(song, version), heading)
             return
         assert version.lyrics is not None
         index = next(i for i, section in enumerate(version.lyrics.sections) if section.label == picked)
         heading = f"🔁 A new take on the {picked} of v{version.number}"
-        await cog.add_to_song(interaction, song, lambda: cog.drafts.vary_section(song, version, index), heading)
+        await add_to_song(interaction, song, lambda: drafts.vary_section(song, version, index), heading)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
         await on_component_error(interaction, error)
@@ -321,11 +309,9 @@ class DeleteButton(draft_buttons.DraftAction, template=draft_buttons.template("d
     action = "delete"
 
     @routes_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction)
+    async def callback(self, interaction: Interaction) -> None:
         song = await button_song(interaction, self.song_id)
-        ensure_owner_or_moderator(song, actor_from(interaction), "delete this song")
-        await cog.bot.services.songs.mark_deleted(song.id, by=interaction.user.id)
+        await interaction.client.workshop.songs.delete(song, actor_from(interaction))
         disabled = draft_buttons.draft_view(song.id, self.version, disabled=True)
         await interaction.response.edit_message(view=disabled)
         await interaction.followup.send(

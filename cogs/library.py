@@ -8,29 +8,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import SoundOffBot
+from bot.app import Interaction, SoundOffBot
 from bot.errors import UserFacingError
 from bot.interactions import actor_from, song_autocomplete
 from bot.songwriting.versions.credits import render_credits
 from bot.songwriting.versions.revisions import VersionError, parse_version
 from bot.songwriting.words.text import chunk, escape_markdown
 from bot.tree import defer_reply, mark_delivered
-from bot.workshop.library import Library
-from bot.workshop.songs import resolve_song, resolve_version
 
 MESSAGE_MAX = 2000
 
 
-async def version_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def version_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """The versions of the song the command is about (its ``song`` option, the thread's, or the member's latest)."""
-    bot: SoundOffBot = interaction.client  # type: ignore[assignment]  # always our bot
+    songs = interaction.client.workshop.songs
     try:
-        song = await resolve_song(
-            bot.services.songs, actor_from(interaction), interaction.channel_id or 0, interaction.namespace.song
-        )
+        song = await songs.resolve(actor_from(interaction), interaction.channel_id or 0, interaction.namespace.song)
     except UserFacingError:
         return []
-    versions = await bot.services.songs.versions(song.id)
+    versions = await songs.versions(song)
     choices = [
         app_commands.Choice(name=f"{v.label} · {v.kind} · {'AI' if v.by_ai else v.author_name}"[:100], value=v.label)
         for v in reversed(versions)
@@ -46,7 +42,7 @@ def _number(label: str) -> int:
         raise UserFacingError(str(exc)) from None
 
 
-async def send_chunks(interaction: discord.Interaction, parts: list[str]) -> None:
+async def send_chunks(interaction: Interaction, parts: list[str]) -> None:
     """Send a long answer as several messages: the response first, then follow-ups."""
     first, *rest = parts or ["(nothing to show)"]
     await interaction.response.send_message(first)
@@ -57,13 +53,14 @@ async def send_chunks(interaction: discord.Interaction, parts: list[str]) -> Non
 class SongLibrary(commands.Cog):
     def __init__(self, bot: SoundOffBot) -> None:
         self.bot = bot
-        self.library = Library(bot.services)
+        self.library = bot.workshop.library
+        self.songs = bot.workshop.songs
 
     @app_commands.command(name="history", description="A song's revision tree: who wrote each version")
     @app_commands.guild_only()
     @app_commands.autocomplete(song=song_autocomplete)
-    async def history(self, interaction: discord.Interaction, song: str | None = None) -> None:
-        target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
+    async def history(self, interaction: Interaction, song: str | None = None) -> None:
+        target = await self.songs.resolve(actor_from(interaction), interaction.channel_id or 0, song)
         lines = await self.library.history(target)
         header = f"**{escape_markdown(target.title)}**: {len(lines)} version(s)"
         await send_chunks(interaction, chunk("\n".join([header, *lines]), MESSAGE_MAX))
@@ -74,12 +71,12 @@ class SongLibrary(commands.Cog):
     @app_commands.autocomplete(song=song_autocomplete, a=version_autocomplete, b=version_autocomplete)
     async def diff(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         a: app_commands.Range[str, 1, 12],
         b: app_commands.Range[str, 1, 12],
         song: str | None = None,
     ) -> None:
-        target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
+        target = await self.songs.resolve(actor_from(interaction), interaction.channel_id or 0, song)
         first, second = _number(a), _number(b)
         changes = await self.library.diff(target, first, second)
         header = f"**{escape_markdown(target.title)}** v{first} → v{second}: {changes.summary()}\n"
@@ -89,11 +86,9 @@ class SongLibrary(commands.Cog):
     @app_commands.command(name="credits", description="Who wrote which lines (the AI disclosed, never an author)")
     @app_commands.guild_only()
     @app_commands.autocomplete(song=song_autocomplete, version=version_autocomplete)
-    async def credits(
-        self, interaction: discord.Interaction, song: str | None = None, version: str | None = None
-    ) -> None:
-        target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
-        chosen = await resolve_version(self.bot.services.songs, target, version)
+    async def credits(self, interaction: Interaction, song: str | None = None, version: str | None = None) -> None:
+        target = await self.songs.resolve(actor_from(interaction), interaction.channel_id or 0, song)
+        chosen = await self.songs.version(target, version)
         credits = await self.library.credits(target, chosen)
         header = f"**{escape_markdown(target.title)}**\n"
         await send_chunks(interaction, chunk(header + render_credits(credits), MESSAGE_MAX))
@@ -101,11 +96,9 @@ class SongLibrary(commands.Cog):
     @app_commands.command(name="export", description="A zip of a version: lyrics, MIDI, lead sheet, audio, credits")
     @app_commands.guild_only()
     @app_commands.autocomplete(song=song_autocomplete, version=version_autocomplete)
-    async def export(
-        self, interaction: discord.Interaction, song: str | None = None, version: str | None = None
-    ) -> None:
-        target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
-        chosen = await resolve_version(self.bot.services.songs, target, version)
+    async def export(self, interaction: Interaction, song: str | None = None, version: str | None = None) -> None:
+        target = await self.songs.resolve(actor_from(interaction), interaction.channel_id or 0, song)
+        chosen = await self.songs.version(target, version)
         await defer_reply(interaction, ephemeral=True)
         name, data = await self.library.export(target, chosen)
         await interaction.edit_original_response(

@@ -6,21 +6,18 @@ from __future__ import annotations
 import io
 import logging
 import re
-from dataclasses import replace
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import draft_buttons
-from bot.app import SoundOffBot
-from bot.db.songs import Song, Version
+from bot.app import Interaction, SoundOffBot
 from bot.downloads import Downloader
 from bot.errors import UserFacingError
 from bot.interactions import (
     actor_from,
     author_of,
-    bot_of,
     button_song,
     confirm,
     post_version,
@@ -40,15 +37,15 @@ from bot.tree import (
 )
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
+from bot.workshop.records import Song, Version
 from bot.workshop.revising import (
     MELODY_EXTENSIONS,
     MELODY_MAX_BYTES,
     REVISION_MAX_CHARS,
-    Revisions,
+    MessageRef,
     Upload,
     check_upload_size,
 )
-from bot.workshop.songs import resolve_song
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +123,14 @@ class RevisionModal(discord.ui.Modal):
         self.add_item(discord.ui.Label(text="Melody file (optional: .abc .mid .musicxml)", component=melody))
 
 
+async def open_revise_form(interaction: Interaction, song: Song) -> None:
+    """Open the Revise form on the song's latest version."""
+    parent = await interaction.client.workshop.revisions.parent_for(song, None)
+    modal = RevisionModal(song, parent)
+    await interaction.response.send_modal(modal)
+    modal.stop()  # discord.py forgets it; the submit is handled by its custom id in on_interaction
+
+
 def returned_text(text: str) -> discord.File:
     """The member's own words as a file, when they could not be saved: nothing typed is ever lost."""
     return discord.File(io.BytesIO(text.encode("utf-8")), filename="your-revision.txt")
@@ -134,7 +139,7 @@ def returned_text(text: str) -> discord.File:
 class Revising(commands.Cog):
     def __init__(self, bot: SoundOffBot) -> None:
         self.bot = bot
-        self.revisions = Revisions(bot.services)
+        self.revisions = bot.workshop.revisions
         self.menu = app_commands.guild_only(
             app_commands.ContextMenu(name="Submit as revision", callback=self.submit_message)
         )
@@ -151,18 +156,12 @@ class Revising(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(song="Defaults to this thread's song, else your latest")
     @app_commands.autocomplete(song=song_autocomplete)
-    async def revise(self, interaction: discord.Interaction, song: str | None = None) -> None:
-        target = await resolve_song(self.bot.services.songs, actor_from(interaction), interaction.channel_id or 0, song)
-        await self.open_modal(interaction, target)
-
-    async def open_modal(self, interaction: discord.Interaction, song: Song) -> None:
-        parent = await self.revisions.parent_for(song, None)
-        modal = RevisionModal(song, parent)
-        await interaction.response.send_modal(modal)
-        modal.stop()  # discord.py forgets it; the submit is handled by its custom id in on_interaction
+    async def revise(self, interaction: Interaction, song: str | None = None) -> None:
+        target = await self.bot.workshop.songs.resolve(actor_from(interaction), interaction.channel_id or 0, song)
+        await open_revise_form(interaction, target)
 
     @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def on_interaction(self, interaction: Interaction) -> None:
         """A Revise form's submit, whenever it comes: minutes later, days later, or after a restart."""
         if interaction.type is not discord.InteractionType.modal_submit or not from_a_person(interaction):
             return
@@ -175,9 +174,7 @@ class Revising(commands.Cog):
         try:
             await defer_reply(interaction, ephemeral=True)
             song = await button_song(interaction, int(found["song"]))
-            parent = await self.bot.services.songs.version(song.id, int(found["parent"]))
-            if parent is None:
-                parent = await self.revisions.parent_for(song, None)
+            parent = await self.bot.workshop.songs.numbered(song, int(found["parent"]))
             files = submission.files.get("melody", ())
             upload = await read_upload(self.bot.services.downloads, files[0]) if files else None
             await self.save(interaction, song, actor_from(interaction), text, upload, parent, None)
@@ -190,11 +187,10 @@ class Revising(commands.Cog):
                 message += " Your text is attached, so nothing you wrote is lost."
             await safe_reply(interaction, message, file=returned_text(text) if text.strip() else None)
 
-    async def submit_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def submit_message(self, interaction: Interaction, message: discord.Message) -> None:
         """Turn a member's message in a song thread into a version, credited to the message's author."""
-        song = await self.bot.services.songs.by_thread(message.channel.id)
-        if song is None or song.guild_id != interaction.guild_id:
-            raise UserFacingError("That message isn't in a song's thread.")
+        assert interaction.guild_id is not None
+        song = await self.revisions.song_for_message(interaction.guild_id, message.channel.id)
         if message.author.bot:
             raise UserFacingError("Only members' messages can become revisions.")
         await defer_reply(interaction, ephemeral=True)
@@ -204,26 +200,15 @@ class Revising(commands.Cog):
         await self.save(interaction, song, author_of(message), message.content, upload, parent, message.id)
 
     async def parent_of(self, song: Song, message: discord.Message) -> Version:
-        """The version ``message`` replies to, else the latest.
-
-        A stop between posting a version and recording its message leaves that message unknown: its buttons
-        still name the version, so the link is recorded here and the reply finds its parent.
-        """
+        """The version ``message`` replies to (as its buttons name it, if its link was lost), else the latest."""
         reference = message.reference
-        replied = reference.message_id if reference else None
-        parent = await self.revisions.parent_for(song, replied)
+        replied = MessageRef(reference.channel_id, reference.message_id) if reference and reference.message_id else None
         shown = shown_version(reference.resolved if reference else None, self.bot.user)
-        if reference is None or replied is None or parent.message_id == replied or shown is None or shown[0] != song.id:
-            return parent
-        lost = await self.bot.services.songs.version(song.id, shown[1])
-        if lost is None or lost.message_id is not None:
-            return parent
-        await self.bot.services.songs.set_version_message(song.id, lost.number, reference.channel_id, replied)
-        return replace(lost, channel_id=reference.channel_id, message_id=replied)
+        return await self.revisions.reply_parent(song, replied, shown[1] if shown and shown[0] == song.id else None)
 
     async def save(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         song: Song,
         author: Actor,
         text: str | None,
@@ -257,10 +242,8 @@ class Revising(commands.Cog):
         replied = message.reference.message_id if message.reference else None
         if attachment is None and replied is None and not LABELLED.search(message.content):
             return
-        song = await self.bot.services.songs.by_thread(message.channel.id)
-        if song is None or song.deleted:
-            return
-        if not (await self.bot.services.guild_settings.get(message.guild.id)).message_revisions:
+        song = await self.revisions.song_for_thread_post(message.guild.id, message.channel.id)
+        if song is None:
             return
         parent = await self.parent_of(song, message)
         if replied is not None and parent.message_id != replied and attachment is None:
@@ -295,11 +278,8 @@ class ReviseButton(draft_buttons.DraftAction, template=draft_buttons.template("r
     action = "revise"
 
     @routes_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
-        song = await button_song(interaction, self.song_id)
-        cog = bot_of(interaction).get_cog("Revising")
-        assert isinstance(cog, Revising)
-        await cog.open_modal(interaction, song)
+    async def callback(self, interaction: Interaction) -> None:
+        await open_revise_form(interaction, await button_song(interaction, self.song_id))
 
 
 async def setup(bot: SoundOffBot) -> None:

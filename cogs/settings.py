@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import SoundOffBot
-from bot.db.guild_settings import GuildSettings
+from bot.app import Interaction, SoundOffBot
 from bot.songwriting.words.text import escape_markdown
+from bot.workshop.records import GuildSettings
 
 
 def describe(settings: GuildSettings, *, cooldown: int, quota: int, model: str, llm: bool) -> str:
@@ -33,8 +33,8 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         self.bot = bot
         super().__init__()
 
-    async def _show(self, interaction: discord.Interaction, settings: GuildSettings, prefix: str = "") -> None:
-        process = self.bot.services.settings
+    async def _show(self, interaction: Interaction, settings: GuildSettings, prefix: str = "") -> None:
+        process = self.bot.workshop.settings.defaults
         text = describe(
             settings,
             cooldown=process.cooldown_seconds,
@@ -46,9 +46,9 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
 
     @app_commands.command(name="show", description="Show this server's Sound Off settings")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def show(self, interaction: discord.Interaction) -> None:
+    async def show(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
-        await self._show(interaction, await self.bot.services.guild_settings.get(interaction.guild_id))
+        await self._show(interaction, await self.bot.workshop.settings.get(interaction.guild_id))
 
     @app_commands.command(name="set", description="Change this server's Sound Off settings")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -63,7 +63,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
     )
     async def set(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         cowrite_channel: discord.TextChannel | None = None,
         cooldown_seconds: app_commands.Range[int, 0, 86_400] | None = None,
         daily_quota: app_commands.Range[int, 0, 100_000] | None = None,
@@ -86,7 +86,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
             }.items()
             if value is not None
         }
-        updated = await self.bot.services.guild_settings.update(interaction.guild_id, **changes)
+        updated = await self.bot.workshop.settings.update(interaction.guild_id, **changes)
         prefix = "Saved.\n" if changes else "Nothing to change; current settings:\n"
         if message_revisions and not self.bot.intents.message_content:
             prefix += (

@@ -7,7 +7,6 @@ import contextlib
 import io
 import logging
 import re
-import time
 from typing import Any
 
 import discord
@@ -15,23 +14,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import draft_buttons
-from bot.app import SoundOffBot
-from bot.db.soundoffs import Soundoff
-from bot.interactions import actor_from, bot_of, button_song, song_autocomplete
-from bot.songwriting.render.chart import bar_chart_png
-from bot.songwriting.versions.soundoff import Option, render_results, render_stats
+from bot.app import Interaction, SoundOffBot
+from bot.interactions import actor_from, button_song, song_autocomplete
+from bot.songwriting.versions.soundoff import Option, Results, render_results, render_stats
 from bot.songwriting.words.text import escape_markdown, escape_markdown_block, plural, truncate
 from bot.tree import defer_reply, mark_delivered, routes_errors
-from bot.workshop.drafts import Drafts
-from bot.workshop.library import message_link
-from bot.workshop.songs import resolve_song
-from bot.workshop.soundoffs import Soundoffs, Started
+from bot.workshop.records import Soundoff
+from bot.workshop.soundoff_clock import Posted
+from bot.workshop.soundoffs import Ballot
 
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 700
-COUNT_REFRESH_SECONDS = 3.0
-MAX_SLEEP = 300.0
 VOTE_TEMPLATE = r"soundoff:vote:(?P<id>[0-9]{1,20}):(?P<label>[A-E])"
 
 
@@ -61,18 +55,15 @@ def option_embed(option: Option, lyrics_text: str | None, *, blind: bool, link: 
     return discord.Embed(title=truncate(title, 256), description=body, colour=discord.Colour.orange(), url=url)
 
 
-async def _poll_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def _poll_autocomplete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
-    bot = bot_of(interaction)
-    found = await bot.services.soundoffs.in_guild(interaction.guild_id)
-    choices = []
-    for soundoff in found:
-        song = await bot.services.songs.get(soundoff.song_id)
-        name = f"#{soundoff.id} · {song.title if song else '?'} · {'open' if soundoff.is_open else 'closed'}"
-        if current.lower() in name.lower():
-            choices.append(app_commands.Choice(name=truncate(name, 100), value=str(soundoff.id)))
-    return choices
+    found = await interaction.client.workshop.soundoffs.choices(interaction.guild_id, current)
+    return [app_commands.Choice(name=truncate(name, 100), value=str(soundoff_id)) for name, soundoff_id in found]
+
+
+def headline(title: str, soundoff: Soundoff, votes: int) -> str:
+    return f"**Sound-off: {escape_markdown(title)}**\n{status_line(soundoff, votes)}"
 
 
 class SoundoffCog(commands.Cog, name="Soundoffs"):
@@ -82,21 +73,25 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
 
     def __init__(self, bot: SoundOffBot) -> None:
         self.bot = bot
-        self.soundoffs = Soundoffs(bot.services)
-        self._wake = asyncio.Event()
-        self._scheduler: asyncio.Task[None] | None = None
-        self._refreshing: set[int] = set()
+        self.soundoffs = bot.workshop.soundoffs
+        self.clock = bot.workshop.clock
+        self._deadlines: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(VoteButton, StartButton)
-        self._scheduler = asyncio.create_task(self._run_deadlines(), name="soundoff-deadlines")
+        self.clock.attach(self)
+        self._deadlines = asyncio.create_task(self._run_deadlines(), name="soundoff-deadlines")
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(VoteButton, StartButton)
-        if self._scheduler is not None:
-            self._scheduler.cancel()
+        if self._deadlines is not None:
+            self._deadlines.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._scheduler
+                await self._deadlines
+
+    async def _run_deadlines(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.clock.run()
 
     # --- commands -------------------------------------------------------------------------------------------
 
@@ -109,110 +104,80 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
     @app_commands.autocomplete(song=song_autocomplete)
     async def start(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         song: str | None = None,
         versions: app_commands.Range[str, 1, 60] | None = None,
         hours: app_commands.Range[int, 1, 336] | None = None,
         blind: bool | None = None,
     ) -> None:
         actor = actor_from(interaction)
-        target = await resolve_song(self.bot.services.songs, actor, interaction.channel_id or 0, song)
+        target = await self.bot.workshop.songs.resolve(actor, interaction.channel_id or 0, song)
         started = await self.soundoffs.start(
             target, actor, channel_id=target.channel_id, versions=versions, hours=hours, blind=blind
         )
         await defer_reply(interaction, ephemeral=True)
-        message = await self.post(started)
-        await interaction.edit_original_response(content=f"The sound-off is open: {message.jump_url}")
+        posted = await self.clock.open(started)
+        await interaction.edit_original_response(content=f"The sound-off is open: {posted.url}")
         mark_delivered(interaction)
 
     @soundoff.command(name="end", description="Close a sound-off early (song owner or moderator)")
     @app_commands.autocomplete(poll=_poll_autocomplete)
-    async def end(self, interaction: discord.Interaction, poll: str | None = None) -> None:
+    async def end(self, interaction: Interaction, poll: str | None = None) -> None:
         actor = actor_from(interaction)
         soundoff = await self._resolve(interaction, poll)
         await self.soundoffs.end(soundoff, actor)
         await defer_reply(interaction, ephemeral=True)
-        await self.close(soundoff.id, closed_by=actor.user_id)
+        await self.clock.close(soundoff.id, closed_by=actor.user_id)
         await interaction.edit_original_response(content="Closed; the results are posted under the sound-off.")
         mark_delivered(interaction)
 
     @soundoff.command(name="results", description="A sound-off's results (only the vote count while it is open)")
     @app_commands.autocomplete(poll=_poll_autocomplete)
-    async def results(self, interaction: discord.Interaction, poll: str | None = None) -> None:
+    async def results(self, interaction: Interaction, poll: str | None = None) -> None:
         soundoff = await self._resolve(interaction, poll)
         if soundoff.is_open:
-            votes = await self.bot.services.soundoffs.vote_count(soundoff.id)
+            votes = await self.soundoffs.vote_count(soundoff)
             await interaction.response.send_message(status_line(soundoff, votes), ephemeral=True)
             return
         results = await self.soundoffs.results(soundoff)
         await interaction.response.send_message(render_results(results, reveal=True))
 
     @soundoff.command(name="stats", description="This server's sound-offs: does the human touch win?")
-    async def stats(self, interaction: discord.Interaction) -> None:
+    async def stats(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
         await interaction.response.send_message(render_stats(await self.soundoffs.server_stats(interaction.guild_id)))
 
-    # --- posting and closing --------------------------------------------------------------------------------
+    # --- the clock's board: how sound-offs look in Discord ---------------------------------------------------
 
-    async def _resolve(self, interaction: discord.Interaction, poll: str | None) -> Soundoff:
+    async def _resolve(self, interaction: Interaction, poll: str | None) -> Soundoff:
         return await self.soundoffs.resolve(actor_from(interaction), interaction.channel_id or 0, poll)
 
-    async def post(self, started: Started) -> discord.Message:
+    async def post_ballot(self, ballot: Ballot) -> Posted:
         """Post the options (excerpts and audio previews) with one vote button each, in the song's channel."""
-        soundoff = started.soundoff
-        song = await self.bot.services.songs.get(soundoff.song_id)
-        assert song is not None
-        drafts = Drafts(self.bot.services)
-        embeds, files = [], []
-        for option in started.options:
-            version = started.versions[option.version]
-            embeds.append(
-                option_embed(
-                    option,
-                    version.lyrics.to_body() if version.lyrics else None,
-                    blind=soundoff.blind,
-                    link=message_link(song.guild_id, version),
-                )
-            )
-            rendered = await drafts.render(song, version)
-            if rendered.files is not None and rendered.files.ogg is not None:
-                files.append(discord.File(io.BytesIO(rendered.files.ogg), filename=f"option-{option.label}.ogg"))
+        soundoff = ballot.soundoff
+        embeds = [option_embed(o.option, o.lyrics, blind=soundoff.blind, link=o.link) for o in ballot.options]
+        files = [
+            discord.File(io.BytesIO(o.preview), filename=f"option-{o.option.label}.ogg")
+            for o in ballot.options
+            if o.preview is not None
+        ]
         channel = self.bot.get_channel(soundoff.channel_id) or await self.bot.fetch_channel(soundoff.channel_id)
         assert isinstance(channel, discord.abc.Messageable)
-        content = f"**Sound-off: {escape_markdown(song.title)}**\n{status_line(soundoff, 0)}"
         message = await channel.send(
-            content=content,
+            content=headline(ballot.title, soundoff, 0),
             embeds=embeds,
             files=files,
-            view=vote_view(soundoff.id, [o.label for o in started.options]),
+            view=vote_view(soundoff.id, [o.option.label for o in ballot.options]),
         )
-        await self.bot.services.soundoffs.set_message(soundoff.id, message.id)
-        self._wake.set()
-        return message
+        return Posted(message.id, message.jump_url)
 
-    async def close(self, soundoff_id: int, closed_by: int | None) -> None:
-        """Close once, then announce (the announcement is retried at start if the bot stops in between)."""
-        await self.soundoffs.close(soundoff_id, closed_by)
-        soundoff = await self.soundoffs.get(soundoff_id)
-        if soundoff.results_message_id is None:
-            await self._announce(soundoff)
-
-    async def _announce(self, soundoff: Soundoff) -> None:
-        results = await self.soundoffs.results(soundoff)
-        chart = bar_chart_png(
-            [r.option.label for r in results.options],
-            [r.votes for r in results.options],
-            results.winner,
-            "Sound-off results",
-        )
+    async def post_results(self, soundoff: Soundoff, results: Results, chart: bytes) -> Posted | None:
         channel = self.bot.get_channel(soundoff.channel_id)
         if channel is None:
             try:
                 channel = await self.bot.fetch_channel(soundoff.channel_id)
             except discord.HTTPException:
-                log.warning("Sound-off %s: its channel is gone; results not posted", soundoff.id)
-                await self.bot.services.soundoffs.set_results_message(soundoff.id, 0)
-                return
+                return None
         assert isinstance(channel, discord.abc.Messageable)
         reference = None
         if soundoff.message_id:
@@ -230,55 +195,16 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
             file=discord.File(io.BytesIO(chart), "results.png"),
             reference=reference,  # type: ignore[arg-type]  # None is accepted at runtime
         )
-        await self.bot.services.soundoffs.set_results_message(soundoff.id, message.id)
+        return Posted(message.id, message.jump_url)
 
-    async def _run_deadlines(self) -> None:
-        """Close sound-offs at their deadlines; deadlines live in the database, so restarts lose none."""
-        await self.bot.wait_until_ready()
-        for pending in await self.bot.services.soundoffs.unannounced():
-            await self._guarded(self._announce(pending))
-        while True:
-            due, next_at = await self.soundoffs.due()
-            for soundoff in due:
-                await self._guarded(self.close(soundoff.id, closed_by=None))
-            self._wake.clear()
-            sleep = MAX_SLEEP if next_at is None else min(MAX_SLEEP, max(0.0, next_at - time.time()))
-            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the cancellation of an unload
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(sleep):
-                    await self._wake.wait()
-
-    async def _guarded(self, work: Any) -> None:
-        try:
-            await work
-        except Exception:
-            log.exception("Closing or announcing a sound-off failed")
-
-    def refresh_count_soon(self, soundoff: Soundoff, message: discord.Message | None) -> None:
-        """Update the vote count on the sound-off message, at most every few seconds."""
-        if message is None or soundoff.id in self._refreshing:
+    async def show_count(self, soundoff: Soundoff, title: str, votes: int) -> None:
+        channel = self.bot.get_channel(soundoff.channel_id)
+        if soundoff.message_id is None or not isinstance(channel, discord.abc.Messageable):
             return
-        self._refreshing.add(soundoff.id)
-
-        async def refresh() -> None:
-            shown = -1
-            try:
-                while True:  # until the count shown is the count stored: a vote during an edit isn't lost
-                    await asyncio.sleep(COUNT_REFRESH_SECONDS)
-                    current = await self.soundoffs.get(soundoff.id)
-                    votes = await self.bot.services.soundoffs.vote_count(soundoff.id)
-                    if not current.is_open or votes == shown:
-                        return
-                    song = await self.bot.services.songs.get(current.song_id)
-                    title = escape_markdown(song.title) if song else ""
-                    await message.edit(content=f"**Sound-off: {title}**\n{status_line(current, votes)}")
-                    shown = votes
-            except discord.HTTPException:
-                log.debug("Vote count refresh failed", exc_info=True)
-            finally:
-                self._refreshing.discard(soundoff.id)
-
-        asyncio.get_running_loop().create_task(refresh())
+        try:
+            await channel.get_partial_message(soundoff.message_id).edit(content=headline(title, soundoff, votes))
+        except discord.HTTPException:
+            log.debug("Vote count refresh failed", exc_info=True)
 
 
 class VoteButton(draft_buttons.DynamicButton, template=VOTE_TEMPLATE):
@@ -300,33 +226,31 @@ class VoteButton(draft_buttons.DynamicButton, template=VOTE_TEMPLATE):
         return cls(int(match["id"]), match["label"])
 
     @routes_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = bot_of(interaction).get_cog("Soundoffs")
-        assert isinstance(cog, SoundoffCog)
-        soundoff, previous = await cog.soundoffs.vote(self.soundoff_id, actor_from(interaction), self.label)
+    async def callback(self, interaction: Interaction) -> None:
+        workshop = interaction.client.workshop
+        soundoff, previous = await workshop.soundoffs.vote(self.soundoff_id, actor_from(interaction), self.label)
         until = f"<t:{int(soundoff.ends_at)}:R>"
         if previous is None or previous == self.label:
             text = f"You voted {self.label} — you can change it until it closes {until}."
         else:
             text = f"You changed your vote from {previous} to {self.label} — you can change it until it closes {until}."
         await interaction.response.send_message(text, ephemeral=True)
-        cog.refresh_count_soon(soundoff, interaction.message)
+        workshop.clock.count_changed(soundoff)
 
 
 class StartButton(draft_buttons.DraftAction, template=draft_buttons.template("soundoff")):
     action = "soundoff"
 
     @routes_errors
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog = bot_of(interaction).get_cog("Soundoffs")
-        assert isinstance(cog, SoundoffCog)
+    async def callback(self, interaction: Interaction) -> None:
+        workshop = interaction.client.workshop
         song = await button_song(interaction, self.song_id)
-        started = await cog.soundoffs.start(
+        started = await workshop.soundoffs.start(
             song, actor_from(interaction), channel_id=song.channel_id, versions=None, hours=None, blind=None
         )
         await defer_reply(interaction, ephemeral=True)
-        message = await cog.post(started)
-        await interaction.edit_original_response(content=f"The sound-off is open: {message.jump_url}")
+        posted = await workshop.clock.open(started)
+        await interaction.edit_original_response(content=f"The sound-off is open: {posted.url}")
         mark_delivered(interaction)
 
 

@@ -83,3 +83,23 @@ def test_domain_package_imports_cleanly() -> None:
     """Every domain module imports without side effects that need Discord or the network."""
     for module in pkgutil.walk_packages(bot.songwriting.__path__, "bot.songwriting."):
         importlib.import_module(module.name)
+
+
+ADAPTERS = sorted(
+    [*(ROOT / "cogs").rglob("*.py"), *(ROOT / "bot").glob("*.py")],
+    key=str,
+)
+"""The Discord side: the cogs and the adapter modules beside them (the wiring in cli/runner/services excepted)."""
+WIRING = {"cli.py", "runner.py", "services.py", "health.py", "studio.py", "__main__.py", "__init__.py"}
+
+
+@pytest.mark.parametrize("path", [p for p in ADAPTERS if p.name not in WIRING], ids=lambda p: str(p.relative_to(ROOT)))
+def test_adapters_reach_storage_only_through_the_workshop(path: Path) -> None:
+    """cogs/ and the Discord adapters in bot/ never import bot.db: every read and write goes through the workshop."""
+    assert {m for m in _modules(path) if m.startswith("bot.db")} == set()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "bot" / "workshop").rglob("*.py")), ids=lambda p: p.name)
+def test_workshop_never_imports_discord(path: Path) -> None:
+    """The workflows are tested with plain values: a rule that needs a Discord object is in the wrong layer."""
+    assert "discord" not in _imports(path)

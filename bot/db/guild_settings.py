@@ -23,11 +23,26 @@ class GuildSettings:
 EDITABLE = tuple(f.name for f in fields(GuildSettings) if f.name != "guild_id")
 
 
+CACHE_SECONDS = 30.0
+"""How long a read is reused. This process's own changes invalidate at once; the bound is for another process's."""
+
+
 class GuildSettingsRepository:
+    """The settings table, with each server's row cached: one interaction reads it several times."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._cache: dict[int, tuple[float, GuildSettings]] = {}
 
     async def get(self, guild_id: int) -> GuildSettings:
+        cached = self._cache.get(guild_id)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        settings = await self._read(guild_id)
+        self._cache[guild_id] = (time.monotonic(), settings)
+        return settings
+
+    async def _read(self, guild_id: int) -> GuildSettings:
         row = await self._db.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if row is None:
             return GuildSettings(guild_id=guild_id)
@@ -47,7 +62,8 @@ class GuildSettingsRepository:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
-        updated = replace(await self.get(guild_id), **changes)  # type: ignore[arg-type]  # names checked above
+        self._cache.pop(guild_id, None)
+        updated = replace(await self._read(guild_id), **changes)  # type: ignore[arg-type]  # names checked above
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, cowrite_channel_id, cooldown_seconds, daily_quota, blind_default,"
             " poll_hours, message_revisions, llm_model, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -68,6 +84,7 @@ class GuildSettingsRepository:
                 time.time(),
             ),
         )
+        self._cache[guild_id] = (time.monotonic(), updated)
         return updated
 
     async def message_revision_guilds(self) -> list[int]:

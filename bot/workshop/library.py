@@ -23,8 +23,9 @@ def message_link(guild_id: int, version: Version) -> str | None:
 
 
 class Library:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, drafts: Drafts) -> None:
         self._s = services
+        self._drafts = drafts
 
     async def history(self, song: Song) -> list[str]:
         """The revision tree as indented lines with jump links."""
@@ -50,7 +51,7 @@ class Library:
     async def export(self, song: Song, version: Version) -> tuple[str, bytes]:
         """A zip named after the song holding the sketch files of one version and the song's credits."""
         credits = await self.credits(song, version)
-        delivery = await Drafts(self._s).render(song, version)
+        delivery = await self._drafts.render(song, version)
         song_json = song_document(
             song.title,
             version.lyrics,

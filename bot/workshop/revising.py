@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
 from bot.errors import NotFoundError, UserFacingError
@@ -19,6 +19,14 @@ from bot.workshop.songs import version_nodes
 REVISION_MAX_CHARS = 4000
 MELODY_MAX_BYTES = 1_000_000
 MELODY_EXTENSIONS = (".abc", ".mid", ".midi", ".musicxml", ".mxl", ".xml")
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """Where a Discord message is: enough to link a version to the message that shows it."""
+
+    channel_id: int
+    message_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,35 @@ class Revisions:
         if latest is None:
             raise NotFoundError("That song has no versions.")
         return latest
+
+    async def reply_parent(self, song: Song, replied: MessageRef | None, shown_version: int | None) -> Version:
+        """The version a thread post replies to, else the latest.
+
+        A stop between posting a version and recording its message leaves that message unknown; its buttons
+        still name the version (``shown_version``), so the link is recorded here and the reply finds its parent.
+        """
+        parent = await self.parent_for(song, replied.message_id if replied else None)
+        if replied is None or parent.message_id == replied.message_id or shown_version is None:
+            return parent
+        lost = await self._s.songs.version(song.id, shown_version)
+        if lost is None or lost.message_id is not None:
+            return parent
+        await self._s.songs.set_version_message(song.id, lost.number, replied.channel_id, replied.message_id)
+        return replace(lost, channel_id=replied.channel_id, message_id=replied.message_id)
+
+    async def song_for_thread_post(self, guild_id: int, thread_id: int) -> Song | None:
+        """The song a plain thread post may revise: its thread's song, where the server turned replies on."""
+        song = await self._s.songs.by_thread(thread_id)
+        if song is None or song.deleted or song.guild_id != guild_id:
+            return None
+        return song if (await self._s.guild_settings.get(guild_id)).message_revisions else None
+
+    async def song_for_message(self, guild_id: int, thread_id: int) -> Song:
+        """The song whose thread holds a message a member submits as a revision."""
+        song = await self._s.songs.by_thread(thread_id)
+        if song is None or song.guild_id != guild_id:
+            raise UserFacingError("That message isn't in a song's thread.")
+        return song
 
     async def submit(
         self,

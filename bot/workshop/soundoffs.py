@@ -26,7 +26,12 @@ from bot.songwriting.versions.soundoff import (
     validate_versions,
 )
 from bot.workshop.actors import Actor
+from bot.workshop.drafts import Drafts
+from bot.workshop.library import message_link
 from bot.workshop.songs import ensure_owner_or_moderator, option_id, version_nodes
+
+NO_RESULTS_MESSAGE = 0
+"""Stored as the results message when the channel is gone: nothing to post into, and nothing left to retry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +41,29 @@ class Started:
     versions: dict[int, Version]
 
 
+@dataclass(frozen=True, slots=True)
+class BallotOption:
+    """One option as members see it: a lyric excerpt, a link (open mode) and its audio preview."""
+
+    option: Option
+    lyrics: str | None
+    link: str | None
+    preview: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """What a new sound-off's message shows."""
+
+    soundoff: Soundoff
+    title: str
+    options: tuple[BallotOption, ...]
+
+
 class Soundoffs:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, drafts: Drafts) -> None:
         self._s = services
+        self._drafts = drafts
 
     async def start(
         self,
@@ -88,6 +113,54 @@ class Soundoffs:
         except VoteRejectedError:
             raise UserFacingError("This sound-off has closed.") from None
         return soundoff, previous
+
+    async def ballot(self, started: Started) -> Ballot:
+        """The options with their excerpts and previews (rendered off the event loop), for the vote message."""
+        song = await self._s.songs.get(started.soundoff.song_id)
+        assert song is not None
+        options = []
+        for option in started.options:
+            version = started.versions[option.version]
+            rendered = await self._drafts.render(song, version)
+            options.append(
+                BallotOption(
+                    option,
+                    version.lyrics.to_body() if version.lyrics else None,
+                    message_link(song.guild_id, version),
+                    rendered.files.ogg if rendered.files is not None else None,
+                )
+            )
+        return Ballot(started.soundoff, song.title, tuple(options))
+
+    async def record_message(self, soundoff: Soundoff, message_id: int) -> None:
+        """Remember the vote message (its count is kept up to date, and it is closed at the end)."""
+        await self._s.soundoffs.set_message(soundoff.id, message_id)
+
+    async def record_results(self, soundoff: Soundoff, message_id: int | None) -> None:
+        """Remember the results message; None when the channel is gone, so the results are not retried."""
+        await self._s.soundoffs.set_results_message(soundoff.id, message_id or NO_RESULTS_MESSAGE)
+
+    async def unannounced(self) -> list[Soundoff]:
+        """Closed sound-offs whose results were never posted (the bot stopped in between)."""
+        return await self._s.soundoffs.unannounced()
+
+    async def vote_count(self, soundoff: Soundoff) -> int:
+        """How many members voted: all that is shown while a sound-off is open."""
+        return await self._s.soundoffs.vote_count(soundoff.id)
+
+    async def title(self, soundoff: Soundoff) -> str:
+        song = await self._s.songs.get(soundoff.song_id)
+        return song.title if song else ""
+
+    async def choices(self, guild_id: int, typed: str) -> list[tuple[str, int]]:
+        """Autocomplete: the server's sound-offs as ``(name, id)``, open ones first."""
+        found = []
+        for soundoff in await self._s.soundoffs.in_guild(guild_id):
+            title = await self.title(soundoff) or "?"
+            name = f"#{soundoff.id} · {title} · {'open' if soundoff.is_open else 'closed'}"
+            if typed.lower() in name.lower():
+                found.append((name, soundoff.id))
+        return found
 
     async def get(self, soundoff_id: int) -> Soundoff:
         soundoff = await self._s.soundoffs.get(soundoff_id)

@@ -61,3 +61,14 @@ async def test_guild_settings_defaults_and_update(db: Database) -> None:
     assert await repo.message_revision_guilds() == [5]
     with pytest.raises(ValueError, match="unknown"):
         await repo.update(5, nope=1)
+
+
+async def test_settings_are_read_once_and_a_change_is_seen_at_once(db: Database) -> None:
+    """One interaction reads a server's settings several times: the row is read once; an update replaces it."""
+    repository = GuildSettingsRepository(db)
+    first = await repository.get(5)
+    await db.execute("INSERT INTO guild_settings (guild_id, poll_hours, updated_at) VALUES (5, 48, 0)")
+    assert await repository.get(5) is first  # cached: the direct write is not seen yet
+    updated = await repository.update(5, blind_default=False)
+    assert (updated.poll_hours, updated.blind_default) == (48, False)
+    assert await repository.get(5) == updated

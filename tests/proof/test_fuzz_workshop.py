@@ -12,8 +12,7 @@ from bot.services import Services
 from bot.songwriting.words.lyrics import Lyrics, Section, parse_lyrics
 from bot.workshop.actors import Actor
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
-from bot.workshop.songs import resolve_song
-from bot.workshop.soundoffs import Soundoffs
+from bot.workshop.workshop import Workshop
 from tests.proof.strategies import display_name, fuzz, lyric_text
 
 DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
@@ -80,7 +79,7 @@ async def test_any_song_option_finds_a_song_or_says_why(services: Services, song
     """Whatever a member types into a ``song`` option, it resolves to a song of theirs or a member-readable error."""
     actor = Actor(guild_id=1, user_id=10, name="Olivia")
     try:
-        found = await resolve_song(services.songs, actor, channel_id=2, song=option)
+        found = await Workshop(services).songs.resolve(actor, channel_id=2, song=option)
     except UserFacingError as refused:
         reason = str(refused)
     else:
@@ -95,7 +94,7 @@ async def test_any_poll_option_finds_a_sound_off_or_says_why(services: Services,
     """Whatever a member types into a ``poll`` option, it resolves to a sound-off here or a member-readable error."""
     actor = Actor(guild_id=1, user_id=10, name="Olivia")
     try:
-        found = await Soundoffs(services).resolve(actor, channel_id=2, poll=option)
+        found = await Workshop(services).soundoffs.resolve(actor, channel_id=2, poll=option)
     except UserFacingError as refused:
         reason = str(refused)
     else:

@@ -14,8 +14,8 @@ from bot.services import Services
 from bot.songwriting.words.brief import Brief
 from bot.workshop.actors import Actor
 from bot.workshop.drafts import Drafts, MusicOptions
-from bot.workshop.library import Library
 from bot.workshop.revising import Revisions
+from bot.workshop.workshop import Workshop
 
 ANA = Actor(guild_id=1, user_id=10, name="Ana")
 BEN = Actor(guild_id=1, user_id=11, name="Ben")
@@ -100,7 +100,7 @@ async def test_history_diff_credits_and_export(services: Services) -> None:
     await revisions.submit(
         draft.song, BEN, text=edited, upload=None, parent=await revisions.parent_for(draft.song, None)
     )
-    library = Library(services)
+    library = Workshop(services).library
     tree = await library.history(draft.song)
     assert len(tree) == 2
     assert "Ben" in tree[1]
@@ -136,7 +136,7 @@ async def test_drafts_and_exports_disclose_the_ai_in_every_file(services: Servic
     line = "Lyrics: AI draft (offline writer); melody: AI draft (melody sketcher), Sound Off"
     assert draft.disclosure is not None
     assert draft.disclosure.line == line
-    _, data = await Library(services).export(draft.song, draft.version)
+    _, data = await Workshop(services).library.export(draft.song, draft.version)
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.read("lyrics.txt").decode("utf-8").endswith(f"\n--\n{line}\n")
     conductor = mido.MidiFile(file=io.BytesIO(archive.read("melody.mid"))).tracks[0]

@@ -11,7 +11,7 @@ from bot.errors import PermissionDeniedError, UserFacingError
 from bot.services import Services
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
-from bot.workshop.soundoffs import Soundoffs
+from bot.workshop.workshop import Workshop
 
 OWNER = Actor(guild_id=1, user_id=10, name="Owner")
 MEMBER = Actor(guild_id=1, user_id=11, name="Ben")
@@ -41,7 +41,7 @@ async def _song(services: Services) -> Song:
 
 async def test_start_defaults_to_ai_draft_against_latest_revision(services: Services) -> None:
     """With no versions given the options are v1 and the latest human revision."""
-    started = await Soundoffs(services).start(
+    started = await Workshop(services).soundoffs.start(
         await _song(services), OWNER, channel_id=2, versions=None, hours=None, blind=None
     )
     assert sorted(o.version for o in started.options) == [1, 2]
@@ -52,7 +52,7 @@ async def test_start_defaults_to_ai_draft_against_latest_revision(services: Serv
 async def test_only_owner_or_moderator_starts_and_ends(services: Services) -> None:
     """A plain member can neither start nor end a sound-off; a moderator can end one."""
     song = await _song(services)
-    soundoffs = Soundoffs(services)
+    soundoffs = Workshop(services).soundoffs
     with pytest.raises(PermissionDeniedError):
         await soundoffs.start(song, MEMBER, channel_id=2, versions=None, hours=None, blind=None)
     started = await soundoffs.start(song, OWNER, channel_id=2, versions=None, hours=None, blind=None)
@@ -64,7 +64,7 @@ async def test_only_owner_or_moderator_starts_and_ends(services: Services) -> No
 async def test_bad_versions_and_durations_are_refused(services: Services) -> None:
     """Unknown versions, one option, or a length beyond 14 days get clear messages."""
     song = await _song(services)
-    soundoffs = Soundoffs(services)
+    soundoffs = Workshop(services).soundoffs
     for versions, hours in (("v1 v9", None), ("v1", None), ("v1 v1", None), ("v1 v2", 400)):
         with pytest.raises(UserFacingError):
             await soundoffs.start(song, OWNER, channel_id=2, versions=versions, hours=hours, blind=None)
@@ -72,7 +72,7 @@ async def test_bad_versions_and_durations_are_refused(services: Services) -> Non
 
 async def test_votes_change_and_outsiders_are_refused(services: Services) -> None:
     """A member's changed vote counts once; a member of another server can't vote."""
-    soundoffs = Soundoffs(services)
+    soundoffs = Workshop(services).soundoffs
     started = await soundoffs.start(await _song(services), OWNER, channel_id=2, versions=None, hours=None, blind=None)
     sid = started.soundoff.id
     assert (await soundoffs.vote(sid, MEMBER, "A"))[1] is None
@@ -85,7 +85,7 @@ async def test_votes_change_and_outsiders_are_refused(services: Services) -> Non
 
 async def test_close_once_then_stats(services: Services) -> None:
     """Closing twice closes once; stats count the AI's or the members' win."""
-    soundoffs = Soundoffs(services)
+    soundoffs = Workshop(services).soundoffs
     song = await _song(services)
     started = await soundoffs.start(song, OWNER, channel_id=2, versions=None, hours=None, blind=None)
     human = next(o.label for o in started.options if not o.by_ai)
@@ -102,7 +102,7 @@ async def test_close_once_then_stats(services: Services) -> None:
 
 async def test_due_lists_overdue_soundoffs(services: Services) -> None:
     """A sound-off past its deadline is due; the next deadline is reported for the others."""
-    soundoffs = Soundoffs(services)
+    soundoffs = Workshop(services).soundoffs
     started = await soundoffs.start(await _song(services), OWNER, channel_id=2, versions=None, hours=1, blind=None)
     due, next_at = await soundoffs.due(now=time.time() + 2 * 3600)
     assert [s.id for s in due] == [started.soundoff.id]
