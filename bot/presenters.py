@@ -12,7 +12,6 @@ from bot.songwriting.words.text import escape_markdown_block, file_stem, neutral
 from bot.workshop.delivery import Delivery
 
 EMBED_DESCRIPTION_MAX = 4096
-KIND_NAMES = {"ai-draft": "AI draft", "ai-variation": "AI variation", "human-revision": "Revision"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +25,7 @@ class Message:
 def footer(delivery: Delivery) -> str:
     """Disclose the AI on everything it wrote; name the member on what they wrote."""
     version = delivery.version
-    kind = KIND_NAMES.get(version.kind, version.kind)
+    kind = version.kind.display_name
     if version.by_ai:
         return f"{kind} · {version.label} · {version.writer or 'offline writer'} · seed {version.seed}"
     return f"{kind} · {version.label} · by {version.author_name}"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import aiosqlite
+from pydantic import TypeAdapter
 
 from bot.db.connection import Database
+from bot.songwriting.music.melody import Melody
+from bot.songwriting.versions.kinds import VersionKind
+from bot.songwriting.versions.revisions import AI_NAME
+from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics
-
-AI_AUTHOR = "AI"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,8 @@ class Song:
     owner_id: int
     title: str
     theme: str
-    brief: dict[str, Any]
+    brief: Brief | None
+    """What the AI drafted from (regenerations reuse it); None for a song started as an instrumental."""
     deleted: bool
     created_at: float
 
@@ -37,11 +41,11 @@ class Version:
     song_id: int
     number: int
     parent: int | None
-    kind: str
+    kind: VersionKind
     author_id: int | None
     author_name: str
     lyrics: Lyrics | None
-    melody: dict[str, Any] | None
+    melody: Melody | None
     writer: str | None
     seed: int | None
     channel_id: int | None
@@ -61,15 +65,32 @@ class Version:
 class NewVersion:
     """What a caller supplies for a version; the repository assigns its number."""
 
-    kind: str
+    kind: VersionKind
     author_id: int | None
     author_name: str
     lyrics: Lyrics | None
-    melody: dict[str, Any] | None = None
+    melody: Melody | None = None
     parent: int | None = None
     writer: str | None = None
     seed: int | None = None
     source_message_id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", VersionKind(self.kind))
+
+    @classmethod
+    def by_ai(
+        cls,
+        kind: VersionKind,
+        *,
+        lyrics: Lyrics | None,
+        melody: Melody | None = None,
+        parent: int | None = None,
+        writer: str | None,
+        seed: int | None,
+    ) -> NewVersion:
+        """A version the AI wrote: no member id, disclosed as the AI, with the writer and seed that made it."""
+        return cls(kind, None, AI_NAME, lyrics, melody, parent, writer, seed)
 
 
 class DuplicateSourceError(Exception):
@@ -88,7 +109,7 @@ class SongRepository:
         owner_id: int,
         title: str,
         theme: str,
-        brief: dict[str, Any],
+        brief: Brief | None,
         first: NewVersion,
     ) -> tuple[Song, Version]:
         """Create a song together with its first version, atomically."""
@@ -97,7 +118,7 @@ class SongRepository:
             cursor = await conn.execute(
                 "INSERT INTO songs (guild_id, channel_id, owner_id, title, theme, brief_json, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, channel_id, owner_id, title, theme, json.dumps(brief), now),
+                (guild_id, channel_id, owner_id, title, theme, json.dumps(_brief_json(brief)), now),
             )
             song_id = cursor.lastrowid
             assert song_id is not None
@@ -219,13 +240,30 @@ async def _insert_version(conn: aiosqlite.Connection, song_id: int, number: int,
             new.author_id,
             new.author_name,
             json.dumps(new.lyrics.to_dict()) if new.lyrics is not None else None,
-            json.dumps(new.melody) if new.melody is not None else None,
+            json.dumps(new.melody.to_dict()) if new.melody is not None else None,
             new.writer,
             new.seed,
             new.source_message_id,
             now,
         ),
     )
+
+
+_BRIEF = TypeAdapter(Brief)
+
+
+def _brief_json(brief: Brief | None) -> dict[str, object]:
+    return dataclasses.asdict(brief) if brief is not None else {}
+
+
+def _brief(stored: dict[str, object]) -> Brief | None:
+    """The stored brief; None when there is none (instrumentals) or it no longer passes today's checks."""
+    if not stored.get("theme"):
+        return None
+    try:
+        return _BRIEF.validate_python(stored)
+    except ValueError:  # pydantic's ValidationError, or a check of Brief's own
+        return None
 
 
 def _song(row: aiosqlite.Row) -> Song:
@@ -237,7 +275,7 @@ def _song(row: aiosqlite.Row) -> Song:
         owner_id=row["owner_id"],
         title=row["title"],
         theme=row["theme"],
-        brief=json.loads(row["brief_json"]),
+        brief=_brief(json.loads(row["brief_json"])),
         deleted=row["deleted_at"] is not None,
         created_at=row["created_at"],
     )
@@ -249,11 +287,11 @@ def _version(row: aiosqlite.Row) -> Version:
         song_id=row["song_id"],
         number=row["number"],
         parent=row["parent_number"],
-        kind=row["kind"],
+        kind=VersionKind(row["kind"]),
         author_id=row["author_id"],
         author_name=row["author_name"],
         lyrics=Lyrics.from_dict(json.loads(row["lyrics_json"])) if row["lyrics_json"] else None,
-        melody=json.loads(row["melody_json"]) if row["melody_json"] else None,
+        melody=Melody.from_dict(json.loads(row["melody_json"])) if row["melody_json"] else None,
         writer=row["writer"],
         seed=row["seed"],
         channel_id=row["channel_id"],

@@ -13,7 +13,8 @@ from bot.songwriting.music.composer import check_settings
 from bot.songwriting.music.melody import Melody
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render, render_sketch
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
-from bot.songwriting.versions.revisions import AI_NAME, is_identical
+from bot.songwriting.versions.kinds import VersionKind
+from bot.songwriting.versions.revisions import is_identical
 from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.writers.lyric_writer import Draft
@@ -76,15 +77,9 @@ class Drafts:
             owner_id=actor.user_id,
             title=draft.lyrics.title or brief.theme[:80],
             theme=brief.theme,
-            brief=dataclasses.asdict(brief),
-            first=NewVersion(
-                kind="ai-draft",
-                author_id=None,
-                author_name=AI_NAME,
-                lyrics=draft.lyrics,
-                melody=melody.to_dict() if melody else None,
-                writer=draft.writer,
-                seed=brief.seed,
+            brief=brief,
+            first=NewVersion.by_ai(
+                VersionKind.AI_DRAFT, lyrics=draft.lyrics, melody=melody, writer=draft.writer, seed=brief.seed
             ),
         )
         notes = draft.notes + (files.notes if files else ())
@@ -101,16 +96,8 @@ class Drafts:
             owner_id=actor.user_id,
             title=INSTRUMENTAL_TITLE,
             theme="",
-            brief={"seed": seed},
-            first=NewVersion(
-                kind="ai-draft",
-                author_id=None,
-                author_name=AI_NAME,
-                lyrics=None,
-                melody=melody.to_dict(),
-                writer=MELODY_WRITER,
-                seed=seed,
-            ),
+            brief=None,
+            first=NewVersion.by_ai(VersionKind.AI_DRAFT, lyrics=None, melody=melody, writer=MELODY_WRITER, seed=seed),
         )
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
@@ -122,15 +109,15 @@ class Drafts:
         seed = music.seed if music.seed is not None else new_seed()
         words = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), base.number).lyrics
         disclosure = Disclosure(words, Authorship.by_ai(MELODY_WRITER))  # the base's words, the AI's new melody
-        melody, files = await self._compose(base.lyrics, song.title, music, song.brief.get("mood"), seed, disclosure)
+        melody, files = await self._compose(
+            base.lyrics, song.title, music, song.brief.mood if song.brief else None, seed, disclosure
+        )
         version = await self._s.songs.add_version(
             song.id,
-            NewVersion(
-                kind="ai-variation",
-                author_id=None,
-                author_name=AI_NAME,
+            NewVersion.by_ai(
+                VersionKind.AI_VARIATION,
                 lyrics=base.lyrics,
-                melody=melody.to_dict(),
+                melody=melody,
                 parent=base.number,
                 writer=MELODY_WRITER,
                 seed=seed,
@@ -165,14 +152,8 @@ class Drafts:
         """Store an AI lyric variation (a new version, never an overwrite) and say who wrote it."""
         version = await self._s.songs.add_version(
             song.id,
-            NewVersion(
-                kind="ai-variation",
-                author_id=None,
-                author_name=AI_NAME,
-                lyrics=draft.lyrics,
-                parent=parent,
-                writer=draft.writer,
-                seed=seed,
+            NewVersion.by_ai(
+                VersionKind.AI_VARIATION, lyrics=draft.lyrics, parent=parent, writer=draft.writer, seed=seed
             ),
         )
         return Delivery(song, version, notes=draft.notes, disclosure=Disclosure(Authorship.by_ai(draft.writer), None))
@@ -183,7 +164,7 @@ class Drafts:
         disclosure = version_disclosure(nodes, version.number, writer=version.writer)
         if version.melody is None:
             return Delivery(song, version, disclosure=disclosure)
-        melody = Melody.from_dict(version.melody)
+        melody = version.melody
         files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title, disclosure=disclosure)
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
@@ -216,6 +197,4 @@ class Drafts:
 
 def _brief(song: Song) -> Brief:
     """The brief the song was started with (a song started without one is briefed by its title)."""
-    fields = {f.name for f in dataclasses.fields(Brief)}
-    given = {k: v for k, v in song.brief.items() if k in fields}
-    return Brief(**{**given, "theme": given.get("theme") or song.title[:200]})
+    return song.brief or Brief(theme=song.title[:200])

@@ -10,6 +10,7 @@ from bot.services import Services
 from bot.songwriting.music.melody import Melody, MelodyInputError
 from bot.songwriting.render.sketch import read_melody, render_sketch
 from bot.songwriting.versions.credits import version_disclosure
+from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import diff_lines, is_identical
 from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 from bot.workshop.actors import Actor
@@ -115,11 +116,11 @@ class Revisions:
             version = await self._s.songs.add_version(
                 song.id,
                 NewVersion(
-                    kind="human-revision",
+                    kind=VersionKind.HUMAN_REVISION,
                     author_id=author.user_id,
                     author_name=author.name,
                     lyrics=lyrics,
-                    melody=melody.to_dict() if melody else None,
+                    melody=melody,
                     parent=parent.number,
                     source_message_id=source_message_id,
                 ),

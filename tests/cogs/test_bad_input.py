@@ -111,7 +111,7 @@ async def test_overlong_lyrics_prefill_whole_lines_and_say_so(standin: StandIn, 
         owner_id=scene.owner.id,
         title="Long",
         theme="long",
-        brief={},
+        brief=None,
         first=NewVersion("ai-draft", None, "AI", Lyrics("Long", (Section("Verse 1", lines),))),
     )
     opened = await (await standin.slash("revise", {"song": str(song.id)}, member=scene.member)).modal()

@@ -9,6 +9,7 @@ import pytest
 
 from bot.db.connection import Database
 from bot.db.songs import DuplicateSourceError, NewVersion, SongRepository
+from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics, Section
 
 LYRICS = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low", "the tide is slow")),))
@@ -21,10 +22,18 @@ async def _song(repo: SongRepository) -> int:
         owner_id=3,
         title="Harbour",
         theme="a harbour at night",
-        brief={"form": "verse"},
+        brief=Brief(theme="a harbour at night", form="verse-chorus", seed=4),
         first=NewVersion(kind="ai-draft", author_id=None, author_name="AI", lyrics=LYRICS, writer="offline writer"),
     )
     return song.id
+
+
+async def test_the_brief_comes_back_typed(db: Database) -> None:
+    """A song's brief is stored whole and read back as the domain's Brief (regenerations reuse it)."""
+    repo = SongRepository(db)
+    song = await repo.get(await _song(repo))
+    assert song is not None
+    assert song.brief == Brief(theme="a harbour at night", form="verse-chorus", seed=4)
 
 
 async def test_create_song_with_first_version(db: Database) -> None:

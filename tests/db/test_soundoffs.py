@@ -22,7 +22,7 @@ async def _soundoff(db: Database) -> int:
         owner_id=3,
         title="T",
         theme="t",
-        brief={},
+        brief=None,
         first=NewVersion("ai-draft", None, "AI", lyrics),
     )
     await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))

@@ -30,7 +30,7 @@ async def song(services: Services) -> Song:
         owner_id=10,
         title="Harbour",
         theme="harbour",
-        brief={},
+        brief=None,
         first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
     )
     return created

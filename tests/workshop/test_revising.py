@@ -27,7 +27,7 @@ async def _song(services: Services) -> Song:
         owner_id=10,
         title="Harbour",
         theme="harbour",
-        brief={},
+        brief=None,
         first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
     )
     return song

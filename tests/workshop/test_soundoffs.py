@@ -30,7 +30,7 @@ async def _song(services: Services) -> Song:
         owner_id=10,
         title="Song",
         theme="t",
-        brief={},
+        brief=None,
         first=NewVersion("ai-draft", None, "AI", _lyrics("the ai wrote this")),
     )
     await services.songs.add_version(

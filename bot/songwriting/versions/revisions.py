@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.text import chunk, escape_markdown, escape_markdown_block, truncate
 
@@ -44,9 +45,12 @@ class VersionNode:
     parent: int | None
     author_id: int | None
     author_name: str
-    kind: str
+    kind: VersionKind
     lyrics: Lyrics | None
     has_melody: bool
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", VersionKind(self.kind))  # a stored value ("ai-draft") becomes the kind
 
     @property
     def by_ai(self) -> bool:

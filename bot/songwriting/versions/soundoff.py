@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import VersionError, VersionNode, parse_version
 from bot.songwriting.words.text import escape_markdown, percent, plural
 
@@ -21,7 +22,6 @@ MIN_DURATION = timedelta(hours=1)
 MAX_DURATION = timedelta(days=14)
 DEFAULT_DURATION = timedelta(hours=24)
 TOP_REVISERS = 5
-AI_KIND_NAMES = {"ai-draft": "AI draft", "ai-variation": "AI variation"}
 
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -36,18 +36,21 @@ class Option:
 
     label: str
     version: int
-    kind: str
+    kind: VersionKind
     author_id: int | None
     author_name: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", VersionKind(self.kind))  # a stored value ("ai-draft") becomes the kind
+
     @property
     def by_ai(self) -> bool:
-        return self.kind.startswith("ai-")
+        return self.kind.by_ai
 
     def describe(self) -> str:
         """Who wrote it, for the reveal: ``v3 by Ana`` or ``v1, the AI draft``."""
         if self.by_ai:
-            return f"v{self.version}, the {AI_KIND_NAMES.get(self.kind, 'AI version')}"
+            return f"v{self.version}, the {self.kind.display_name}"
         return f"v{self.version} by {escape_markdown(self.author_name)}"
 
 
@@ -110,8 +113,8 @@ def assign_labels(version_numbers: Sequence[int], seed: int) -> list[tuple[str, 
 def default_versions(nodes: Iterable[VersionNode]) -> list[int]:
     """The AI draft against the latest human revisions (up to four of them)."""
     nodes = list(nodes)
-    drafts = sorted(n.number for n in nodes if n.kind == "ai-draft")
-    revisions = sorted((n.number for n in nodes if n.kind == "human-revision"), reverse=True)
+    drafts = sorted(n.number for n in nodes if n.kind is VersionKind.AI_DRAFT)
+    revisions = sorted((n.number for n in nodes if n.kind is VersionKind.HUMAN_REVISION), reverse=True)
     if not drafts:
         raise SoundoffError("This song has no AI draft to compare against: pick the versions with `versions`.")
     if not revisions:
@@ -204,7 +207,7 @@ def _ai_reveal(results: Results) -> str:
     ai = [r.option for r in results.options if r.option.by_ai]
     if not ai:
         return "None of the options was written by the AI."
-    named = _join([f"option {o.label} ({AI_KIND_NAMES.get(o.kind, 'AI version')})" for o in ai])
+    named = _join([f"option {o.label} ({o.kind.display_name})" for o in ai])
     verdict = ""
     winner = results.winning_option
     if winner is not None:
