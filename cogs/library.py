@@ -12,7 +12,7 @@ from bot.app import Interaction, SoundOffBot
 from bot.errors import UserFacingError
 from bot.interactions import actor_from, song_autocomplete
 from bot.songwriting.versions.credits import render_credits
-from bot.songwriting.versions.revisions import VersionError, parse_version
+from bot.songwriting.versions.revisions import parse_version
 from bot.songwriting.words.text import chunk, escape_markdown
 from bot.tree import defer_reply, mark_delivered
 
@@ -36,10 +36,7 @@ async def version_autocomplete(interaction: Interaction, current: str) -> list[a
 
 
 def _number(label: str) -> int:
-    try:
-        return parse_version(label)
-    except VersionError as exc:
-        raise UserFacingError(str(exc)) from None
+    return parse_version(label)
 
 
 async def send_chunks(interaction: Interaction, parts: list[str]) -> None:

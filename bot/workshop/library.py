@@ -6,11 +6,10 @@ import io
 import zipfile
 
 from bot.db.songs import Song, Version
-from bot.errors import UserFacingError
 from bot.services import Services
 from bot.songwriting.render.sketch_files import sketch_contents, song_document
 from bot.songwriting.versions.credits import Authorship, Credits, Disclosure, attribute, render_split_sheet
-from bot.songwriting.versions.revisions import LyricDiff, VersionError, VersionTree, diff_lines, history_tree
+from bot.songwriting.versions.revisions import LyricDiff, VersionTree, diff_lines, history_tree
 from bot.songwriting.words.text import file_stem
 from bot.workshop.drafts import Drafts
 from bot.workshop.songs import version_nodes
@@ -36,17 +35,11 @@ class Library:
     async def diff(self, song: Song, a: int, b: int) -> LyricDiff:
         """The line diff from version ``a`` to version ``b`` (melody-only versions carry their parent's words)."""
         tree = VersionTree(version_nodes(await self._s.songs.versions(song.id)))
-        try:
-            return diff_lines(tree.lyrics_of(a), tree.lyrics_of(b))
-        except VersionError as exc:
-            raise UserFacingError(str(exc)) from None
+        return diff_lines(tree.lyrics_of(a), tree.lyrics_of(b))
 
     async def credits(self, song: Song, version: Version) -> Credits:
         nodes = version_nodes(await self._s.songs.versions(song.id))
-        try:
-            return attribute(nodes, version.number)
-        except VersionError as exc:
-            raise UserFacingError(str(exc)) from None
+        return attribute(nodes, version.number)
 
     async def export(self, song: Song, version: Version) -> tuple[str, bytes]:
         """A zip named after the song holding the sketch files of one version and the song's credits."""

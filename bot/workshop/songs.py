@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.db.songs import Song, SongRepository, Version
-from bot.errors import NotFoundError, PermissionDeniedError, UserFacingError
-from bot.songwriting.versions.revisions import VersionError, VersionNode, parse_version
+from bot.errors import NotFoundError, PermissionDeniedError
+from bot.songwriting.versions.revisions import VersionNode, parse_version
 from bot.workshop.actors import Actor
 
 _ROW_ID = re.compile(r"[0-9]{1,18}")
@@ -68,11 +68,7 @@ class Songs:
         if label is None or not label.strip():
             version = await self._songs.latest_version(song.id)
         else:
-            try:
-                number = parse_version(label)
-            except VersionError as exc:
-                raise UserFacingError(str(exc)) from None
-            version = await self._songs.version(song.id, number)
+            version = await self._songs.version(song.id, parse_version(label))
         if version is None:
             raise NotFoundError(f"{song.title} has no version {label}.")
         return version

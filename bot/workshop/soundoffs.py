@@ -15,7 +15,6 @@ from bot.songwriting.versions.soundoff import (
     Option,
     Results,
     ServerStats,
-    SoundoffError,
     assign_labels,
     default_versions,
     options_for,
@@ -83,11 +82,8 @@ class Soundoffs:
         stored = await self._s.songs.versions(song.id)
         nodes = version_nodes(stored)
         configured = await self._s.guild_settings.get(actor.guild_id)
-        try:
-            chosen = validate_versions(parse_version_list(versions), nodes) if versions else default_versions(nodes)
-            duration = validate_duration(hours if hours is not None else configured.poll_hours)
-        except SoundoffError as exc:
-            raise UserFacingError(str(exc)) from None
+        chosen = validate_versions(parse_version_list(versions), nodes) if versions else default_versions(nodes)
+        duration = validate_duration(hours if hours is not None else configured.poll_hours)
         labelled = assign_labels(chosen, random.SystemRandom().randrange(1 << 30))
         soundoff = await self._s.soundoffs.create(
             song_id=song.id,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.songwriting.errors import DomainError
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.text import chunk, escape_markdown, escape_markdown_block, truncate
@@ -33,7 +34,7 @@ _MAX_INDENT = 12
 _VERSION_NAME = re.compile(r"^\s*[vV]?(\d{1,6})\s*$")
 
 
-class VersionError(ValueError):
+class VersionError(DomainError):
     """A version name or reference a member gave that doesn't exist; the message is shown to them."""
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.songwriting.errors import DomainError
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import VersionError, VersionNode, parse_version
 from bot.songwriting.words.text import escape_markdown, percent, plural
@@ -26,7 +27,7 @@ TOP_REVISERS = 5
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class SoundoffError(ValueError):
+class SoundoffError(DomainError):
     """A sound-off that can't be started as asked; the message tells the member what to do instead."""
 
 
