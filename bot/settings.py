@@ -44,14 +44,18 @@ class Settings(BaseSettings):
     guild_ready_timeout: float = Field(default=2.0, ge=0, validation_alias="SOUNDOFF_GUILD_READY_TIMEOUT")
     log_level: LogLevel = Field(default="INFO", validation_alias="SOUNDOFF_LOG_LEVEL")
 
-    @field_validator("discord_token", "openai_api_key", mode="before")
+    @field_validator(
+        "discord_token",
+        "openai_api_key",
+        "dev_guild_id",
+        "discord_api_base_url",
+        "discord_gateway_url",
+        "openai_base_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("dev_guild_id", "discord_api_base_url", "discord_gateway_url", "openai_base_url", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
+        """``KEY=`` in a .env (as .env.example has it) means unset, not an empty token or URL."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
