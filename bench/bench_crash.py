@@ -30,13 +30,13 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import _harness
+from _crash_ops import Op, Outcome, Poll, Song, bot_replies, random_line, shown_answer, version_number
 
 from bot.db.migrate import available_migrations
-from tests.standin import Channel, InteractionHandle, Member, StandIn, StoredMessage
+from tests.standin import Channel, Member, StandIn, StoredMessage
 from tests.standin.polling import eventually
 from tests.test_entrypoint import TOKEN, BotProcess, _environment
 
@@ -45,80 +45,11 @@ STOP_WITHIN = 10.0
 ANSWER_WITHIN = 20.0
 RESULTS_WITHIN = 15.0
 THINK = (0.0, 0.05)
-WORDS = "rain night bus home light river road heart fire sea sky morning gold stone window song".split()
 MIX = {"modal revision": 4, "menu revision": 3, "reply revision": 3, "vote": 6, "draft": 1}
 SAVED = re.compile(r"^Saved as v(\d+)")
 VOTED = re.compile(r"^You (?:voted|changed your vote from [A-E] to) ([A-E])\b")
-VERSION_TITLE = re.compile(r" · v(\d+)$")
 VersionRow = tuple[int, int, int | None, str, int | None, str | None, int | None]  # as COLUMNS reads them
 COLUMNS = "song_id, number, parent_number, kind, author_id, lyrics_json, source_message_id"
-
-
-@dataclass
-class Op:
-    """One thing a member did, with what the wire shows of it; ``marker`` is unique to the text it sent."""
-
-    kind: str
-    member: Member
-    round: int
-    marker: str
-    song_id: int = 0
-    label: str = ""
-    author: Member | None = None
-    posted: StoredMessage | None = None
-    replied_number: int | None = None
-    handles: list[InteractionHandle] = field(default_factory=list)
-    submitted: bool = False
-    error: str = ""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """``acked`` (with the version number or vote label shown), ``refused`` (with the text) or ``cut off``."""
-
-    state: str
-    value: str = ""
-
-
-@dataclass
-class Song:
-    id: int
-    draft: StoredMessage
-    thread: Channel
-
-
-@dataclass
-class Poll:
-    id: int
-    message: StoredMessage
-    expired_round: int | None = None
-
-
-def _line(rng: random.Random) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 6)))
-
-
-def _number(message: StoredMessage) -> int | None:
-    """The version number a bot's version message shows in its title."""
-    found = VERSION_TITLE.search(str(message.embeds[0].get("title", ""))) if message.embeds else None
-    return int(found[1]) if found and message.author.bot else None
-
-
-def _replies(channel: Channel, message: StoredMessage) -> list[StoredMessage]:
-    """The bot's messages in ``channel`` that reply to ``message``."""
-    return [
-        m
-        for m in channel.messages.values()
-        if not m.deleted and m.author.bot and (m.message_reference or {}).get("message_id") == str(message.id)
-    ]
-
-
-def _answer(handle: InteractionHandle) -> str | None:
-    """What the member finally reads: the original once it has text, else a follow-up; None while nothing shows."""
-    original = handle.original
-    if original is not None and not original.loading and (original.content or original.embeds):
-        return original.content or "(embed)"
-    return next((m.content for m in handle.followups), None)
 
 
 class Crash:
@@ -205,7 +136,7 @@ class Crash:
 
     def version_messages(self, song: Song) -> list[tuple[int, StoredMessage]]:
         """The song's version messages in its thread, with their numbers, as a member sees them."""
-        shown = ((_number(m), m) for m in self.standin.messages(song.thread))
+        shown = ((version_number(m), m) for m in self.standin.messages(song.thread))
         return [(number, message) for number, message in shown if number is not None]
 
     async def modal_revision(self, op: Op, song: Song, target: StoredMessage | None = None) -> None:
@@ -216,31 +147,31 @@ class Crash:
         await self.wait(lambda: click.record.modal, "modal")
         opened = click.record.modal
         assert opened is not None
-        body = f"[Verse 1]\n{op.marker} {_line(self.rng)}\n{_line(self.rng)}"
+        body = f"[Verse 1]\n{op.marker} {random_line(self.rng)}\n{random_line(self.rng)}"
         op.handles.append(await self.standin.submit_modal(opened, {"lyrics": body}, member=op.member))
         op.submitted = True
-        await self.wait(lambda: _answer(op.handles[-1]), "a saved modal revision")
+        await self.wait(lambda: shown_answer(op.handles[-1]), "a saved modal revision")
 
     async def menu_revision(self, op: Op, song: Song) -> None:
         """A writer posts plain lines in the thread; a member turns the message into a version."""
         op.author = self.rng.choice(self.members)
-        text = f"{op.marker} {_line(self.rng)}\n{_line(self.rng)}"
+        text = f"{op.marker} {random_line(self.rng)}\n{random_line(self.rng)}"
         op.posted = await self.standin.post(song.thread, text, author=op.author)
         op.handles.append(await self.standin.message_command("Submit as revision", op.posted, member=op.member))
         op.submitted = True
-        await self.wait(lambda: _answer(op.handles[-1]), "a saved menu revision")
+        await self.wait(lambda: shown_answer(op.handles[-1]), "a saved menu revision")
 
     async def reply_revision(self, op: Op, thread: Channel, replied: tuple[int, StoredMessage] | None) -> None:
         """A member posts labelled lyrics in a song thread, replying to a version message when ``replied`` is given."""
         op.replied_number = replied[0] if replied else None
-        text = f"[Verse 1]\n{op.marker} {_line(self.rng)}\n{_line(self.rng)}"
+        text = f"[Verse 1]\n{op.marker} {random_line(self.rng)}\n{random_line(self.rng)}"
         op.posted = await self.standin.post(thread, text, author=op.member, reply_to=replied[1] if replied else None)
         op.submitted = True
         await self.wait(lambda: self.reply_answer(op), "a version posted under a post")
 
     def reply_answer(self, op: Op) -> StoredMessage | None:
         thread = self.standin.world.channel(op.posted.channel_id) if op.posted else None
-        return next(iter(_replies(thread, op.posted)), None) if thread and op.posted else None
+        return next(iter(bot_replies(thread, op.posted)), None) if thread and op.posted else None
 
     async def vote(self, op: Op, poll: Poll) -> None:
         """Click a random vote button (members change their votes as they go)."""
@@ -249,11 +180,11 @@ class Crash:
         op.label = chosen.removeprefix("Vote ")
         op.handles.append(await self.standin.click(poll.message, label=chosen, member=op.member))
         op.submitted = True
-        await self.wait(lambda: _answer(op.handles[-1]), "a vote")
+        await self.wait(lambda: shown_answer(op.handles[-1]), "a vote")
 
     async def draft(self, op: Op) -> None:
         """``/cowrite lyrics`` with the marker in the theme."""
-        theme = f"{op.marker} {_line(self.rng)}"
+        theme = f"{op.marker} {random_line(self.rng)}"
         op.label = theme
         handle = await self.standin.slash(
             "cowrite lyrics", {"theme": theme}, member=op.member, channel=self.standin.scene.cowriting
@@ -296,16 +227,16 @@ class Crash:
             answer = self.reply_answer(op)
             if answer is None:
                 return Outcome("cut off")
-            number = _number(answer)
+            number = version_number(answer)
             return Outcome("refused", answer.content[:120]) if number is None else Outcome("acked", str(number))
         if not op.submitted:
             return Outcome("cut off")
         handle = op.handles[-1]
-        text = _answer(handle)
+        text = shown_answer(handle)
         if text is None:
             return Outcome("cut off")
         if op.kind == "draft":  # public: progress edits show first; an error deletes them and follows up
-            if handle.original is not None and _number(handle.original) == 1:
+            if handle.original is not None and version_number(handle.original) == 1:
                 return Outcome("acked")
             return Outcome("refused", handle.followups[0].content[:120]) if handle.followups else Outcome("cut off")
         found = (VOTED if op.kind == "vote" else SAVED).match(text)
@@ -330,7 +261,7 @@ class Crash:
         scene = self.standin.scene
         await self.start()
         handle = await self.standin.slash("settings set", {"message_revisions": True}, member=scene.owner)
-        await self.wait(lambda: _answer(handle), "the settings change")
+        await self.wait(lambda: shown_answer(handle), "the settings change")
         for _ in range(2):
             song = await self.new_song()
             self.songs.append(song)
@@ -345,7 +276,7 @@ class Crash:
         await self.draft(op)
         draft = op.handles[-1].original
         if draft is None or not draft.embeds:
-            raise AssertionError(f"setup draft refused: {_answer(op.handles[-1])}")
+            raise AssertionError(f"setup draft refused: {shown_answer(op.handles[-1])}")
 
         def recorded() -> int | None:
             with self.read() as db:
@@ -358,7 +289,7 @@ class Crash:
     async def open_soundoff(self, song: Song) -> Poll:
         """The owner clicks Start sound-off under the song's draft."""
         click = await self.standin.click(song.draft, label="Start sound-off", member=self.standin.scene.owner)
-        await self.wait(lambda: "sound-off is open" in (_answer(click) or ""), "a sound-off")
+        await self.wait(lambda: "sound-off is open" in (shown_answer(click) or ""), "a sound-off")
         with self.read() as db:
             row = db.execute("SELECT id, message_id FROM soundoffs WHERE song_id = ?", (song.id,)).fetchone()
         return Poll(int(row[0]), self.standin.scene.cowriting.messages[int(row[1])])
@@ -407,7 +338,7 @@ class Crash:
             with self.read() as db:
                 query = "SELECT closed_at, results_message_id FROM soundoffs WHERE id = ?"
                 closed, results = db.execute(query, (poll.id,)).fetchone()
-            return _replies(self.standin.scene.cowriting, poll.message), closed, results
+            return bot_replies(self.standin.scene.cowriting, poll.message), closed, results
 
         with contextlib.suppress(AssertionError):  # posted, and recorded as posted
             await eventually(lambda: bool(state()[0]) and state()[2] is not None, RESULTS_WITHIN)
@@ -533,7 +464,7 @@ class Crash:
                 theme: (song_id, thread)
                 for song_id, theme, thread in db.execute("SELECT id, theme, thread_id FROM songs")
             }
-        shown = [m for m in self.standin.messages(self.standin.scene.cowriting) if _number(m) is not None]
+        shown = [m for m in self.standin.messages(self.standin.scene.cowriting) if version_number(m) is not None]
         self.unrecorded["draft messages"] = sum(m.id not in linked for m in shown)
         targets: list[tuple[int, Channel, tuple[int, StoredMessage] | None]] = []
         for song in self.songs:
