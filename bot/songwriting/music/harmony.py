@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 MODES: dict[str, tuple[int, ...]] = {
     "major": (0, 2, 4, 5, 7, 9, 11),
@@ -38,7 +40,20 @@ _CHORD_QUALITIES: dict[str, tuple[int, ...]] = {
     "sus4": (0, 5, 7),
     "6": (0, 4, 7, 9),
     "m6": (0, 3, 7, 9),
+    "5": (0, 7),
+    "m7b5": (0, 3, 6, 10),
+    "dim7": (0, 3, 6, 9),
 }
+
+
+class ChordColour(StrEnum):
+    """How a style spells its diatonic chords: plain triads, sevenths (jazz, soul), the blues' dominant sevenths
+    on every major chord, or the root-and-fifth power chords of punk."""
+
+    TRIAD = "triad"
+    SEVENTH = "seventh"
+    BLUES = "blues"
+    POWER = "power"
 
 
 def pitch_class(name: str) -> int:
@@ -94,28 +109,49 @@ class Key:
             return _alter(self.names[self.scale.index(above)], -1)
         return _alter(self.names[self.scale.index(below)], 1)
 
-    def chord(self, degree: int) -> str:
-        """Return the diatonic triad on a scale degree (0 = tonic) as a chord symbol."""
+    def chord(self, degree: int, colour: ChordColour = ChordColour.TRIAD) -> str:
+        """Return the diatonic chord on a scale degree (0 = tonic) as a symbol: a triad unless ``colour`` says."""
         root = self.scale[degree % 7]
         third = (self.scale[(degree + 2) % 7] - root) % 12
         fifth = (self.scale[(degree + 4) % 7] - root) % 12
         quality = {(4, 7): "", (3, 7): "m", (3, 6): "dim", (4, 8): "aug"}[(third, fifth)]
-        return self.names[degree % 7] + quality
+        seventh = (self.scale[(degree + 6) % 7] - root) % 12
+        return _coloured(self.names[degree % 7], quality, seventh, colour)
 
-    def dominant(self) -> str:
-        """Return the chord that leads home: major V in major and minor, the diatonic one in other modes."""
+    def dominant(self, colour: ChordColour = ChordColour.TRIAD) -> str:
+        """Return the chord that leads home: major V in major and minor, the diatonic one in other modes.
+
+        Coloured with sevenths (or the blues'), a major dominant is always a dominant seventh.
+        """
         if self.mode == "minor":
-            return self.names[4]
+            return _coloured(self.names[4], "", 10, colour)
         if self.mode in ("dorian", "mixolydian", "phrygian"):
-            return self.chord(6)
-        return self.chord(4)
+            return self.chord(6, colour)
+        return self.chord(4, colour)
 
-    def predominant(self) -> str:
-        """Return the chord that prepares the dominant: IV (iv), or the bII/II that colours Phrygian and Lydian."""
-        return self.chord(1 if self.mode in ("phrygian", "lydian") else 3)
+    def predominant(self, colour: ChordColour = ChordColour.TRIAD, degree: int | None = None) -> str:
+        """Return the chord that prepares the dominant: IV (iv), or the bII/II that colours Phrygian and Lydian.
+
+        A style may name its own ``degree`` (jazz prepares V with ii).
+        """
+        if degree is None or self.mode in ("phrygian", "lydian"):
+            degree = 1 if self.mode in ("phrygian", "lydian") else 3
+        return self.chord(degree, colour)
 
     def __str__(self) -> str:
         return f"{self.tonic} {self.mode}"
+
+
+def _coloured(name: str, quality: str, seventh: int, colour: ChordColour) -> str:
+    """Spell a triad (root name, quality) in a colour; ``seventh`` is the diatonic seventh above the root."""
+    if colour is ChordColour.POWER:
+        return name + "5"
+    if colour is ChordColour.BLUES:
+        return name + {"": "7", "m": "m7", "dim": "m7b5"}.get(quality, quality)
+    if colour is ChordColour.SEVENTH:
+        sevenths = {("", 11): "maj7", ("", 10): "7", ("m", 10): "m7", ("m", 11): "m7", ("dim", 10): "m7b5"}
+        return name + sevenths.get((quality, seventh), {"dim": "dim7"}.get(quality, quality))
+    return name + quality
 
 
 def _alter(name: str, step: int) -> str:
@@ -197,11 +233,16 @@ def section_kind(label: str) -> str:
     return "verse"
 
 
-def progression(key: Key, kind: str, rng: random.Random) -> tuple[int, ...]:
-    """Pick a four-chord loop (scale degrees) that suits the key's mode and the section kind."""
+def progression(
+    key: Key, kind: str, rng: random.Random, loops: Sequence[tuple[int, ...]] | None = None
+) -> tuple[int, ...]:
+    """Pick a chord loop (scale degrees) that suits the key's mode and the section kind.
+
+    A genre passes its own ``loops`` for the kind; without them the mode's four-chord loops are used.
+    """
     table = {"chorus": _CHORUS_PROGRESSIONS, "bridge": _BRIDGE_PROGRESSIONS}.get(kind, _PROGRESSIONS)
-    options = table.get(key.mode) or _PROGRESSIONS.get(key.mode) or _PROGRESSIONS["major"]
-    return options[rng.randrange(len(options))]
+    options = loops or table.get(key.mode) or _PROGRESSIONS.get(key.mode) or _PROGRESSIONS["major"]
+    return tuple(options[rng.randrange(len(options))])
 
 
 _MOODS: tuple[tuple[tuple[str, ...], str, tuple[int, int]], ...] = (
@@ -228,14 +269,18 @@ _SINGABLE_TONICS = {
 }
 
 
-def mood_settings(mood: str | None, rng: random.Random) -> tuple[Key, int]:
-    """Choose a key and a tempo that fit a free-text mood (unknown moods get a neutral major)."""
+def mood_profile(mood: str | None) -> tuple[str, tuple[int, int]] | None:
+    """Return the mode and tempo range a free-text mood names, or None when it names none."""
     lowered = (mood or "").lower()
-    mode, (slowest, fastest) = "major", (92, 112)
     for stems, mood_mode, tempo_range in _MOODS:
         if any(stem in lowered for stem in stems):
-            mode, (slowest, fastest) = mood_mode, tempo_range
-            break
+            return mood_mode, tempo_range
+    return None
+
+
+def mood_settings(mood: str | None, rng: random.Random) -> tuple[Key, int]:
+    """Choose a key and a tempo that fit a free-text mood (unknown moods get a neutral major)."""
+    mode, (slowest, fastest) = mood_profile(mood) or ("major", (92, 112))
     tonics = _SINGABLE_TONICS.get(mode, ("D", "E", "G", "A", "C"))
     tempo = rng.randrange(slowest, fastest + 1, 2)
     return Key(tonics[rng.randrange(len(tonics))], mode), tempo

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from bot.songwriting.music.genres import Genre, GenreProfile, profile
 from bot.songwriting.music.harmony import Key, parse_key
 
 _METER = re.compile(r"^\s*(\d{1,2})\s*/\s*(1|2|4|8|16)\s*$")
@@ -181,7 +182,11 @@ class ChordSpan:
 
 @dataclass(frozen=True, slots=True)
 class Melody:
-    """A melody sketch: notes in time order, chords, and the key, tempo and metre they are written in."""
+    """A melody sketch: notes in time order, chords, and the key, tempo and metre they are written in.
+
+    ``genre`` is the profile it was composed in: the arrangement (drums, accompaniment, feel) is derived from it
+    and the seed whenever the sketch is rendered, so a stored melody always plays back the same band.
+    """
 
     notes: tuple[Note, ...]
     chords: tuple[ChordSpan, ...]
@@ -190,6 +195,11 @@ class Melody:
     tempo: int
     meter: str
     seed: int
+    genre: Genre | None = None
+
+    @property
+    def profile(self) -> GenreProfile | None:
+        return None if self.genre is None else profile(self.genre)
 
     @property
     def key(self) -> Key:
@@ -231,6 +241,7 @@ class Melody:
             "tempo": self.tempo,
             "meter": self.meter,
             "seed": self.seed,
+            **({} if self.genre is None else {"genre": self.genre.value}),
         }
 
     @classmethod
@@ -247,6 +258,7 @@ class Melody:
             tempo=_int(data["tempo"]),
             meter=str(data["meter"]),
             seed=_int(data.get("seed", 0)),
+            genre=_genre(data.get("genre")),
         )
         melody.key  # noqa: B018 - validates tonic and mode
         melody.time  # noqa: B018 - validates the metre
@@ -262,6 +274,8 @@ class Melody:
     def summary(self) -> str:
         """One line for a draft message: key, tempo, metre, chords, range."""
         parts = [f"{self.tonic} {self.mode}", self.tempo_text(), self.meter]
+        if self.profile is not None:
+            parts.insert(0, self.profile.label)
         symbols: list[str] = []
         for chord in self.chords:
             if chord.symbol not in symbols:
@@ -294,6 +308,15 @@ def _fraction(value: object) -> Fraction:
     if result < 0:
         raise ValueError(f"negative time value {value!r}")
     return result
+
+
+def _genre(value: object) -> Genre | None:
+    if value is None:
+        return None
+    try:
+        return Genre(str(value))
+    except ValueError:
+        raise ValueError(f"unknown genre {value!r}") from None
 
 
 def _int(value: object) -> int:
