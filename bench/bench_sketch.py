@@ -3,7 +3,7 @@
 The song is the offline writer's verse–chorus draft cut to three sections (Verse 1, Chorus, Verse 2).
 Budget: the whole warm sketch within 0.6 s on the 2-core machine.
 
-Run: python bench/bench_sketch.py [--repeats N]
+Run: python bench/bench_sketch.py [--repeats N] [--genre GENRE]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.songwriting.music.settings import MusicSettings
     from bot.songwriting.versions.credits import Disclosure
 
 BUDGET_SECONDS = 0.6
@@ -38,16 +39,22 @@ def _disclosure() -> Disclosure:
     return Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WRITER))
 
 
-def _sketch_once(seed: int) -> dict[str, float]:
+def _settings(genre: str | None) -> MusicSettings:
+    from bot.songwriting.music.settings import MusicSettings
+
+    return MusicSettings(mood="wistful", genre=genre)
+
+
+def _sketch_once(seed: int, genre: str | None = None) -> dict[str, float]:
     """Compose and render the song once; return seconds per stage plus the whole."""
     from bot.songwriting.render.sketch import compose_and_render
 
     times: dict[str, float] = {}
     started = time.perf_counter()
     compose_and_render(
-        _song(),  # type: ignore[arg-type]
+        _song(),
         "Night Train",
-        mood="wistful",
+        _settings(genre),
         seed=seed,
         progress=lambda stage, seconds: times.__setitem__(stage, seconds),
         disclosure=_disclosure(),
@@ -56,26 +63,28 @@ def _sketch_once(seed: int) -> dict[str, float]:
     return times
 
 
-def cold() -> None:
+def cold(genre: str | None) -> None:
     """Run in a fresh process: imports, then the first sketch with no warm-up (prints JSON)."""
     started = time.perf_counter()
     import bot.songwriting.render.sketch  # noqa: F401  # the import is what is being timed
 
     imported = time.perf_counter() - started
-    times = _sketch_once(1)
+    times = _sketch_once(1, genre)
     print(json.dumps({"import": imported, **times}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--genre", help="compose in this genre (its band is rendered too); default: none")
     parser.add_argument("--cold", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cold:
-        cold()
+        cold(args.genre)
         return
 
-    run = subprocess.run([sys.executable, __file__, "--cold"], capture_output=True, text=True, check=True)
+    genre = ["--genre", args.genre] if args.genre else []
+    run = subprocess.run([sys.executable, __file__, "--cold", *genre], capture_output=True, text=True, check=True)
     first = json.loads(run.stdout.strip().splitlines()[-1])
     print("Cold (fresh process, no warm-up):")
     print(f"  {'import':<15}{first['import'] * 1000:7.0f} ms")
@@ -88,7 +97,7 @@ def main() -> None:
     warm_up()
     print(f"\nWarm-up (the process pool initialiser): {(time.perf_counter() - started) * 1000:.0f} ms")
 
-    runs = [_sketch_once(seed) for seed in range(args.repeats)]
+    runs = [_sketch_once(seed, args.genre) for seed in range(args.repeats)]
     print(f"\nWarm (median of {args.repeats} seeds, 3-section song):")
     for stage in (*STAGES, "whole"):
         values = [r[stage] * 1000 for r in runs]
@@ -100,13 +109,7 @@ def main() -> None:
     from bot.songwriting.music.measures import HUMAN_BAND, measure
 
     song = _song()
-    melody, files = compose_and_render(
-        song,  # type: ignore[arg-type]
-        "Night Train",
-        mood="wistful",
-        seed=0,
-        disclosure=_disclosure(),
-    )
+    melody, files = compose_and_render(song, "Night Train", _settings(args.genre), seed=0, disclosure=_disclosure())
     print(f"\nSketch: {melody.summary()}")
     sizes = {
         "MIDI": len(files.midi),

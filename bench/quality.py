@@ -14,6 +14,7 @@ import time
 
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.measures import HUMAN_BAND, measure
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.writers.offline import write
 
@@ -59,7 +60,7 @@ def main() -> None:
             mood = MOODS[index % len(MOODS)]
             brief = Brief(theme=THEMES[index % len(THEMES)], mood=mood, form=forms[index % len(forms)], seed=index)
             lyrics = write(brief)
-            melody = compose(lyrics, meter=meter, mood=mood, seed=index)
+            melody = compose(lyrics, MusicSettings(meter=meter, mood=mood), seed=index)
             results.append(measure(melody, lyrics))
     elapsed = time.perf_counter() - started
     print(f"{len(results)} melodies ({args.songs} offline drafts × {len(METERS)} metres) in {elapsed:.1f} s\n")

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bot.errors import StartupError
-from bot.songwriting.music.composer import check_settings
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render
 from bot.songwriting.render.sketch_files import sketch_contents, song_document
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``sketch`` options (SPEC §7) to a parser."""
     parser.add_argument("theme", nargs="?", help=f"what the song is about (up to {THEME_MAX} characters)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the sketch into")
-    parser.add_argument("--genre", help="e.g. folk, synth-pop, country")
+    parser.add_argument("--genre", help="e.g. folk, blues, punk, hip-hop: shapes the words and the band")
     parser.add_argument("--mood", help="e.g. wistful, defiant, happy: also picks the key and tempo")
     parser.add_argument("--form", choices=sorted(FORMS), default="verse-chorus", help="song form")
     parser.add_argument("--rhyme", default="ABAB", metavar="SCHEME", help="rhyme scheme such as ABAB or AABB")
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     try:
-        check_settings(key=args.key, tempo=args.tempo, meter=args.meter)
+        music = MusicSettings(key=args.key, tempo=args.tempo, meter=args.meter, mood=args.mood, genre=args.genre)
     except ValueError as exc:
         raise StudioError(str(exc)) from None
     brief = _brief(args, seed)
@@ -94,10 +94,7 @@ def _run(args: argparse.Namespace) -> int:
         melody, files = compose_and_render(
             lyrics,
             lyrics.title,
-            key=args.key,
-            tempo=args.tempo,
-            meter=args.meter,
-            mood=args.mood,
+            music,
             seed=seed,
             progress=lambda stage, seconds: print(f"{stage:<15}{seconds:.2f} s"),
             disclosure=disclosure,

@@ -1,61 +1,58 @@
 """Compose a melody for lyrics (or an instrumental) with a template pipeline.
 
 The approach measured to work without training data (TeleMelody, ROC, ReLyMe; see the music-stack notes):
-1. each line's syllables are placed on an eighth-note grid by a small dynamic programme that puts keyword
-   stresses on strong beats, function words off them, allows the odd syncopated push, and ends the line on a
-   long note on a strong beat;
-2. a chord progression is laid one chord per bar, with a half cadence mid-section and V–I at its end;
-3. pitches are chosen by a Viterbi search over scale degrees: chord tones on strong beats, mostly steps,
-   leaps resolved by a step the other way, an arch contour per line, cadence notes at line ends.
+1. the frame: key, tempo and metre from the member's settings, else the genre profile and the mood;
+2. each line's syllables are placed on an eighth-note grid (``rhythm``): keywords on strong beats, function
+   words off them, the odd syncopated push, a long final note on a strong beat;
+3. the genre's chord loop (or form: the 12-bar blues) is laid one chord per bar, with a half cadence mid-section
+   and V–I at its end unless the form carries its own;
+4. pitches are chosen by a Viterbi search over scale degrees (``pitch_search``), shaped so a song has somewhere
+   to go: verses sit low, the chorus lifts above them and peaks on its hook (a keyword of its first line, the
+   highest note of the chorus, often reached by a leap), and a section's third line echoes its first, moved by a
+   step or kept, with a new ending (a motif that repeats and varies).
 A repeated section (the chorus) is written once and repeated note for note, so the hook comes back identically.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from bot.songwriting.music.genres import GenreProfile, MelodyCharacter
 from bot.songwriting.music.harmony import (
     MODES,
+    ChordColour,
     Key,
     chord_pitch_classes,
+    chord_root,
+    mood_profile,
     mood_settings,
     parse_key,
     progression,
     section_kind,
 )
 from bot.songwriting.music.melody import ChordSpan, Melody, Meter, Note
+from bot.songwriting.music.pitch_search import cadence, cadence_cost, motion, register, shape, viterbi
+from bot.songwriting.music.rhythm import GRID, PICKUP, Unit, bars_for, place
+from bot.songwriting.music.settings import TEMPO_RANGE, MusicSettings
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.prosody import line_syllables
 
-TEMPO_RANGE = (40, 240)
 MAX_BARS = 64
-_GRID = Fraction(1, 2)  # the placement grid: eighth notes
-_PICKUP = 2  # eighths a line may borrow from the end of the previous line
-_FINAL_TAIL = 4  # a line's last syllable starts at least this many eighths before its window ends
-_MAX_NOTE = 8  # longest mid-line note, in eighths
 _MAX_PHRASE = 16  # syllables per phrase; longer lines are split at word boundaries
-_WINDOW = 9  # scale degrees a melody may span (a ninth: 13–14 semitones)
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """One note to place: a sung syllable, or an instrumental note with an invented stress."""
-
-    text: str | None
-    stress: int
-    keyword: bool
+_DEFAULT_CHARACTER = MelodyCharacter()
+_MINOR_LIKE = ("minor", "dorian", "phrygian")
+_BASE = {"verse": 0.15, "chorus": 0.62, "bridge": 0.4}  # a section's starting height, as a share of the window
+_ECHO = 1.4  # pull of an echoing line toward its model, per degree away
 
 
 @dataclass(frozen=True, slots=True)
 class _Phrase:
     section: int
     line: int
-    units: tuple[_Unit, ...]
+    units: tuple[Unit, ...]
     bars: int = 0  # fixed length in bars (instrumentals); 0 lets the syllables decide
 
 
@@ -78,33 +75,16 @@ class _Placed:
     final: bool
 
 
-def compose(
-    lyrics: Lyrics | None,
-    *,
-    key: str | None = None,
-    mode: str | None = None,
-    tempo: int | None = None,
-    meter: str | None = None,
-    mood: str | None = None,
-    seed: int = 0,
-    bars: int = 8,
-) -> Melody:
+def compose(lyrics: Lyrics | None, settings: MusicSettings | None = None, *, seed: int = 0, bars: int = 8) -> Melody:
     """Write a melody for the lyrics (one note per sung syllable), or an instrumental of ``bars`` bars.
 
-    Raise ValueError with a readable reason for a bad key, mode, metre, tempo or bar count, or lyrics with
-    nothing to sing.
+    ``settings`` were checked when they were made; raise ValueError for a bad bar count or lyrics with nothing
+    to sing.
     """
-    time = check_settings(key=key, mode=mode, tempo=tempo, meter=meter)
+    settings = settings or MusicSettings()
+    style = settings.profile
     rng = random.Random(seed)
-    the_key, mood_tempo = mood_settings(mood, rng)
-    if key:
-        the_key = parse_key(key, mode)
-    elif mode:
-        the_key = parse_key(the_key.tonic if mode == the_key.mode else _tonic_for(mode, rng), mode)
-    if tempo is None:
-        # A mood's tempo is the felt pulse: in 6/8 that is the dotted quarter, and a waltz feels its bars.
-        factor = Fraction(3, 2) if time.compound else Fraction(4, 3) if time.numerator == 3 else Fraction(1)
-        tempo = min(TEMPO_RANGE[1], int(mood_tempo * factor))
+    the_key, time, tempo = _frame(settings, style, rng)
     if lyrics is None:
         if not 1 <= bars <= MAX_BARS:
             raise ValueError(f"an instrumental needs between 1 and {MAX_BARS} bars")
@@ -113,7 +93,7 @@ def compose(
         sections = _lyric_sections(lyrics)
         if not sections:
             raise ValueError("the lyrics have no words to sing")
-    writer = _Writer(the_key, time, seed)
+    writer = _Writer(the_key, time, seed, style)
     for index, section in enumerate(sections):
         writer.add(section, sections[index + 1] if index + 1 < len(sections) else None)
     return writer.melody(tempo)
@@ -122,15 +102,49 @@ def compose(
 def check_settings(
     *, key: str | None = None, mode: str | None = None, tempo: int | None = None, meter: str | None = None
 ) -> Meter:
-    """Check a member's musical settings before any work is done; return the metre, raise ValueError if bad."""
-    time = Meter.parse(meter or "4/4")
-    if not (1 <= time.bar <= 8 and (time.bar / _GRID).denominator == 1):
-        raise ValueError(f"meter {time} is not supported; try 4/4, 3/4 or 6/8")
-    if tempo is not None and not TEMPO_RANGE[0] <= tempo <= TEMPO_RANGE[1]:
-        raise ValueError(f"tempo must be between {TEMPO_RANGE[0]} and {TEMPO_RANGE[1]} bpm")
-    if key or mode:
-        parse_key(key or "C", mode)
-    return time
+    """Check a member's musical settings; return the metre, raise ValueError if bad.
+
+    Temporary, for the workshop until it passes MusicSettings (issue 15, phase 2): new code builds a
+    MusicSettings, which checks itself.
+    """
+    settings = MusicSettings(key=key, mode=mode, tempo=tempo, meter=meter)
+    return Meter.parse(settings.meter or "4/4")
+
+
+def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Random) -> tuple[Key, Meter, int]:
+    """Choose the key, metre and tempo: the member's settings first, then the genre, then the mood."""
+    the_key, mood_tempo = mood_settings(settings.mood, rng)
+    if settings.meter:
+        time = Meter.parse(settings.meter)
+    elif style is not None:
+        time = Meter.parse(style.meters[rng.randrange(len(style.meters))])
+    else:
+        time = Meter(4, 4)
+    mood = mood_profile(settings.mood)
+    if settings.key:
+        the_key = parse_key(settings.key, settings.mode)
+    elif settings.mode:
+        mode = settings.mode
+        the_key = parse_key(the_key.tonic if mode == the_key.mode else _tonic_for(mode, rng), mode)
+    elif style is not None:
+        mode = the_key.mode if mood is not None else style.modes[rng.randrange(len(style.modes))]
+        the_key = parse_key(style.tonics[rng.randrange(len(style.tonics))], mode)
+    if settings.tempo is not None:
+        return the_key, time, settings.tempo
+    if style is None:
+        # A mood's tempo is the felt pulse: in 6/8 that is the dotted quarter, and a waltz feels its bars.
+        factor = Fraction(3, 2) if time.compound else Fraction(4, 3) if time.numerator == 3 else Fraction(1)
+        return the_key, time, min(TEMPO_RANGE[1], int(mood_tempo * factor))
+    # A genre's range is in felt beats (the dotted quarter in compound metre); a sad mood takes its slower half,
+    # an excited one its quicker half.
+    slowest, fastest = style.tempo
+    if mood is not None:
+        middle = (slowest + fastest) // 2
+        pace = sum(mood[1]) / 2
+        slowest, fastest = (slowest, middle) if pace < 90 else (middle, fastest) if pace > 108 else (slowest, fastest)
+    felt = rng.randrange(slowest, fastest + 1)
+    factor = Fraction(3, 2) if time.compound else Fraction(1)
+    return the_key, time, min(TEMPO_RANGE[1], int(felt * factor))
 
 
 def _tonic_for(mode: str, rng: random.Random) -> str:
@@ -143,27 +157,27 @@ def _lyric_sections(lyrics: Lyrics) -> list[_Section]:
     for index, section in enumerate(lyrics.sections):
         phrases: list[_Phrase] = []
         for line_index, line in enumerate(section.lines):
-            units = [_Unit(s.text if s.word_end else s.text + "-", s.stress, s.keyword) for s in line_syllables(line)]
+            units = [Unit(s.text if s.word_end else s.text + "-", s.stress, s.keyword) for s in line_syllables(line)]
             phrases.extend(_Phrase(index, line_index, chunk) for chunk in _split(units))
         if not phrases:
             continue
         kind = section_kind(section.label)
-        shape = tuple(tuple((u.stress, u.keyword) for u in p.units) for p in phrases)
+        shape_key = tuple(tuple((u.stress, u.keyword) for u in p.units) for p in phrases)
         repeat_key: tuple[object, ...] = (
-            (kind, section.label.strip().lower(), shape) if kind == "chorus" else ("text", section.lines)
+            (kind, section.label.strip().lower(), shape_key) if kind == "chorus" else ("text", section.lines)
         )
         sections.append(_Section(index, kind, tuple(phrases), repeat_key))
     return sections
 
 
-def _split(units: list[_Unit]) -> list[tuple[_Unit, ...]]:
+def _split(units: list[Unit]) -> list[tuple[Unit, ...]]:
     """Split an over-long line into phrases of at most ``_MAX_PHRASE`` syllables, at word ends."""
     if not units:
         return []
     count = math.ceil(len(units) / _MAX_PHRASE)
     target = math.ceil(len(units) / count)
-    chunks: list[tuple[_Unit, ...]] = []
-    current: list[_Unit] = []
+    chunks: list[tuple[Unit, ...]] = []
+    current: list[Unit] = []
     for unit in units:
         current.append(unit)
         at_word_end = unit.text is None or not unit.text.endswith("-")
@@ -177,10 +191,10 @@ def _split(units: list[_Unit]) -> list[tuple[_Unit, ...]]:
 
 def _instrumental_sections(bars: int, time: Meter, rng: random.Random) -> list[_Section]:
     """Invent phrases of two bars with a stress pattern; eight-bar sections alternate A and B, A repeating."""
-    per_bar = int(time.bar / _GRID)
+    per_bar = int(time.bar / GRID)
     phrase_bars = [2] * (bars // 2) + [1] * (bars % 2)
     sections: list[_Section] = []
-    designs: dict[tuple[str, tuple[int, ...]], tuple[tuple[_Unit, ...], ...]] = {}
+    designs: dict[tuple[str, tuple[int, ...]], tuple[tuple[Unit, ...], ...]] = {}
     for start in range(0, len(phrase_bars), 4):
         chunk = tuple(phrase_bars[start : start + 4])
         name = "AB"[len(sections) % 2]
@@ -194,25 +208,40 @@ def _instrumental_sections(bars: int, time: Meter, rng: random.Random) -> list[_
     return sections
 
 
-def _instrumental_units(slots: int, rng: random.Random) -> tuple[_Unit, ...]:
+def _instrumental_units(slots: int, rng: random.Random) -> tuple[Unit, ...]:
     count = max(3, min(slots - 3, round(slots * rng.uniform(0.35, 0.55))))
-    return tuple(_Unit(None, 1 if i % 2 == 0 else 0, i % 2 == 0 and rng.random() < 0.8) for i in range(count))
+    return tuple(Unit(None, 1 if i % 2 == 0 else 0, i % 2 == 0 and rng.random() < 0.8) for i in range(count))
+
+
+def _form_line_bars(need: int, lines: int, form: int) -> int:
+    """Line length that lays a form (12 bars) over the section exactly: four lines of three bars, three of four.
+
+    Falls back to ``need`` (the form then cycles) when no length up to about twice the need fits.
+    """
+    for length in range(need, 2 * need + 3):
+        if (length * lines) % form == 0:
+            return length
+    return need
 
 
 class _Writer:
     """Accumulates sections into notes and per-bar chords on a global eighth-note grid."""
 
-    def __init__(self, key: Key, time: Meter, seed: int) -> None:
+    def __init__(self, key: Key, time: Meter, seed: int, style: GenreProfile | None) -> None:
         self.key = key
         self.time = time
         self.seed = seed
-        self.per_bar = int(time.bar / _GRID)
+        self.style = style
+        self.character = style.melody if style is not None else _DEFAULT_CHARACTER
+        self.colour = style.harmony.colour if style is not None else ChordColour.TRIAD
+        self.window = self.character.window
+        self.per_bar = int(time.bar / GRID)
         self.bar_chords: list[str] = []
         self.notes: list[Note] = []
         self.last: tuple[int, int] | None = None  # (degree, motion) of the last note written
         self.cache: dict[tuple[object, ...], tuple[list[str], list[tuple[_Placed, int]]]] = {}
         self.scale = MODES[key.mode]
-        self.tonic_midi, self.low = _register(key)
+        self.tonic_midi, self.low = register(key, self.window)
 
     def pitch(self, degree: int) -> int:
         return self.tonic_midi + 12 * (degree // 7) + self.scale[degree % 7]
@@ -235,8 +264,8 @@ class _Writer:
             self.notes.append(
                 Note(
                     pitch=self.pitch(degree),
-                    start=(start + item.slot) * _GRID,
-                    duration=item.length * _GRID,
+                    start=(start + item.slot) * GRID,
+                    duration=item.length * GRID,
                     syllable=unit.text,
                     section=phrase.section,
                     line=phrase.line,
@@ -244,36 +273,41 @@ class _Writer:
             )
         if placed:
             previous = placed[-2][1] if len(placed) > 1 else placed[-1][1]
-            self.last = (placed[-1][1], _motion(previous, placed[-1][1], self.pitch))
+            self.last = (placed[-1][1], motion(previous, placed[-1][1], self.pitch))
 
     def _write(self, section: _Section, next_degree: int | None) -> tuple[list[str], list[tuple[_Placed, int]]]:
         rng = random.Random(f"{self.seed}:{section.kind}:{section.index}")
         # Lines of a section share one length (the longest any of them needs), so the phrasing stays square.
-        uniform = max(_bars_for(p.units, self.time) for p in section.phrases)
+        uniform = max(bars_for(p.units, self.time, self.character.density) for p in section.phrases)
+        loops = self._loops(section.kind)
+        if self.style is not None and self.style.harmony.form and loops:
+            uniform = _form_line_bars(uniform, len(section.phrases), len(loops[0]))
         bars = [p.bars or uniform for p in section.phrases]
         starts = [sum(bars[:i]) * self.per_bar for i in range(len(bars))]
-        chords = self._chords(section, bars, rng)
+        chords = self._chords(section, bars, rng, loops)
         placed: list[_Placed] = []
         # A line's last note keeps more than a beat after the next line's pickup; a section's, two beats.
-        keep = max(3, int(self.time.beat / _GRID))
+        keep = max(3, int(self.time.beat / GRID))
         for index, phrase in enumerate(section.phrases):
             window = bars[index] * self.per_bar
             if index > 0:
-                pickup = min(_PICKUP, max(0, starts[index] - placed[-1].slot - keep))
+                pickup = min(PICKUP, max(0, starts[index] - placed[-1].slot - keep))
             elif not self.bar_chords:
                 # The song may pick up into an intro bar; an instrumental starts on its first bar instead, so
                 # it is exactly the bars asked for.
-                pickup = _PICKUP if phrase.units[0].text is not None else 0
+                pickup = PICKUP if phrase.units[0].text is not None else 0
             elif section.kind == "chorus" or not self.notes:
                 pickup = 0  # a chorus is repeated note for note, so it must fit after any section
             else:
-                pickup = min(_PICKUP, max(0, int(self.notes[-1].duration / _GRID) - 2 * keep + 2))
-            slots = _place(phrase.units, self.time, window, pickup, self._jitter(section, index))
+                pickup = min(PICKUP, max(0, int(self.notes[-1].duration / GRID) - 2 * keep + 2))
+            slots = place(
+                phrase.units, self.time, window, pickup, self._jitter(section, index), self.character.syncopation
+            )
             for unit, (slot, length) in enumerate(slots):
                 placed.append(_Placed(index, unit, starts[index] + slot, length, unit == len(slots) - 1))
         if placed[0].slot < 0 and not self.bar_chords:
             # The song opens with a pickup: give it an intro bar on the tonic to sit in.
-            self.bar_chords.append(self.key.chord(0))
+            self.bar_chords.append(self.key.chord(0, self.colour))
         degrees = self._pitches(section, placed, chords, rng, next_degree)
         return chords, list(zip(placed, degrees, strict=True))
 
@@ -281,22 +315,40 @@ class _Writer:
         # Lines one and three (two and four) share their rhythm when their stresses match: parallel phrasing.
         return random.Random(f"{self.seed}:{section.kind}:{phrase % 2}:rhythm")
 
-    def _chords(self, section: _Section, bars: list[int], rng: random.Random) -> list[str]:
-        """Lay the section's loop one chord per bar, with cadence chords at the ends of lines."""
-        loop = progression(self.key, section.kind, rng)
+    def _loops(self, kind: str) -> tuple[tuple[int, ...], ...]:
+        """The genre's loops for this section kind and mode, leaving out any that land on a diminished triad
+        (vii° in a major key is no rock chord); empty means the mode's own loops."""
+        if self.style is None:
+            return ()
+        family = self.style.harmony.minor if self.key.mode in _MINOR_LIKE else self.style.harmony.major
+        usable = self.colour is ChordColour.SEVENTH
+        return tuple(
+            loop
+            for loop in family.for_kind(kind)
+            if usable or all(not self.key.chord(degree).endswith("dim") for degree in loop)
+        )
+
+    def _chords(
+        self, section: _Section, bars: list[int], rng: random.Random, loops: tuple[tuple[int, ...], ...]
+    ) -> list[str]:
+        """Lay the section's loop one chord per bar, with cadence chords at the ends of lines (unless a form)."""
+        loop = progression(self.key, section.kind, rng, loops or None)
         count = len(section.phrases)
+        colour = self.colour
+        form = self.style is not None and self.style.harmony.form and bool(loops)
+        predominant = self.style.harmony.predominant if self.style is not None else None
         chords: list[str] = []
         for index, length in enumerate(bars):
-            line = [self.key.chord(loop[(len(chords) + bar) % len(loop)]) for bar in range(length)]
-            cadence = _cadence(index, count)
-            if cadence == "authentic":
-                line[-1] = self.key.chord(0)
+            line = [self.key.chord(loop[(len(chords) + bar) % len(loop)], colour) for bar in range(length)]
+            kind = "open" if form else cadence(index, count)
+            if kind == "authentic":
+                line[-1] = self.key.chord(0, colour)
                 if length >= 2:
-                    line[-2] = self.key.dominant()
+                    line[-2] = self.key.dominant(colour)
                 if length >= 4:
-                    line[-3] = self.key.predominant()
-            elif cadence == "half":
-                line[-1] = self.key.dominant()
+                    line[-3] = self.key.predominant(colour, predominant)
+            elif kind == "half":
+                line[-1] = self.key.dominant(colour)
             chords.extend(line)
         return chords
 
@@ -304,42 +356,124 @@ class _Writer:
         self, section: _Section, placed: list[_Placed], chords: list[str], rng: random.Random, next_degree: int | None
     ) -> list[int]:
         """Score every candidate scale degree of every note, then pick the cheapest path through them."""
-        degrees = range(self.low, self.low + _WINDOW)
-        base = self.low + {"verse": 2.5, "chorus": 4.5, "bridge": 3.5}[section.kind]
-        shapes = [_shape(rng) for _ in range(2)]
+        degrees = range(self.low, self.low + self.window)
+        base = self.low + 0.5 + _BASE[section.kind] * (self.window - 1)
+        shapes = [shape(rng) for _ in range(2)]
         scale_pcs = set(self.key.scale)
         counts = [len(p.units) for p in section.phrases]
+        units = [section.phrases[item.phrase].units[item.unit] for item in placed]
+        weights = [self.time.weight(item.slot * GRID) for item in placed]
+        symbols = [self._chord_at(item, chords) for item in placed]
+        hook = self._hook(section, placed) if section.kind == "chorus" else None
+        peak = self._peak(symbols[hook], degrees, scale_pcs) if hook is not None else None
+        # Leap points: the hook, and now and then a keyword on a strong beat, which the tune jumps up to from
+        # lower down (the note before aims low, the keyword high) and then resolves by a step.
+        invited = [
+            position == hook
+            or (
+                (units[position].keyword and weights[position] >= 2 and not item.final and item.unit > 0)
+                and rng.random() < 5 * self.character.leaps
+            )
+            for position, item in enumerate(placed)
+        ]
         options: list[dict[int, tuple[float, bool]]] = []
-        repeats: list[float] = []
-        for item in placed:
-            bar = item.slot // self.per_bar
-            symbol = chords[bar] if bar >= 0 else (self.bar_chords[-1] if self.bar_chords else chords[0])
-            chord = chord_pitch_classes(symbol)
+        for position, item in enumerate(placed):
+            chord = self._tones(symbols[position])
             # A chromatic chord tone (the leading tone of V in minor) rules out its diatonic neighbours.
             clashes = {(t + step) % 12 for t in chord - scale_pcs for step in (-1, 1)} - chord
-            weight = self.time.weight(item.slot * _GRID)
-            unit = section.phrases[item.phrase].units[item.unit]
+            weight, unit = weights[position], units[position]
             target = base + shapes[item.phrase % 2](item.unit / max(1, counts[item.phrase] - 1))
-            cadence = _cadence(item.phrase, len(section.phrases)) if item.final else None
+            following = position + 1 < len(placed) and placed[position + 1].phrase == item.phrase
+            if invited[position] and position != hook:
+                target += 2.0
+            elif following and invited[position + 1]:
+                target -= 2.0
+            kind = cadence(item.phrase, len(section.phrases)) if item.final else None
+            # The note before the hook sits a fifth or more below the peak, so the hook is reached by a leap.
+            springboard = peak is not None and following and position + 1 == hook
             unary: dict[int, tuple[float, bool]] = {}
             for d in degrees:
                 pc = self.pitch(d) % 12
-                if pc in clashes:
+                if pc in clashes or (peak is not None and (d > peak or (position == hook and d != peak))):
+                    continue
+                if springboard and peak is not None and d > peak - 4:
                     continue
                 tone = pc in chord
                 cost = 0.0 if tone else (3.0 if weight >= 2 else (1.0 if unit.stress else 0.5) if weight else 0.15)
                 cost += 0.5 * abs(d - target) + rng.random() * 0.7
-                if cadence is not None:
-                    cost += _cadence_cost(cadence, d % 7, tone)
+                if kind is not None:
+                    cost += cadence_cost(kind, d % 7, tone)
+                if peak is not None and d == peak and position != hook:
+                    cost += 1.5  # the hook alone should reach the top
                 if item is placed[-1] and next_degree is not None:
                     cost += 4.0 if abs(self.pitch(d) - self.pitch(next_degree)) > 5 else 0.0
                 elif not self.notes and not options:
                     cost += 0.0 if d % 7 in (0, 2, 4) else 1.0
                 unary[d] = (cost, tone)
+            if not unary:  # the peak clashed with everything here: fall back to the plain choice
+                unary = {d: (0.5 * abs(d - target), False) for d in degrees if peak is None or d <= peak}
             options.append(unary)
-            repeats.append(0.45 if unit.stress == 0 else 1.0)
+        repeats = [0.45 if unit.stress == 0 else 1.0 for unit in units]
         start = self.last if self.last is not None and self.last[0] in degrees else None
-        return _viterbi(options, repeats, self.pitch, start)
+        path = viterbi(options, repeats, self.pitch, start, invited)
+        echoes = self._echoes(section, placed)
+        if not echoes:
+            return path
+        shift = rng.choice((0, 0, 1, -1))
+        for position, model in echoes.items():
+            wanted = path[model] + shift
+            options[position] = {
+                d: (cost + _ECHO * abs(d - wanted), tone) for d, (cost, tone) in options[position].items()
+            }
+        return viterbi(options, repeats, self.pitch, start, invited)
+
+    def _tones(self, symbol: str) -> frozenset[int]:
+        """The chord's tones as the melody hears them: a power chord implies the key's third above its root."""
+        tones = chord_pitch_classes(symbol)
+        if len(tones) == 2 and (root := chord_root(symbol)) is not None:
+            third = next((pc for pc in self.key.scale if (pc - root) % 12 in (3, 4)), None)
+            return tones if third is None else tones | {third}
+        return tones
+
+    def _chord_at(self, item: _Placed, chords: list[str]) -> str:
+        bar = item.slot // self.per_bar
+        return chords[bar] if bar >= 0 else (self.bar_chords[-1] if self.bar_chords else chords[0])
+
+    def _hook(self, section: _Section, placed: list[_Placed]) -> int | None:
+        """The hook note: the longest keyword of the chorus's first line after its first note (a stressed syllable
+        failing that), so the line can leap up into it."""
+        first = [i for i, item in enumerate(placed) if item.phrase == 0 and not item.final and item.unit > 0]
+        units = section.phrases[0].units
+        keywords = [i for i in first if units[placed[i].unit].keyword] or [
+            i for i in first if units[placed[i].unit].stress
+        ]
+        if not keywords:
+            return None
+        return max(keywords, key=lambda i: (placed[i].length, self.time.weight(placed[i].slot * GRID), -i))
+
+    def _peak(self, symbol: str, degrees: range, scale_pcs: set[int]) -> int | None:
+        """The chorus's top note: the highest tone of the hook's chord inside the window."""
+        chord = self._tones(symbol)
+        for d in reversed(degrees):
+            if self.pitch(d) % 12 in chord & scale_pcs and d >= self.low + self.window // 2:
+                return d
+        return None
+
+    def _echoes(self, section: _Section, placed: list[_Placed]) -> dict[int, int]:
+        """Notes of the third (fourth) line that echo the first (second), note by note from the start.
+
+        The last two notes of the shorter line are left free, so the motif comes back with a new ending.
+        """
+        by_phrase: dict[int, list[int]] = {}
+        for position, item in enumerate(placed):
+            by_phrase.setdefault(item.phrase, []).append(position)
+        echoes: dict[int, int] = {}
+        for phrase in range(2, len(section.phrases)):
+            model, echo = by_phrase.get(phrase - 2, []), by_phrase.get(phrase, [])
+            shared = min(len(model), len(echo)) - 2
+            if shared >= 3:
+                echoes.update(zip(echo[:shared], model[:shared], strict=True))
+        return echoes
 
     def melody(self, tempo: int) -> Melody:
         notes = sorted(self.notes, key=lambda n: n.start)
@@ -361,199 +495,5 @@ class _Writer:
             tempo=tempo,
             meter=str(self.time),
             seed=self.seed,
+            genre=self.style.genre if self.style is not None else None,
         )
-
-
-_INTERVAL_COST = (0.0, 0.0, 0.3, 1.2, 2.0, 3.2, 7.0)  # by size in scale degrees; index 0 is overridden
-
-
-def _motion(previous: int, degree: int, pitch: Callable[[int], int]) -> int:
-    """Classify a move between degrees: 0 repeat, ±1 step, ±2 skip, ±3 leap of more than five semitones."""
-    step = degree - previous
-    kind = 0 if step == 0 else 3 if abs(pitch(degree) - pitch(previous)) > 5 else min(abs(step), 2)
-    return kind if step >= 0 else -kind
-
-
-def _viterbi(
-    options: list[dict[int, tuple[float, bool]]],
-    repeats: list[float],
-    pitch: Callable[[int], int],
-    start: tuple[int, int] | None,
-) -> list[int]:
-    """Choose one degree per note minimising unary plus motion costs.
-
-    The state is (degree, last motion): 0 for a repeat or the start, ±1 a step, ±2 a skip, ±3 a leap of more
-    than five semitones, which the next note must resolve by a step the other way.
-    """
-    pitch_of = {d: pitch(d) for unary in options for d in unary}
-    states: dict[tuple[int, int], float] = {}
-    if start is not None:
-        states[start] = 0.0
-        pitch_of.setdefault(start[0], pitch(start[0]))
-    history: list[dict[tuple[int, int], tuple[int, int] | None]] = []
-    last = len(options) - 1
-    for index, (unary, repeat) in enumerate(zip(options, repeats, strict=True)):
-        new_states: dict[tuple[int, int], float] = {}
-        back: dict[tuple[int, int], tuple[int, int] | None] = {}
-        for d, (cost, tone) in unary.items():
-            if not states:
-                new_states[(d, 0)] = cost
-                back[(d, 0)] = None
-                continue
-            for (p, motion), previous in states.items():
-                step = d - p
-                size = abs(step)
-                total = previous + cost + (repeat if size == 0 else _INTERVAL_COST[min(size, 6)])
-                reverses = size > 0 and motion and (step > 0) != (motion > 0)
-                if abs(motion) == 3 and not (size == 1 and reverses):
-                    total += 2.5
-                elif abs(motion) == 1 and size == 1 and reverses:
-                    total += 0.5
-                if not tone and size > 1:
-                    total += 1.2
-                kind = 0 if size == 0 else 3 if abs(pitch_of[d] - pitch_of[p]) > 5 else min(size, 2)
-                if kind == 3 and index == last:
-                    total += 4.0  # nothing in this section could resolve it, and the next may be a fixed repeat
-                reached = (d, kind if step >= 0 else -kind)
-                if total < new_states.get(reached, math.inf):
-                    new_states[reached] = total
-                    back[reached] = (p, motion)
-        states = new_states
-        history.append(back)
-    state: tuple[int, int] | None = min(states, key=states.__getitem__)
-    path: list[int] = []
-    for back in reversed(history):
-        assert state is not None
-        path.append(state[0])
-        state = back[state]
-    path.reverse()
-    return path
-
-
-def _register(key: Key) -> tuple[int, int]:
-    """Place the tonic and the degree window so the melody sits around F#4, a comfortable middle."""
-    tonic_midi = 60 + key.tonic_pc
-    if tonic_midi > 66:
-        tonic_midi -= 12
-    scale = MODES[key.mode]
-
-    def centre(low: int) -> int:
-        middle = low + _WINDOW // 2
-        return tonic_midi + 12 * (middle // 7) + scale[middle % 7]
-
-    low = min(range(-6, 4), key=lambda lo: (abs(centre(lo) - 66), lo))
-    return tonic_midi, low
-
-
-def _cadence(phrase: int, count: int) -> str:
-    if phrase == count - 1:
-        return "authentic"
-    if count >= 2 and phrase == count // 2 - 1:
-        return "half"
-    return "open"
-
-
-def _cadence_cost(cadence: str, degree: int, chord_tone: bool) -> float:
-    if not chord_tone:
-        return 8.0
-    if cadence == "authentic":
-        return 0.0 if degree == 0 else 8.0
-    if cadence == "half":
-        return {4: 0.0, 1: 0.3}.get(degree, 1.0)
-    return 0.0 if degree in (0, 2, 4) else 0.4
-
-
-def _shape(rng: random.Random) -> _Contour:
-    amplitude = rng.uniform(2.5, 4.0)
-    return _Contour(rng.choice(("arch", "arch", "arch", "rise", "fall")), amplitude)
-
-
-@dataclass(frozen=True, slots=True)
-class _Contour:
-    """A line's target height over its course (0 = first note, 1 = last), in scale degrees."""
-
-    kind: str
-    amplitude: float
-
-    def __call__(self, x: float) -> float:
-        if self.kind == "rise":
-            return self.amplitude * min(1.0, 1.4 * x) - 1.0 - (1.5 if x >= 1 else 0.0)
-        if self.kind == "fall":
-            return self.amplitude * (1.0 - x) - 0.5
-        return self.amplitude * math.sin(math.pi * min(1.0, x**0.8))
-
-
-def _bars_for(units: Sequence[_Unit], time: Meter) -> int:
-    """Pick the bars a line needs: room for its syllables and a strong beat for each keyword."""
-    per_bar = int(time.bar / _GRID)
-    keywords = sum(u.keyword for u in units)
-    for bars in (2, 4, 8):
-        window = bars * per_bar
-        strong = sum(1 for s in range(window - _FINAL_TAIL + 1) if time.strong(s * _GRID))
-        if len(units) <= window * 0.7 and keywords <= strong + 1:
-            return bars
-    return 8
-
-
-def _place(units: Sequence[_Unit], time: Meter, window: int, pickup: int, rng: random.Random) -> list[tuple[int, int]]:
-    """Place syllables on the eighth grid by dynamic programming; return (slot, length) per unit."""
-    n = len(units)
-    first = -pickup
-    last = window - _FINAL_TAIL
-    # Now and then one keyword (never the last syllable) may anticipate its strong beat: a syncopated push.
-    candidates = [i for i, unit in enumerate(units[:-1]) if unit.keyword]
-    pushed = rng.choice(candidates) if candidates and rng.random() < 0.25 else None
-    jitter = {s: rng.random() * 0.5 for s in range(first, window)}
-    weight = {s: time.weight(s * _GRID) for s in range(first, window + 1)}
-
-    def cost(index: int, slot: int, length: int) -> float:
-        unit = units[index]
-        w = weight[slot]
-        syncopated = w == 0 and length >= 2 and weight.get(slot + 1, 0) >= 1
-        if unit.keyword:
-            value = 0.0 if w >= 2 else 2.2 if w == 1 else 4.0
-            if syncopated and weight.get(slot + 1, 0) >= 2:
-                value = -0.2 if index == pushed else 2.0
-        elif unit.stress:
-            value = 0.3 if w >= 2 else 0.0 if w == 1 else 0.8
-        else:
-            value = 2.0 if w >= 2 else 0.4 if w == 1 else 0.0
-        if syncopated and index != pushed:
-            value += 1.0
-        if length == 1:
-            value += 0.2 if unit.stress else 0.0
-        elif length == 3:
-            value += 0.4
-        elif length >= 4:
-            value += 0.6 + 0.6 * (length - 4) + (1.2 if not unit.stress else 0.0)
-        return value + jitter[slot]
-
-    # best[i][slot] = (total cost, previous slot) with unit i starting at slot.
-    best: list[dict[int, tuple[float, int]]] = [{}]
-    for slot in range(first, last - n + 2):
-        best[0][slot] = (0.25 * max(0, slot - 2), slot)
-    for i in range(1, n):
-        row: dict[int, tuple[float, int]] = {}
-        for slot in range(first + i, last - (n - 1 - i) + 1):
-            previous = best[i - 1]
-            options = [
-                (previous[prev][0] + cost(i - 1, prev, slot - prev), prev)
-                for prev in range(slot - _MAX_NOTE, slot)
-                if prev in previous
-            ]
-            if options:
-                row[slot] = min(options)
-        best.append(row)
-    finals = {}
-    for slot, (total, _) in best[n - 1].items():
-        w = weight[slot]
-        finals[slot] = total + cost(n - 1, slot, 2) + {3: 0.0, 2: 0.3, 1: 2.5}.get(w, 4.0)
-        finals[slot] += 0.15 * max(0, window - slot - 8)
-    slot = min(finals, key=finals.__getitem__)
-    slots = [slot]
-    for i in range(n - 1, 0, -1):
-        slot = best[i][slot][1]
-        slots.append(slot)
-    slots.reverse()
-    lengths = [b - a for a, b in itertools.pairwise(slots)] + [window - slots[-1]]
-    return list(zip(slots, lengths, strict=True))

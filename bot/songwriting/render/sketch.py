@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.melody import Melody
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.prosody import load_dictionary
@@ -86,23 +87,29 @@ def render_sketch(
 def compose_and_render(
     lyrics: Lyrics | None,
     title: str,
+    settings: MusicSettings | None = None,
     *,
+    seed: int = 0,
+    bars: int = 8,
+    progress: Progress | None = None,
+    disclosure: Disclosure,
     key: str | None = None,
     mode: str | None = None,
     tempo: int | None = None,
     meter: str | None = None,
     mood: str | None = None,
-    seed: int = 0,
-    bars: int = 8,
-    progress: Progress | None = None,
-    disclosure: Disclosure,
 ) -> tuple[Melody, SketchFiles]:
-    """Compose a melody for the lyrics (or an instrumental) and render its files, each carrying ``disclosure``.
+    """Compose a melody for the lyrics (or an instrumental) in ``settings`` and render its files, each carrying
+    ``disclosure``.
 
-    Raise ValueError for a bad key, mode, metre or tempo, or lyrics with nothing to sing.
+    ``key``, ``mode``, ``tempo``, ``meter`` and ``mood`` are a temporary adapter for the workshop, which still
+    passes them loose (issue 15, phase 2 removes them); they are ignored when ``settings`` is given. Raise
+    ValueError (SettingsError for the loose settings) for a bad setting or lyrics with nothing to sing.
     """
+    if settings is None:
+        settings = MusicSettings(key=key, mode=mode, tempo=tempo, meter=meter, mood=mood)
     started = time.perf_counter()
-    melody = compose(lyrics, key=key, mode=mode, tempo=tempo, meter=meter, mood=mood, seed=seed, bars=bars)
+    melody = compose(lyrics, settings, seed=seed, bars=bars)
     if progress is not None:
         progress("melody", time.perf_counter() - started)
     return melody, render_sketch(melody, lyrics, title, progress, disclosure=disclosure)

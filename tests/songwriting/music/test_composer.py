@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.harmony import chord_pitch_classes, parse_key
 from bot.songwriting.music.melody import Melody, Meter, Note
+from bot.songwriting.music.settings import MusicSettings, SettingsError
 from bot.songwriting.words.lyrics import Lyrics, Section, parse_lyrics
 from bot.songwriting.words.prosody import line_syllables
 from tests.songwriting.songs import HIGHWAY, LANTERN, MOODS, NIGHT_TRAIN, PAPER_BOATS, SONGS
@@ -23,7 +24,7 @@ SEEDS = range(12)
 
 @functools.cache
 def composed(song: Lyrics, seed: int, meter: str = "4/4") -> Melody:
-    return compose(song, key=None, mode=None, tempo=None, meter=meter, mood=MOODS[seed % len(MOODS)], seed=seed)
+    return compose(song, MusicSettings(meter=meter, mood=MOODS[seed % len(MOODS)]), seed=seed)
 
 
 def _sung(melody: Melody) -> list[Note]:
@@ -54,8 +55,8 @@ def test_syllables_mark_word_continuation() -> None:
 
 def test_same_seed_same_melody() -> None:
     """Composing is deterministic for a seed."""
-    first = compose(NIGHT_TRAIN, key=None, mode=None, tempo=None, meter=None, mood="sad", seed=7)
-    again = compose(NIGHT_TRAIN, key=None, mode=None, tempo=None, meter=None, mood="sad", seed=7)
+    first = compose(NIGHT_TRAIN, MusicSettings(mood="sad"), seed=7)
+    again = compose(NIGHT_TRAIN, MusicSettings(mood="sad"), seed=7)
     assert first == again
 
 
@@ -210,7 +211,7 @@ def test_meters_fill_whole_bars(meter: str) -> None:
 
 def test_given_key_tempo_and_meter_are_kept() -> None:
     """Explicit settings override the mood."""
-    melody = compose(LANTERN, key="Bb major", mode=None, tempo=132, meter="3/4", mood="sad", seed=2)
+    melody = compose(LANTERN, MusicSettings(key="Bb major", tempo=132, meter="3/4", mood="sad"), seed=2)
     assert (melody.tonic, melody.mode, melody.tempo, melody.meter) == ("Bb", "major", 132, "3/4")
     key = parse_key("Bb major")
     assert all(key.contains(n.pitch) for n in melody.notes if n.pitch is not None)
@@ -218,8 +219,8 @@ def test_given_key_tempo_and_meter_are_kept() -> None:
 
 def test_mood_picks_key_and_tempo() -> None:
     """A sad mood gives a slow minor key; a happy one a quicker major key."""
-    sad = compose(LANTERN, key=None, mode=None, tempo=None, meter=None, mood="sad and lonely", seed=4)
-    happy = compose(LANTERN, key=None, mode=None, tempo=None, meter=None, mood="happy", seed=4)
+    sad = compose(LANTERN, MusicSettings(mood="sad and lonely"), seed=4)
+    happy = compose(LANTERN, MusicSettings(mood="happy"), seed=4)
     assert sad.mode == "minor"
     assert sad.tempo < 90
     assert happy.mode == "major"
@@ -228,14 +229,14 @@ def test_mood_picks_key_and_tempo() -> None:
 
 def test_mode_alone_keeps_a_singable_tonic() -> None:
     """Asking only for a mode picks a tonic for it."""
-    melody = compose(LANTERN, key=None, mode="dorian", tempo=None, meter=None, mood="happy", seed=4)
+    melody = compose(LANTERN, MusicSettings(mode="dorian", mood="happy"), seed=4)
     assert melody.mode == "dorian"
 
 
 @pytest.mark.parametrize("bars", [1, 2, 7, 8, 16])
 def test_instrumental_has_the_bars_asked_for(bars: int) -> None:
     """Without lyrics the melody is an instrumental of exactly ``bars`` bars, ending on the tonic."""
-    melody = compose(None, key="D minor", mode=None, tempo=None, meter=None, mood=None, seed=5, bars=bars)
+    melody = compose(None, MusicSettings(key="D minor"), seed=5, bars=bars)
     assert melody.length == bars * melody.time.bar
     assert all(n.syllable is None for n in melody.notes)
     last = melody.notes[-1].pitch
@@ -245,7 +246,7 @@ def test_instrumental_has_the_bars_asked_for(bars: int) -> None:
 
 def test_instrumental_repeats_its_a_section() -> None:
     """A 24-bar instrumental plays A, B, A: the third eight bars repeat the first."""
-    melody = compose(None, key=None, mode=None, tempo=None, meter=None, mood=None, seed=5, bars=24)
+    melody = compose(None, MusicSettings(), seed=5, bars=24)
     sections = [[(n.pitch, n.start - 32 * i) for n in melody.notes if n.section == i] for i in range(3)]
     assert sections[0] == sections[2] != sections[1]
 
@@ -254,7 +255,7 @@ def test_long_line_is_split_into_phrases() -> None:
     """A 40-syllable line is sung over several phrases, still one note per syllable."""
     line = " ".join(["remember"] * 13 + ["home"])
     song = Lyrics("Long", (Section("Verse", (line,)),))
-    melody = compose(song, key=None, mode=None, tempo=None, meter=None, mood=None, seed=0)
+    melody = compose(song, MusicSettings(), seed=0)
     assert len(_sung(melody)) == len(line_syllables(line))
 
 
@@ -269,9 +270,9 @@ def test_long_line_is_split_into_phrases() -> None:
     ],
 )
 def test_bad_settings_are_refused(options: dict[str, object], message: str) -> None:
-    """Bad keys, modes, metres and tempos raise ValueError saying what is wrong."""
-    with pytest.raises(ValueError, match=message):
-        compose(LANTERN, seed=0, **options)  # type: ignore[arg-type]
+    """Bad keys, modes, metres and tempos are refused when the settings are made, saying what is wrong."""
+    with pytest.raises(SettingsError, match=message):
+        MusicSettings(**options)  # type: ignore[arg-type]
 
 
 def test_lyrics_without_words_are_refused() -> None:
@@ -307,7 +308,7 @@ _WORDS = st.sampled_from(
 def test_any_lyrics_compose_cleanly(lines: list[str], meter: str, seed: int) -> None:
     """Random lyrics always give sorted, non-overlapping notes, one per syllable, inside the chords' span."""
     song = Lyrics("Random", (Section("Verse", tuple(lines)),))
-    melody = compose(song, meter=meter, seed=seed)
+    melody = compose(song, MusicSettings(meter=meter), seed=seed)
     assert len(_sung(melody)) == sum(len(line_syllables(line)) for line in lines)
     for a, b in zip(melody.notes, melody.notes[1:], strict=False):
         assert a.end <= b.start

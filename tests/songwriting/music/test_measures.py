@@ -12,6 +12,7 @@ import pytest
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.measures import HUMAN_BAND, measure
 from bot.songwriting.music.melody import ChordSpan, Melody, Note
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.lyrics import Lyrics, Section
 from tests.songwriting.songs import MOODS, NIGHT_TRAIN, PAPER_BOATS, SONGS
 
@@ -87,7 +88,7 @@ def _population() -> list[dict[str, float]]:
     for song in (*SONGS, None):
         for meter in ("4/4", "3/4", "6/8"):
             for seed in range(10):
-                melody = compose(song, meter=meter, mood=MOODS[seed % len(MOODS)], seed=seed, bars=16)
+                melody = compose(song, MusicSettings(meter=meter, mood=MOODS[seed % len(MOODS)]), seed=seed, bars=16)
                 results.append(measure(melody, song))
     return results
 

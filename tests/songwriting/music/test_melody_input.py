@@ -12,6 +12,7 @@ import pytest
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.melody import Melody
 from bot.songwriting.music.melody_input import MAX_NOTES, MelodyInputError, parse_melody, sniff
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.abc import to_abc
 from bot.songwriting.render.midi import to_midi
 from bot.songwriting.render.musicxml import to_musicxml
@@ -32,7 +33,7 @@ w:o-ver~the hills we know
 
 @functools.cache
 def _melody() -> Melody:
-    return compose(PAPER_BOATS, key="D major", tempo=104, seed=2)
+    return compose(PAPER_BOATS, MusicSettings(key="D major", tempo=104), seed=2)
 
 
 def _key(melody: Melody) -> list[tuple[int | None, Fraction, str | None]]:

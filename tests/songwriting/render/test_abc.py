@@ -12,6 +12,7 @@ from music21 import converter, note, stream
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.melody import Melody, Note
 from bot.songwriting.music.melody_input import abc_words, parse_melody
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.abc import to_abc
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from tests.songwriting.notation import beat_crossings
@@ -20,7 +21,7 @@ from tests.songwriting.songs import NIGHT_TRAIN, PAPER_BOATS
 
 @functools.cache
 def _song(meter: str = "4/4", key: str = "Bb major") -> tuple[Melody, str]:
-    melody = compose(NIGHT_TRAIN, key=key, tempo=88, meter=meter, seed=6)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key=key, tempo=88, meter=meter), seed=6)
     return melody, to_abc(melody, "Night Train Home")
 
 
@@ -100,7 +101,7 @@ def test_instrumental_has_no_words() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_compound_metre_shows_its_dotted_quarter_beats(meter: str, seed: int) -> None:
     """Read back with music21, no note straddles a dotted-quarter beat: it is tied over it, as in the MusicXML."""
-    text = to_abc(compose(NIGHT_TRAIN, key="D major", meter=meter, seed=seed), "t")
+    text = to_abc(compose(NIGHT_TRAIN, MusicSettings(key="D major", meter=meter), seed=seed), "t")
     score = converter.parseData(text, format="abc")
     assert isinstance(score, stream.Score)
     assert beat_crossings(score, meter) == []

@@ -13,6 +13,7 @@ import soundfile
 
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.melody import Melody, Note
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.audio import MAX_SECONDS, SAMPLE_RATE, find_soundfont, preview_seconds, to_ogg
 from bot.songwriting.render.midi import to_midi
 from tests.songwriting.songs import NIGHT_TRAIN, PAPER_BOATS
@@ -28,7 +29,7 @@ def _preview(melody: Melody) -> tuple[np.ndarray, int, bytes]:
 
 @functools.cache
 def _short() -> Melody:
-    return compose(None, key="C major", tempo=120, seed=3, bars=4)
+    return compose(None, MusicSettings(key="C major", tempo=120), seed=3, bars=4)
 
 
 def test_bundled_soundfont_is_found() -> None:
@@ -82,7 +83,7 @@ def test_pitch_is_the_note_played() -> None:
 
 def test_long_song_is_cut_at_a_section_end() -> None:
     """A long song whose verse and chorus fit stops after the chorus, fading out."""
-    melody = compose(NIGHT_TRAIN, key="A minor", tempo=100, seed=0)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key="A minor", tempo=100), seed=0)
     chorus_end = max(float(n.end) for n in melody.notes if n.section == 1) * 60 / 100
     assert melody.seconds() > MAX_SECONDS
     assert preview_seconds(melody) == pytest.approx(chorus_end + 1.0)
@@ -93,13 +94,13 @@ def test_long_song_is_cut_at_a_section_end() -> None:
 
 def test_slow_song_is_cut_at_a_bar_line() -> None:
     """When no section ends late enough, the preview plays to the last bar line within the limit."""
-    melody = compose(NIGHT_TRAIN, key="A minor", tempo=40, seed=0)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key="A minor", tempo=40), seed=0)
     assert preview_seconds(melody) == 42.0  # seven 4/4 bars of six seconds at 40 bpm
 
 
 def test_preview_never_passes_a_minute() -> None:
     """Even a slow, long song with no section end in reach stops at the limit."""
-    melody = compose(PAPER_BOATS, tempo=40, seed=0)
+    melody = compose(PAPER_BOATS, MusicSettings(tempo=40), seed=0)
     assert preview_seconds(melody) <= 60
 
 

@@ -12,6 +12,7 @@ import pytest
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.harmony import chord_pitch_classes
 from bot.songwriting.music.melody import Melody
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.midi import to_midi
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.words.prosody import line_syllables
@@ -20,7 +21,7 @@ from tests.songwriting.songs import NIGHT_TRAIN, PAPER_BOATS
 
 @functools.cache
 def _song(key: str = "A minor", meter: str = "4/4") -> tuple[Melody, bytes]:
-    melody = compose(NIGHT_TRAIN, key=key, tempo=90, meter=meter, seed=4)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key=key, tempo=90, meter=meter), seed=4)
     return melody, to_midi(melody, "Night Train Home")
 
 

@@ -11,6 +11,7 @@ from music21 import clef, converter, harmony, key, metadata, meter, note, stream
 
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.melody import ChordSpan, Melody, Note
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.musicxml import to_musicxml
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from tests.songwriting.notation import beat_crossings
@@ -19,7 +20,7 @@ from tests.songwriting.songs import NIGHT_TRAIN
 
 @functools.cache
 def _lead_sheet(key_name: str = "F major", meter_text: str = "4/4") -> tuple[Melody, bytes, stream.Score]:
-    melody = compose(NIGHT_TRAIN, key=key_name, tempo=96, meter=meter_text, seed=2)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key=key_name, tempo=96, meter=meter_text), seed=2)
     data = to_musicxml(melody, "Night Train Home")
     return melody, data, _parse(data)
 
@@ -132,24 +133,32 @@ def _clef_of(melody: Melody) -> clef.Clef:
     return found[0]
 
 
+def _tune_from(low: int) -> Melody:
+    """A D-major tune in 3/4 (a chord a bar) walking up an octave from ``low`` and back."""
+    steps = (0, 1, 3, 5, 6, 8, 10, 12, 10, 8, 6, 5, 3, 1, 0)
+    notes = tuple(Note(low + s, Fraction(i), Fraction(1), None, 0, 0) for i, s in enumerate(steps))
+    chords = tuple(ChordSpan("D", Fraction(3 * i), Fraction(3)) for i in range(5))
+    return Melody(notes, chords, "D", "major", 100, "3/4", 0)
+
+
 def test_treble_range_tune_gets_a_treble_clef() -> None:
     """A C#4–C#5 tune in 3/4 (a chord a bar) is written in treble clef; music21's guess gave it a bass clef."""
-    melody = compose(NIGHT_TRAIN, key="D major", meter="3/4", seed=3)
+    melody = _tune_from(61)
     assert melody.summary().endswith("range C#4–C#5")
     found = _clef_of(melody)
     assert (found.sign, found.line, found.octaveChange) == ("G", 2, 0)
 
 
 def test_low_voice_gets_the_octave_down_treble_clef() -> None:
-    """The same tune an octave lower (a tenor's C#3–C#4) is written in treble-8, as vocal scores do."""
-    found = _clef_of(_transposed(compose(NIGHT_TRAIN, key="D major", meter="3/4", seed=3), -12))
+    """A tenor's D3–D4 tune is written in treble-8, as vocal scores do."""
+    found = _clef_of(_tune_from(50))
     assert isinstance(found, clef.Treble8vbClef)
     assert (found.sign, found.line, found.octaveChange) == ("G", 2, -1)
 
 
 def test_only_a_truly_low_line_gets_a_bass_clef() -> None:
     """A line around F#2–F#3 sits below even the octave-down treble staff, so it is written in bass clef."""
-    found = _clef_of(_transposed(compose(NIGHT_TRAIN, key="D major", meter="3/4", seed=3), -19))
+    found = _clef_of(_tune_from(42))
     assert (found.sign, found.line) == ("F", 4)
 
 
@@ -157,13 +166,13 @@ def test_only_a_truly_low_line_gets_a_bass_clef() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_compound_metre_shows_its_dotted_quarter_beats(meter_text: str, seed: int) -> None:
     """No note straddles a dotted-quarter beat in 6/8, 9/8 or 12/8: it is tied over it (there were 19 a sketch)."""
-    melody = compose(NIGHT_TRAIN, key="D major", meter=meter_text, seed=seed)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key="D major", meter=meter_text), seed=seed)
     assert beat_crossings(_parse(to_musicxml(melody, "t")), meter_text) == []
 
 
 def test_compound_metre_ties_read_back_as_the_melody() -> None:
     """The ties over 6/8's middle join back into the melody's notes, each syllable sung once, on its first piece."""
-    melody = compose(NIGHT_TRAIN, key="D major", meter="6/8", seed=2)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key="D major", meter="6/8"), seed=2)
     score = _parse(to_musicxml(melody, "t"))
     pieces = list(score.parts[0].flatten().getElementsByClass(note.Note))
     assert any(
@@ -183,7 +192,7 @@ AI_DRAFT = Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELOD
 
 def test_members_are_creators_and_the_ai_is_disclosed() -> None:
     """Members are the lyricists and composer; the disclosure line is the rights and a page credit."""
-    melody = compose(NIGHT_TRAIN, key="F major", tempo=96, seed=2)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key="F major", tempo=96), seed=2)
     score = _parse(to_musicxml(melody, "Night Train Home", disclosure=MEMBERS))
     assert isinstance(score.metadata, metadata.Metadata)
     assert score.metadata.lyricists == ("Ana", "Bo")
@@ -194,7 +203,7 @@ def test_members_are_creators_and_the_ai_is_disclosed() -> None:
 
 def test_an_ai_draft_credits_no_creator_and_discloses_the_ai() -> None:
     """An AI draft has no creator at all (it had an empty one) and says it is an AI draft."""
-    melody = compose(NIGHT_TRAIN, key="F major", tempo=96, seed=2)
+    melody = compose(NIGHT_TRAIN, MusicSettings(key="F major", tempo=96), seed=2)
     data = to_musicxml(melody, "Night Train Home", disclosure=AI_DRAFT)
     assert b"<creator" not in data
     assert b"Music21" not in data

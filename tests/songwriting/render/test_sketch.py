@@ -14,6 +14,7 @@ from music21 import converter, metadata, text
 
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.melody import Melody
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render import audio, musicxml
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render, render_sketch, warm_up
 from bot.songwriting.render.sketch_files import sketch_contents
@@ -26,7 +27,7 @@ SONG = Disclosure(Authorship.by_ai("offline writer"), Authorship.by_ai(MELODY_WR
 
 @functools.cache
 def _short() -> Melody:
-    return compose(None, key="G major", tempo=110, seed=4, bars=8)
+    return compose(None, MusicSettings(key="G major", tempo=110), seed=4, bars=8)
 
 
 def test_every_file_is_rendered() -> None:
@@ -44,14 +45,16 @@ def test_every_file_is_rendered() -> None:
 
 def test_compose_and_render_matches_compose() -> None:
     """The pipeline's melody is the composer's for the same settings."""
-    melody, _ = compose_and_render(PAPER_BOATS, "Paper Boats", key="C major", tempo=120, seed=9, disclosure=SONG)
-    assert melody == compose(PAPER_BOATS, key="C major", tempo=120, seed=9)
+    melody, _ = compose_and_render(
+        PAPER_BOATS, "Paper Boats", MusicSettings(key="C major", tempo=120), seed=9, disclosure=SONG
+    )
+    assert melody == compose(PAPER_BOATS, MusicSettings(key="C major", tempo=120), seed=9)
 
 
 def test_long_song_notes_say_what_is_partial() -> None:
     """A long song's notes say the image shows the first bars and the preview the first seconds."""
     _, files = compose_and_render(
-        NIGHT_TRAIN, "Night Train", key="A minor", tempo=70, meter="3/4", seed=1, disclosure=SONG
+        NIGHT_TRAIN, "Night Train", MusicSettings(key="A minor", tempo=70, meter="3/4"), seed=1, disclosure=SONG
     )
     assert any(note.startswith("Score image shows bars 1–") for note in files.notes)
     assert any(note.startswith("Audio preview plays the first") for note in files.notes)
