@@ -1,7 +1,8 @@
 """The one entry point the bot and the studio use to get lyrics: the LLM when configured, else the offline writer.
 
-When the LLM fails (timeout, rate limit, refusal, unusable reply, circuit open) the offline writer steps in and
-the draft says so in its notes, so a member always gets a draft and always knows who wrote it.
+When the LLM fails (timeout, rate limit, refusal, a reply under the quality floor, circuit open) the offline writer
+steps in and the draft says so in its notes and in ``fallback``, so a member always gets a draft and always knows
+who wrote it and why. Lyrics with no sung line never leave here as an LLM draft, whatever the LLM returned.
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ OFFLINE = offline.WRITER_NAME
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """Lyrics plus who wrote them (a model name or "offline writer") and what the member should know."""
+    """Lyrics plus who wrote them (a model name or "offline writer") and what the member should know.
+
+    ``fallback`` is why the offline writer wrote them although an LLM is configured (None otherwise).
+    """
 
     lyrics: Lyrics
     writer: str
     notes: tuple[str, ...] = ()
+    fallback: str | None = None
 
 
 class LyricWriter:
@@ -37,9 +42,9 @@ class LyricWriter:
         """Write a song for the brief; a new seed gives a new draft (Regenerate)."""
         if self.llm is None:
             return Draft(await _offline(brief), OFFLINE)
-        result = await self.llm.draft(brief, model=model)
+        result = _usable(await self.llm.draft(brief, model=model))
         if isinstance(result, LLMFailure):
-            return Draft(await _offline(brief), OFFLINE, (_fallback_note(result, "draft"),))
+            return Draft(await _offline(brief), OFFLINE, (_fallback_note(result, "draft"),), result.reason)
         return _from_llm(result)
 
     async def vary_section(
@@ -50,10 +55,10 @@ class LyricWriter:
             raise IndexError(f"the song has no section {section_index + 1}")
         if self.llm is None:
             return Draft(await asyncio.to_thread(offline.vary_section, brief, lyrics, section_index), OFFLINE)
-        result = await self.llm.vary_section(brief, lyrics, section_index, model=model)
+        result = _usable(await self.llm.vary_section(brief, lyrics, section_index, model=model))
         if isinstance(result, LLMFailure):
             varied = await asyncio.to_thread(offline.vary_section, brief, lyrics, section_index)
-            return Draft(varied, OFFLINE, (_fallback_note(result, "section"),))
+            return Draft(varied, OFFLINE, (_fallback_note(result, "section"),), result.reason)
         return _from_llm(result)
 
     async def critique(
@@ -77,6 +82,15 @@ class LyricWriter:
 async def _offline(brief: Brief) -> Lyrics:
     """The offline writer, on a worker thread: a few milliseconds of CPU each that the event loop shouldn't wait on."""
     return await asyncio.to_thread(offline.write, brief)
+
+
+def _usable(result: LLMLyrics | LLMFailure) -> LLMLyrics | LLMFailure:
+    """The last guard: an LLM result with a section that sings nothing is a failure, never a blank version."""
+    if isinstance(result, LLMLyrics) and (
+        result.lyrics.is_empty() or any(not any(line.strip() for line in s.lines) for s in result.lyrics.sections)
+    ):
+        return LLMFailure("The model's reply had no lyrics")
+    return result
 
 
 def _from_llm(result: LLMLyrics) -> Draft:

@@ -14,7 +14,6 @@ from bot.songwriting.writers.llm import (
     PAUSED,
     RATE_LIMITED,
     REFUSED,
-    REJECTED,
     TIMED_OUT,
     UNAVAILABLE,
     UNUSABLE,
@@ -155,10 +154,11 @@ async def test_json_wrapped_in_prose_and_fences_is_accepted(llm: LLMWriter, open
     ids=["empty", "truncated", "prose"],
 )
 async def test_unusable_replies_twice_give_a_failure(llm: LLMWriter, openai_server: OpenAIServer, bad: Reply) -> None:  # noqa: F811
-    """Returns an unusable-reply failure, never an exception, when both attempts are unusable."""
+    """Returns an unusable-reply failure (a cut-off one says so), never an exception, when both are unusable."""
     openai_server.script(bad, bad)
     result = await llm.draft(BRIEF)
-    assert result == LLMFailure(UNUSABLE)
+    assert isinstance(result, LLMFailure)
+    assert result.reason == UNUSABLE or result.reason.startswith("The model's reply was cut off")
     assert len(openai_server.requests) == 2
 
 
@@ -205,7 +205,9 @@ async def test_retries_are_bounded(llm: LLMWriter, openai_server: OpenAIServer) 
 async def test_client_errors_are_not_retried(llm: LLMWriter, openai_server: OpenAIServer) -> None:  # noqa: F811
     """Does not retry a 401: the key will not get better by asking again."""
     openai_server.script(Reply.failing(401))
-    assert await llm.draft(BRIEF) == LLMFailure(REJECTED)
+    result = await llm.draft(BRIEF)
+    assert isinstance(result, LLMFailure)
+    assert result.reason.startswith("The LLM endpoint rejected the API key")
     assert len(openai_server.requests) == 1
 
 
