@@ -12,8 +12,8 @@ from bot.db.usage import UsageRepository
 from bot.downloads import Downloader
 from bot.render_pool import RenderPool
 from bot.settings import Settings
-from bot.songwriting.writers.llm import LLMWriter
 from bot.songwriting.writers.lyric_writer import LyricWriter
+from bot.writer_factory import lyric_writer
 
 
 @dataclass
@@ -34,15 +34,6 @@ class Services:
         from bot.db.migrate import open_migrated
 
         db = await open_migrated(settings.database)
-        llm = None
-        if settings.llm_configured:
-            llm = LLMWriter(
-                api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else "unused",
-                base_url=settings.openai_base_url,
-                model=settings.openai_model,
-                timeout=settings.openai_timeout,
-                deadline=settings.openai_deadline,
-            )
         return cls(
             settings=settings,
             db=db,
@@ -50,7 +41,7 @@ class Services:
             soundoffs=SoundoffRepository(db),
             guild_settings=GuildSettingsRepository(db),
             usage=UsageRepository(db),
-            writer=LyricWriter(llm),
+            writer=lyric_writer(settings),
             pool=pool or RenderPool(settings.render_workers),
             downloads=Downloader(),
         )

@@ -27,8 +27,7 @@ from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 from bot.songwriting.words.prosody import count_syllables
 from bot.songwriting.words.prosody_report import format_report, prosody_report
 from bot.songwriting.words.text import first_control_character
-from bot.songwriting.writers.llm import LLMWriter
-from bot.songwriting.writers.lyric_writer import OFFLINE, LyricWriter
+from bot.songwriting.writers.lyric_writer import OFFLINE, Draft, LyricWriter
 
 EXIT_OK, EXIT_USAGE = 0, 2
 LYRICS_MAX = 4000
@@ -75,12 +74,14 @@ def _run(args: argparse.Namespace) -> int:
     out = _check_writable(args.out)
     started = time.perf_counter()
     notes: tuple[str, ...] = ()
+    fallback: str | None = None
     if args.lyrics is not None:
         lyrics, writer = _read_lyrics(args.lyrics, args.theme), "lyrics file"
         print(f"{'lyrics':<15}read from {args.lyrics}")
     else:
         assert brief is not None
-        lyrics, writer, notes = asyncio.run(_write_lyrics(brief, args))
+        draft = asyncio.run(_write_lyrics(brief, args))
+        lyrics, writer, notes, fallback = draft.lyrics, draft.writer or OFFLINE, draft.notes, draft.fallback
         print(f"{'lyrics':<15}{time.perf_counter() - started:.2f} s  {writer}")
     for note in notes:
         print(f"{'':<15}{note}")
@@ -101,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise StudioError(str(exc)) from None
-    song = song_document(lyrics.title, lyrics, melody, seed=seed, writer=writer)
+    song = song_document(lyrics.title, lyrics, melody, seed=seed, writer=writer, fallback=fallback)
     written = _write_files(out, song, lyrics, files, disclosure)
     print()
     print(melody.summary())
@@ -157,20 +158,33 @@ def _read_lyrics(path: Path, theme: str | None) -> Lyrics:
     return Lyrics(title=title, sections=lyrics.sections)
 
 
-async def _write_lyrics(brief: Brief, args: argparse.Namespace) -> tuple[Lyrics, str, tuple[str, ...]]:
-    api_key = getattr(args, "openai_api_key", None)
-    base_url = getattr(args, "openai_base_url", None)
-    llm = None
-    if api_key or base_url:
-        # Local OpenAI-compatible servers (Ollama, llama.cpp) take any key.
-        model = getattr(args, "openai_model", None) or "gpt-4o-mini"
-        llm = LLMWriter(api_key=api_key or "unused", base_url=base_url, model=model)
-    writer = LyricWriter(llm)
+async def _write_lyrics(brief: Brief, args: argparse.Namespace) -> Draft:
+    writer = _writer(args)
     try:
-        draft = await writer.draft(brief)
+        return await writer.draft(brief)
     finally:
         await writer.close()
-    return draft.lyrics, draft.writer or OFFLINE, draft.notes
+
+
+def _writer(args: argparse.Namespace) -> LyricWriter:
+    """The bot's writer, from the same factory: the connection ``soundoff`` put on ``args``, and the time limits
+    (SOUNDOFF_LLM_TIMEOUT, SOUNDOFF_LLM_DEADLINE) from the settings it read them from."""
+    from pydantic import SecretStr
+
+    from bot.settings import load_settings
+    from bot.writer_factory import lyric_writer
+
+    api_key = getattr(args, "openai_api_key", None)
+    base_url = getattr(args, "openai_base_url", None)
+    if not (api_key or base_url):
+        return LyricWriter(None)
+    settings = getattr(args, "settings", None) or load_settings()
+    connection = {
+        "openai_api_key": SecretStr(api_key) if api_key else None,
+        "openai_base_url": base_url,
+        "openai_model": getattr(args, "openai_model", None) or settings.openai_model,
+    }
+    return lyric_writer(settings.model_copy(update=connection))
 
 
 def _write_files(

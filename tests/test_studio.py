@@ -59,7 +59,8 @@ def test_song_json(sketch: tuple[Path, str]) -> None:
     """song.json has the title, sections, key, mode, tempo, metre, seed, writer and quality measures."""
     out, _ = sketch
     song = json.loads((out / "song.json").read_text())
-    assert set(song) == {"title", "sections", "key", "mode", "tempo", "meter", "seed", "writer", "measures"}
+    assert set(song) == {"title", "sections", "key", "mode", "tempo", "meter", "seed", "writer", "fallback", "measures"}
+    assert song["fallback"] is None
     assert song["seed"] == 7
     assert song["writer"] == "offline writer"
     assert song["measures"]["syllable_alignment"] == 1.0

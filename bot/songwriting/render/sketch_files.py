@@ -23,9 +23,18 @@ FILE_NAMES = (
 
 
 def song_document(
-    title: str, lyrics: Lyrics | None, melody: Melody | None, *, seed: int | None, writer: str | None
+    title: str,
+    lyrics: Lyrics | None,
+    melody: Melody | None,
+    *,
+    seed: int | None,
+    writer: str | None,
+    fallback: str | None = None,
 ) -> dict[str, object]:
-    """``song.json``: the words, the musical settings and the melody's quality measures."""
+    """``song.json``: the words, the musical settings and the melody's quality measures.
+
+    ``fallback`` says why the offline writer wrote the words although an LLM was configured (null otherwise).
+    """
     return {
         "title": title,
         "sections": [section.to_dict() for section in lyrics.sections] if lyrics else [],
@@ -35,6 +44,7 @@ def song_document(
         "meter": melody.meter if melody else None,
         "seed": seed,
         "writer": writer,
+        "fallback": fallback,
         "measures": measure(melody, lyrics) if melody else {},
     }
 
