@@ -128,7 +128,10 @@ def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Rand
         the_key = parse_key(the_key.tonic if mode == the_key.mode else _tonic_for(mode, rng), mode)
     elif style is not None:
         mode = the_key.mode if mood is not None else style.modes[rng.randrange(len(style.modes))]
-        the_key = parse_key(style.tonics[rng.randrange(len(style.tonics))], mode)
+        tonic = style.tonics[rng.randrange(len(style.tonics))]
+        the_key = parse_key(tonic, mode)
+        if abs(the_key.sharps) > 4:  # Eb minor's six flats: take the major key's relative minor (C minor)
+            the_key = parse_key(Key(tonic, "major").names[5], mode)
     if settings.tempo is not None:
         return the_key, time, settings.tempo
     if style is None:

@@ -487,7 +487,7 @@ def find_genre(text: str | None) -> GenreProfile | None:
     words = normal.split()
     phrases = [*words, *(" ".join(pair) for pair in itertools.pairwise(words))]
     for phrase in phrases:
-        close = difflib.get_close_matches(phrase, aliases, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(phrase, aliases, n=1, cutoff=0.75)
         if close:
             return aliases[close[0]]
     return None

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from bot.songwriting.music.arrangement import first_chorus_end
 from bot.songwriting.music.melody import Melody
 
 try:
@@ -33,6 +34,7 @@ except ImportError:  # the preview is optional: without the synthesiser the sket
 
 SAMPLE_RATE = 24_000  # an Opus input rate; synthesis and encoding time grow with it
 MAX_SECONDS = 45.0
+CHORUS_SECONDS = 60.0  # a preview may run on to the end of the first chorus, never past a minute
 _FADE_SECONDS = 1.0
 _TAIL_SECONDS = 1.5  # let the last notes ring out when the preview reaches the end of the song
 _DEBIAN_SOUNDFONTS = (Path("/usr/share/sounds/sf2/TimGM6mb.sf2"), Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"))
@@ -51,13 +53,17 @@ class AudioPreview:
 def preview_seconds(melody: Melody, limit: float = MAX_SECONDS) -> float:
     """How much of the song the preview plays.
 
-    All of it when it fits; else up to the last section end within the limit when that keeps most of it, or
-    else up to the last bar line within the limit, so the first chorus is heard rather than cut for a verse.
+    All of it when it fits; else through the first chorus when that ends within a minute (the song's verse and
+    its hook are what a member needs to hear); else up to the last section end within the limit when that keeps
+    most of it, or else up to the last bar line within the limit.
     """
     whole = melody.seconds()
     if whole <= limit:
         return whole + _TAIL_SECONDS
     per_quarter = 60.0 / melody.tempo
+    chorus = first_chorus_end(melody)
+    if chorus is not None and float(chorus) * per_quarter + _FADE_SECONDS <= CHORUS_SECONDS:
+        return float(chorus) * per_quarter + _FADE_SECONDS
     ends: dict[int, float] = {}
     for note in melody.notes:
         ends[note.section] = max(ends.get(note.section, 0.0), float(note.end) * per_quarter)

@@ -1,4 +1,4 @@
-"""Standard MIDI file: the melody with a lyric event per syllable, plus chords and bass on their own tracks.
+"""Standard MIDI file: the melody with a lyric event per syllable first, then the band's parts on their own tracks.
 
 Written with music21's low-level MIDI writer (no score object needed, so it stays a few milliseconds).
 
@@ -16,32 +16,38 @@ from fractions import Fraction
 
 from music21.midi.base import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiEvent, MidiFile, MidiTrack
 
-from bot.songwriting.music.harmony import chord_pitch_classes, chord_root
+from bot.songwriting.music.arrangement import DRUM_CHANNEL, arrange
 from bot.songwriting.music.melody import Melody, Note
 from bot.songwriting.versions.credits import Disclosure
 from bot.songwriting.words.prosody import rejoined_syllables
 
 TICKS_PER_QUARTER = 480
-MELODY_CHANNEL, CHORD_CHANNEL, BASS_CHANNEL = 1, 2, 3  # music21 numbers channels from 1
-MELODY_PROGRAM, CHORD_PROGRAM, BASS_PROGRAM = 73, 0, 32  # flute, acoustic grand, acoustic bass
+MELODY_CHANNEL = 1  # music21 numbers channels from 1
 
 _Event = tuple[int, int, MidiEvent]  # (tick, order at the same tick, event)
 
-# Velocity shaping (MIDI 1–127). The voice sits around 80 and ranges about 60–105; the accompaniment under it.
-VOICE, CHORDS, BASS = 80, 50, 64
+# Velocity shaping (MIDI 1–127). The voice sits around 80 and ranges about 60–105; the band plays under it.
+VOICE = 80
 _STRESS_ACCENT = {1: 12, 2: 5, 0: 0}  # lexical stress of the sung syllable
 _BEAT_ACCENT = {3: 6, 2: 4, 1: 2, 0: 0}  # metric weight: downbeat, half bar, beat, off the beat
 _ARCH = 8  # a phrase starts and ends this much under its middle
 _PHRASE_END = 6  # and its last note falls away this much more
-_DOWNBEAT = 6  # the accompaniment's accent on the bar's first hit
 
 
 def to_midi(melody: Melody, title: str = "", disclosure: Disclosure | None = None) -> bytes:
-    """Render a melody as a type-1 MIDI file: conductor, melody (with lyrics), chords, bass.
+    """Render a melody as a type-1 MIDI file: conductor, melody (with lyrics), then the band's parts.
 
-    The disclosure line opens the conductor track twice: as the copyright notice (players show it as the
-    file's credits; the standard puts it first) and as a text event, for tools that show only text.
+    The band is the melody's arrangement (``arrange``): chords and bass, and with a genre its pad and drums (on
+    channel 10), all played with the genre's swing. The disclosure line opens the conductor track twice: as the
+    copyright notice (players show it as the file's credits; the standard puts it first) and as a text event,
+    for tools that show only text.
     """
+    band = arrange(melody)
+    beat = melody.time.beat
+
+    def tick(position: Fraction) -> int:
+        return _tick(band.swung(position, beat))
+
     credit = [] if disclosure is None else [disclosure.line.encode("utf-8")]
     conductor: list[_Event] = [
         *(_meta(0, MetaEvents.COPYRIGHT_NOTICE, line) for line in credit),
@@ -51,26 +57,29 @@ def to_midi(melody: Melody, title: str = "", disclosure: Disclosure | None = Non
         _meta(0, MetaEvents.TIME_SIGNATURE, _time_signature(melody)),
         _meta(0, MetaEvents.KEY_SIGNATURE, _key_signature(melody)),
     ]
-    lead = [_meta(0, MetaEvents.SEQUENCE_TRACK_NAME, b"Melody"), _program(MELODY_CHANNEL, MELODY_PROGRAM)]
+    lead = [
+        _meta(0, MetaEvents.SEQUENCE_TRACK_NAME, b"Melody"),
+        _program(MELODY_CHANNEL, band.melody_program),
+        _volume(MELODY_CHANNEL, band.melody_volume),
+    ]
     for note, velocity in zip(melody.pitched, voice_velocities(melody), strict=True):
         assert note.pitch is not None
         if note.syllable:
-            lead.append(_meta(_tick(note.start), MetaEvents.LYRIC, note.syllable.encode("utf-8")))
-        lead.extend(_note(MELODY_CHANNEL, note.pitch, velocity, note.start, note.duration))
-    chords = [_meta(0, MetaEvents.SEQUENCE_TRACK_NAME, b"Chords"), _program(CHORD_CHANNEL, CHORD_PROGRAM)]
-    bass = [_meta(0, MetaEvents.SEQUENCE_TRACK_NAME, b"Bass"), _program(BASS_CHANNEL, BASS_PROGRAM)]
-    time = melody.time
-    for start, duration, symbol in _hits(melody):
-        accent = _DOWNBEAT if time.weight(start) == 3 else 0
-        for pitch in voicing(symbol):
-            chords.extend(_note(CHORD_CHANNEL, pitch, CHORDS + accent, start, duration))
-        root = chord_root(symbol)
-        if root is not None:
-            bass.extend(_note(BASS_CHANNEL, 36 + root, BASS + accent, start, duration))
+            lead.append(_meta(tick(note.start), MetaEvents.LYRIC, note.syllable.encode("utf-8")))
+        lead.extend(_note(MELODY_CHANNEL, note.pitch, velocity, tick(note.start), tick(note.end)))
+    tracks = [conductor, lead]
+    for part in band.parts:
+        channel = part.channel + 1  # music21 numbers channels from 1
+        events = [_meta(0, MetaEvents.SEQUENCE_TRACK_NAME, part.name.encode("utf-8")), _volume(channel, part.volume)]
+        if part.channel != DRUM_CHANNEL:  # channel 10 plays the drum kit without a program change
+            events.append(_program(channel, part.program))
+        for item in part.notes:
+            events.extend(_note(channel, item.pitch, item.velocity, tick(item.start), tick(item.start + item.duration)))
+        tracks.append(events)
     midi = MidiFile()
     midi.ticksPerQuarterNote = TICKS_PER_QUARTER
     midi.format = 1
-    midi.tracks = [_track(i, events) for i, events in enumerate((conductor, lead, chords, bass))]
+    midi.tracks = [_track(i, events) for i, events in enumerate(tracks)]
     return midi.writestr()
 
 
@@ -127,25 +136,6 @@ def _stresses(notes: tuple[Note, ...]) -> list[int | None]:
     return stresses
 
 
-def voicing(symbol: str) -> list[int]:
-    """Voice a chord in close position from the G below middle C up, out of the melody's way."""
-    return sorted(55 + (pc - 55) % 12 for pc in chord_pitch_classes(symbol))
-
-
-def _hits(melody: Melody) -> list[tuple[Fraction, Fraction, str]]:
-    """Split each chord span into strong-beat hits: half bars in even metres, whole bars otherwise."""
-    time = melody.time
-    step = time.bar / 2 if time.compound or time.numerator % 2 == 0 else time.bar
-    hits = []
-    for chord in melody.chords:
-        position = chord.start
-        while position < chord.end:
-            length = min(step - position % step, chord.end - position)
-            hits.append((position, length, chord.symbol))
-            position += length
-    return hits
-
-
 def _tick(time: Fraction) -> int:
     return round(time * TICKS_PER_QUARTER)
 
@@ -162,13 +152,19 @@ def _program(channel: int, program: int) -> _Event:
     return (0, 1, event)
 
 
-def _note(channel: int, pitch: int, velocity: int, start: Fraction, duration: Fraction) -> list[_Event]:
+def _volume(channel: int, level: int) -> _Event:
+    event = MidiEvent(type=ChannelVoiceMessages.CONTROLLER_CHANGE, channel=channel)
+    event.parameter1, event.parameter2 = 7, level  # channel volume: the mix
+    return (0, 1, event)
+
+
+def _note(channel: int, pitch: int, velocity: int, start: int, end: int) -> list[_Event]:
     on = MidiEvent(type=ChannelVoiceMessages.NOTE_ON, channel=channel)
     on.pitch, on.velocity = pitch, velocity
     off = MidiEvent(type=ChannelVoiceMessages.NOTE_OFF, channel=channel)
     off.pitch, off.velocity = pitch, 0
     # Offs sort before ons at the same tick, so a repeated pitch is re-struck rather than cut.
-    return [(_tick(start), 3, on), (_tick(start + duration), 2, off)]
+    return [(start, 3, on), (max(end, start + 1), 2, off)]
 
 
 def _track(index: int, events: list[_Event]) -> MidiTrack:

@@ -207,4 +207,6 @@ def _m21_name(name: str) -> str:
 
 def _m21_chord(symbol: str) -> str:
     root = symbol[:2] if len(symbol) > 1 and symbol[1] in "#b" else symbol[:1]
-    return _m21_name(root) + symbol[len(root) :]
+    rest = symbol[len(root) :]
+    # music21 reads "C5" as a kind it cannot name in MusicXML; "power" is the MusicXML kind of a power chord.
+    return _m21_name(root) + ("power" if rest == "5" else rest)
