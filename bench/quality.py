@@ -1,18 +1,26 @@
 """Melody quality against the human folk-song band, over many offline drafts, metres, moods and seeds.
 
 For each measure: p10 / median / p90 of the composed melodies next to the human p10–p90 band, and the share
-of melodies inside that band. Prosody figures (keywords on strong beats, syncopation) follow.
+of melodies inside that band. Prosody figures (keywords on strong beats, syncopation) and the song shape
+(chorus lift, hook on the peak, motifs) follow. Then one row per genre profile over its own drafts (the genre's
+metres, the moods and seeds as above): median tempo, swing ratio, drum presence, chord vocabulary, the General
+MIDI programs of the band, leap share, keywords on strong beats, chorus lift (median, and the share of songs
+with a chorus lifting by 2 semitones or more).
 
-Run: python bench/quality.py [--songs N]
+Run: python bench/quality.py [--songs N] [--genre-songs N]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import time
+from collections import Counter
 
+from bot.songwriting.music.arrangement import arrange
 from bot.songwriting.music.composer import compose
+from bot.songwriting.music.genres import PROFILES
 from bot.songwriting.music.measures import HUMAN_BAND, measure
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.brief import FORMS, Brief
@@ -32,7 +40,15 @@ THEMES = (
 )
 MOODS = ("sad", "happy", "wistful", "dreamy", "dark", "hopeful", "energetic", None)
 METERS = ("4/4", "3/4", "6/8")
-PROSODY = ("syllable_alignment", "keywords_on_strong", "chord_tones_on_strong", "syncopation", "chorus_repetition")
+PROSODY = (
+    "syllable_alignment",
+    "keywords_on_strong",
+    "chord_tones_on_strong",
+    "syncopation",
+    "chorus_repetition",
+    "hook_on_peak",
+    "motifs",
+)
 HUMAN_MEDIAN = {
     "pitch_class_entropy": 2.53,
     "in_key": 1.0,
@@ -51,6 +67,7 @@ def _quantiles(values: list[float]) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--songs", type=int, default=40, help="drafts per metre")
+    parser.add_argument("--genre-songs", type=int, default=30, help="drafts per genre")
     args = parser.parse_args()
     results: list[dict[str, float]] = []
     started = time.perf_counter()
@@ -75,7 +92,49 @@ def main() -> None:
     for name in PROSODY:
         values = [r[name] for r in results]
         print(f"{name:<24} mean {statistics.mean(values):.2f}   min {min(values):.2f}")
-    print("\n(real songs put about 81 % of keywords on strong beats; 100 % sounds mechanical)")
+    lifts = [r["chorus_lift"] for r in results if not math.isnan(r["chorus_lift"])]
+    print(
+        f"{'chorus_lift':<24} median {statistics.median(lifts):.2f}   "
+        f"≥ 2 semitones in {sum(v >= 2 for v in lifts) / len(lifts):.0%} of {len(lifts)} songs with a chorus"
+    )
+    print("\n(real songs put about 81 % of keywords on strong beats; 100 % sounds mechanical)\n")
+    genres(args.genre_songs)
+
+
+def genres(songs: int) -> None:
+    """One row per genre profile: what its sketches do, over ``songs`` drafts with a chorus."""
+    forms = ("verse-chorus", "verse-chorus-bridge")
+    print(
+        f"{'genre':<11}{'tempo':>6}{'swing':>6}{'drums':>6}{'chords':>7}  {'programs (melody/chords/bass/pad)':<34}"
+        f"{'leaps':>6}{'kw str':>7}{'lift':>6}{'≥2':>5}"
+    )
+    for profile in PROFILES:
+        rows: list[dict[str, float]] = []
+        tempos: list[int] = []
+        vocabulary: set[str] = set()
+        programs: Counter[tuple[int, ...]] = Counter()
+        drums = swing = 0.0
+        for index in range(songs):
+            mood = MOODS[index % len(MOODS)]
+            brief = Brief(theme=THEMES[index % len(THEMES)], mood=mood, form=forms[index % 2], seed=index)
+            lyrics = write(brief)
+            melody = compose(lyrics, MusicSettings(mood=mood, genre=profile.genre.value), seed=index)
+            band = arrange(melody)
+            rows.append(measure(melody, lyrics))
+            tempos.append(melody.tempo)
+            vocabulary.update(c.symbol.lstrip("ABCDEFG#b") or "maj" for c in melody.chords)
+            programs[(band.melody_program, *(p.program for p in band.parts if p.name != "Drums"))] += 1
+            drums += any(p.name == "Drums" for p in band.parts) / songs
+            swing += band.swing / songs
+        lifts = [r["chorus_lift"] for r in rows if not math.isnan(r["chorus_lift"])]
+        shown = "/".join(str(p) for p in programs.most_common(1)[0][0])
+        print(
+            f"{profile.label:<11}{statistics.median(tempos):6.0f}{swing:6.2f}{drums:6.0%}{len(vocabulary):7d}  "
+            f"{shown:<34}{statistics.median(r['leap_share'] for r in rows):6.3f}"
+            f"{statistics.mean(r['keywords_on_strong'] for r in rows):7.2f}{statistics.median(lifts):6.1f}"
+            f"{sum(v >= 2 for v in lifts) / len(lifts):5.0%}"
+        )
+    print("\n(chords: distinct chord qualities; programs: the most common band, General MIDI numbers from 0)")
 
 
 if __name__ == "__main__":
