@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from bot.db.songs import NewVersion, Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.music.composer import check_settings
 from bot.songwriting.music.melody import Melody
+from bot.songwriting.music.settings import MusicSettings, SettingsError
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render, render_sketch
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
@@ -28,19 +28,26 @@ INSTRUMENTAL_TITLE = "Untitled instrumental"
 
 @dataclass(frozen=True, slots=True)
 class MusicOptions:
-    """A member's musical choices; None lets the composer decide (from the mood where there is one)."""
+    """A member's musical choices in a command; None lets the composer decide (from the genre and mood).
+
+    The genre and mood are the song's (its brief's), so they join these in ``settings`` when a melody is made.
+    """
 
     key: str | None = None
     tempo: int | None = None
     meter: str | None = None
     seed: int | None = None
 
-    def validated(self) -> MusicOptions:
-        """Check the options, raising a member-readable error for a bad key or metre."""
+    def settings(self, *, mood: str | None = None, genre: str | None = None) -> MusicSettings:
+        """The composer's settings: these choices over the song's genre and mood; a bad one is a clear error."""
         try:
-            check_settings(key=self.key, tempo=self.tempo, meter=self.meter)
-        except ValueError as exc:
+            return MusicSettings(key=self.key, tempo=self.tempo, meter=self.meter, mood=mood, genre=genre)
+        except SettingsError as exc:
             raise UserFacingError(f"That doesn't work: {exc}.") from None
+
+    def validated(self) -> MusicOptions:
+        """Check the choices before anything is generated."""
+        self.settings()
         return self
 
 
@@ -68,9 +75,9 @@ class Drafts:
         melody, files = None, None
         disclosure = Disclosure(Authorship.by_ai(draft.writer), Authorship.by_ai(MELODY_WRITER) if music else None)
         if music is not None:
-            melody, files = await self._compose(
-                draft.lyrics, draft.lyrics.title, music, brief.mood, brief.seed, disclosure
-            )
+            settings = music.settings(mood=brief.mood, genre=brief.genre)
+            seed = music.seed if music.seed is not None else brief.seed
+            melody, files = await self._compose(draft.lyrics, draft.lyrics.title, settings, seed, disclosure)
         song, version = await self._s.songs.create(
             guild_id=actor.guild_id,
             channel_id=channel_id,
@@ -89,7 +96,7 @@ class Drafts:
         """Start a song with an instrumental melody sketch (no lyrics)."""
         seed = music.seed if music.seed is not None else new_seed()
         disclosure = Disclosure(None, Authorship.by_ai(MELODY_WRITER))
-        melody, files = await self._compose(None, INSTRUMENTAL_TITLE, music, None, seed, disclosure)
+        melody, files = await self._compose(None, INSTRUMENTAL_TITLE, music.settings(), seed, disclosure)
         song, version = await self._s.songs.create(
             guild_id=actor.guild_id,
             channel_id=channel_id,
@@ -109,9 +116,9 @@ class Drafts:
         seed = music.seed if music.seed is not None else new_seed()
         words = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), base.number).lyrics
         disclosure = Disclosure(words, Authorship.by_ai(MELODY_WRITER))  # the base's words, the AI's new melody
-        melody, files = await self._compose(
-            base.lyrics, song.title, music, song.brief.mood if song.brief else None, seed, disclosure
-        )
+        brief = song.brief
+        settings = music.settings(mood=brief.mood if brief else None, genre=brief.genre if brief else None)
+        melody, files = await self._compose(base.lyrics, song.title, settings, seed, disclosure)
         version = await self._s.songs.add_version(
             song.id,
             NewVersion.by_ai(
@@ -173,26 +180,9 @@ class Drafts:
         return (await self._s.guild_settings.get(guild_id)).llm_model
 
     async def _compose(
-        self,
-        lyrics: Lyrics | None,
-        title: str,
-        music: MusicOptions,
-        mood: str | None,
-        seed: int | None,
-        disclosure: Disclosure,
+        self, lyrics: Lyrics | None, title: str, settings: MusicSettings, seed: int, disclosure: Disclosure
     ) -> tuple[Melody, SketchFiles]:
-        return await self._s.pool.run(
-            compose_and_render,
-            lyrics,
-            title,
-            key=music.key,
-            mode=None,
-            tempo=music.tempo,
-            meter=music.meter,
-            mood=mood,
-            seed=music.seed if music.seed is not None else (seed if seed is not None else new_seed()),
-            disclosure=disclosure,
-        )
+        return await self._s.pool.run(compose_and_render, lyrics, title, settings, seed=seed, disclosure=disclosure)
 
 
 def _brief(song: Song) -> Brief:

@@ -163,3 +163,14 @@ async def test_a_melody_on_a_members_words_names_them_and_discloses_the_ai(servi
     assert delivery.files is not None
     escaped = delivery.disclosure.line.replace("%", "\\%")  # ABC's comment sign
     assert f"N:{escaped}" in delivery.files.abc.splitlines()
+
+
+async def test_a_song_draft_follows_its_brief_genre(services: Services) -> None:
+    """/cowrite song with genre rock: the composer hears the genre (drums on channel 10), the member's key wins."""
+    brief = Brief(theme="engines in the rain", genre="rock", seed=3)
+    delivery = await Drafts(services).lyrics(ANA, 2, brief, MusicOptions(key="E minor", seed=3))
+    assert delivery.melody is not None
+    assert delivery.melody.tonic == "E"
+    assert delivery.files is not None
+    drums = [m for t in mido.MidiFile(file=io.BytesIO(delivery.files.midi)).tracks for m in t if m.type == "note_on"]
+    assert any(m.channel == 9 and m.velocity > 0 for m in drums)

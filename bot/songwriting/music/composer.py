@@ -99,18 +99,6 @@ def compose(lyrics: Lyrics | None, settings: MusicSettings | None = None, *, see
     return writer.melody(tempo)
 
 
-def check_settings(
-    *, key: str | None = None, mode: str | None = None, tempo: int | None = None, meter: str | None = None
-) -> Meter:
-    """Check a member's musical settings; return the metre, raise ValueError if bad.
-
-    Temporary, for the workshop until it passes MusicSettings (issue 15, phase 2): new code builds a
-    MusicSettings, which checks itself.
-    """
-    settings = MusicSettings(key=key, mode=mode, tempo=tempo, meter=meter)
-    return Meter.parse(settings.meter or "4/4")
-
-
 def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Random) -> tuple[Key, Meter, int]:
     """Choose the key, metre and tempo: the member's settings first, then the genre, then the mood."""
     the_key, mood_tempo = mood_settings(settings.mood, rng)

@@ -93,21 +93,11 @@ def compose_and_render(
     bars: int = 8,
     progress: Progress | None = None,
     disclosure: Disclosure,
-    key: str | None = None,
-    mode: str | None = None,
-    tempo: int | None = None,
-    meter: str | None = None,
-    mood: str | None = None,
 ) -> tuple[Melody, SketchFiles]:
     """Compose a melody for the lyrics (or an instrumental) in ``settings`` and render its files, each carrying
-    ``disclosure``.
-
-    ``key``, ``mode``, ``tempo``, ``meter`` and ``mood`` are a temporary adapter for the workshop, which still
-    passes them loose (issue 15, phase 2 removes them); they are ignored when ``settings`` is given. Raise
-    ValueError (SettingsError for the loose settings) for a bad setting or lyrics with nothing to sing.
+    ``disclosure``. Raise ValueError for lyrics with nothing to sing.
     """
-    if settings is None:
-        settings = MusicSettings(key=key, mode=mode, tempo=tempo, meter=meter, mood=mood)
+    settings = settings or MusicSettings()
     started = time.perf_counter()
     melody = compose(lyrics, settings, seed=seed, bars=bars)
     if progress is not None:
