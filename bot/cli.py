@@ -111,8 +111,8 @@ async def _db(action: str, settings: Settings) -> int:
             applied = await upgrade(db)
             print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
         current = await schema_version(db)
-        pending = [m.name for m in available_migrations() if m.number > current]
-        print(f"database: {settings.database}")
+        pending = [m.name for m in available_migrations(db.dialect) if m.number > current]
+        print(f"database: {db.label}")
         print(f"schema version: {current}")
         print(f"pending: {', '.join(pending) or 'none'}")
     finally:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.database_target import DatabaseTarget, PostgresUrl
+
 if TYPE_CHECKING:
     from discord import Client
 
@@ -32,9 +34,12 @@ STALE_SECONDS = 90.0
 """Three missed beats: one slow write or a brief gateway resume does not flip the container to unhealthy."""
 
 
-def heartbeat_path(database: Path) -> Path | None:
-    """Where the bot using ``database`` beats: beside it, so every bot on a machine (or volume) has its own."""
-    if str(database) == ":memory:":
+def heartbeat_path(database: DatabaseTarget) -> Path | None:
+    """Where the bot using ``database`` beats: beside it, so every bot on a machine (or volume) has its own.
+
+    None for an in-memory database, and for a PostgreSQL server: no file sits beside a URL.
+    """
+    if isinstance(database, PostgresUrl) or str(database) == ":memory:":
         return None
     return database.with_name(database.name + ".heartbeat")
 
@@ -113,8 +118,10 @@ class Health:
     line: str
 
 
-def check(database: Path, *, stale_after: float = STALE_SECONDS, now: float | None = None) -> Health:
+def check(database: DatabaseTarget, *, stale_after: float = STALE_SECONDS, now: float | None = None) -> Health:
     """Read the database (read-only: a check must not create one) and the heartbeat's age; say what is wrong."""
+    if isinstance(database, PostgresUrl):
+        return Health(False, "unhealthy: the health check reads an SQLite bot's heartbeat; PostgreSQL has none yet")
     problem = _database_problem(database)
     if problem is not None:
         return Health(False, f"unhealthy: {problem}")

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.database_target import DatabaseTarget, parse_target
 from bot.errors import StartupError
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -24,13 +25,16 @@ class SettingsError(StartupError):
 class Settings(BaseSettings):
     """Process-wide settings. Per-server settings live in the database and override the defaults here."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", arbitrary_types_allowed=True
+    )
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_api_base_url: str | None = Field(default=None, validation_alias="DISCORD_API_BASE_URL")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
     dev_guild_id: int | None = Field(default=None, validation_alias="SOUNDOFF_DEV_GUILD_ID")
-    database: Path = Field(default=Path("./data/soundoff.db"), validation_alias="SOUNDOFF_DATABASE")
+    database: DatabaseTarget = Field(default=Path("./data/soundoff.db"), validation_alias="SOUNDOFF_DATABASE")
+    """An SQLite file (the embedded default), or a ``postgresql://`` URL for scale-out mode (SPEC §8)."""
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
@@ -57,6 +61,11 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         """``KEY=`` in a .env (as .env.example has it) means unset, not an empty token or URL."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database_target(cls, value: object) -> object:
+        return parse_target(value) if isinstance(value, str | Path) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.database_target import PostgresUrl
 from bot.logs import MASK, RedactSecrets
 from bot.settings import SettingsError, load_settings
 
@@ -45,3 +46,15 @@ def test_log_filter_masks_secrets() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "token is %s", ("sekrit-token-123",), None)
     RedactSecrets(["sekrit-token-123"]).filter(record)
     assert record.getMessage() == f"token is {MASK}"
+
+
+def test_database_takes_a_file_path_or_a_postgresql_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SOUNDOFF_DATABASE is a file path, or a postgresql:// URL whose password never shows (scale-out mode)."""
+    monkeypatch.setenv("SOUNDOFF_DATABASE", "postgresql://bot:s3cret-pw@db.internal:5432/soundoff")
+    settings = load_settings(env_file=None)
+    assert isinstance(settings.database, PostgresUrl)
+    assert settings.database.conninfo == "postgresql://bot:s3cret-pw@db.internal:5432/soundoff"
+    assert str(settings.database) == "postgresql://bot:***@db.internal:5432/soundoff"
+    assert "s3cret-pw" not in repr(settings)
+    monkeypatch.setenv("SOUNDOFF_DATABASE", "/data/soundoff.db")
+    assert load_settings(env_file=None).database == Path("/data/soundoff.db")

@@ -1,1 +1,1 @@
-"""Storage: one SQLite database, versioned migrations, one repository per aggregate (all SQL lives here)."""
+"""Storage: SQLite (embedded) or PostgreSQL (scale-out), numbered migrations per engine, a repository per aggregate."""

@@ -1,125 +1,104 @@
-"""The SQLite connection: WAL, foreign keys, a busy timeout, and one writer transaction at a time."""
+"""The database the repositories talk to, whichever engine holds it: SQLite (embedded) or PostgreSQL (scale-out).
+
+Repositories write their SQL once, with ``?`` placeholders, in the subset both engines share (``RETURNING``,
+``ON CONFLICT … DO UPDATE … WHERE``, partial indexes). Where the engines differ in what a statement must say
+to be correct, the ``Dialect`` says it (one clause today), so the difference is named rather than branched on.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from enum import StrEnum
+from typing import Any, Protocol
 
-import aiosqlite
-
+from bot.database_target import DatabaseTarget, PostgresUrl, parse_target
 from bot.errors import StartupError
 
-log = logging.getLogger(__name__)
-
-BUSY_TIMEOUT_MS = 5000
+Params = Iterable[Any]
 
 
 class DatabaseOpenError(StartupError):
-    """The database file cannot be opened or is not an SQLite database (the message says which and why)."""
+    """The database cannot be opened or reached (the message says which and why, with no password in it)."""
 
 
-class Database:
-    """An aiosqlite connection shared by the repositories.
+class IntegrityError(Exception):
+    """A constraint refused the write: a unique key, a foreign key, a check, or the append-only versions."""
 
-    aiosqlite runs every statement on one worker thread, so a transaction opened by one coroutine would
-    swallow statements from another; ``transaction()`` therefore serialises writers with a lock.
-    """
 
-    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
-        self._conn = connection
-        self._write_lock = asyncio.Lock()
-        self.path = path
+class Row(Protocol):
+    """One result row, by column position or by name (SQLite's ``Row`` and the PostgreSQL record alike)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+class Dialect(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
+    @property
+    def share_lock(self) -> str:
+        """The clause that makes a read wait for a concurrent writer of the rows it reads, and keep them.
+
+        PostgreSQL runs transactions side by side, so a vote that reads "still open" must hold the sound-off
+        row until it commits, or a close committing in between would announce results without it. SQLite has
+        one writer at a time: the whole transaction is already that lock.
+        """
+        return " FOR SHARE" if self is Dialect.POSTGRESQL else ""
+
+
+class Transaction(ABC):
+    """The statements of one transaction: they commit together when the block ends, or not at all."""
+
+    @abstractmethod
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the number of rows it changed."""
+
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+
+class Database(ABC):
+    """The shared handle of every repository: single statements, and ``transaction()`` for multi-step writes."""
+
+    dialect: Dialect
+    label: str
+    """What to show a person for this database: the file path, or the URL without its password."""
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
-        """Open (creating folders as needed) and configure the database file; ``:memory:`` works too.
+    async def open(cls, target: DatabaseTarget | str) -> Database:
+        """Open the file or connect to the server that ``target`` names (no migration: see ``migrate``)."""
+        where = parse_target(target)
+        if isinstance(where, PostgresUrl):
+            from bot.db.postgres import PostgresDatabase  # psycopg is imported only in scale-out mode
 
-        Any failure closes what was opened (aiosqlite's worker thread would otherwise keep the process alive)
-        and raises DatabaseOpenError with one line that names the path.
-        """
-        target = str(path)
-        try:
-            if target != ":memory:":
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
-                # A plain sqlite3 look first: aiosqlite leaves its worker thread running when connecting fails.
-                await asyncio.to_thread(_probe, target)
-            conn = await aiosqlite.connect(target, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise DatabaseOpenError(f"cannot open the database {target}: {_reason(exc)}") from None
-        try:
-            conn.row_factory = aiosqlite.Row
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            if target != ":memory:":
-                await conn.execute("PRAGMA journal_mode = WAL")
-                await conn.execute("PRAGMA synchronous = NORMAL")
-        except (OSError, sqlite3.Error) as exc:
-            await conn.close()
-            raise DatabaseOpenError(f"cannot open the database {target}: {_reason(exc)}") from None
-        except BaseException:
-            await conn.close()
-            raise
-        return cls(conn, target)
+            return await PostgresDatabase.connect(where)
+        from bot.db.sqlite import SqliteDatabase
 
+        return await SqliteDatabase.connect(where)
+
+    @abstractmethod
     async def close(self) -> None:
-        """Close once the transaction in progress (if any) has finished, so a late write is never cut in half."""
-        async with self._write_lock:
-            await self._conn.close()
+        """Close once the transactions in progress have finished, so a late write is never cut in half."""
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """Run a multi-step write atomically: everything inside commits together or not at all."""
-        async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            await self._conn.execute("COMMIT")
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            row: aiosqlite.Row | None = await cursor.fetchone()
-            return row
+    @abstractmethod
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write statement in its own transaction; return the last row id."""
-        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cursor:
-            return cursor.lastrowid or 0
-
-    async def executescript(self, script: str) -> None:
-        """Run a script that manages its own transaction; roll back what a failure left open."""
-        async with self._write_lock:
-            try:
-                await self._conn.executescript(script)
-            except BaseException:
-                if self._conn.in_transaction:
-                    await self._conn.execute("ROLLBACK")
-                raise
-
-
-def _probe(path: str) -> None:
-    """Raise sqlite3.Error if ``path`` cannot be opened as an SQLite database (a folder, not a database file)."""
-    if Path(path).is_dir():
-        raise sqlite3.OperationalError("it is a folder, not a file")
-    probe = sqlite3.connect(path)
-    try:
-        probe.execute("PRAGMA schema_version")
-    finally:
-        probe.close()
-
-
-def _reason(exc: OSError | sqlite3.Error) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc)
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement in its own transaction; return the number of rows it changed."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)

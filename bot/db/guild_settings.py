@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, fields, replace
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,49 +44,48 @@ class GuildSettingsRepository:
 
     async def _read(self, guild_id: int) -> GuildSettings:
         row = await self._db.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
-        if row is None:
-            return GuildSettings(guild_id=guild_id)
-        return GuildSettings(
-            guild_id=guild_id,
-            cowrite_channel_id=row["cowrite_channel_id"],
-            cooldown_seconds=row["cooldown_seconds"],
-            daily_quota=row["daily_quota"],
-            blind_default=bool(row["blind_default"]),
-            poll_hours=row["poll_hours"],
-            message_revisions=bool(row["message_revisions"]),
-            llm_model=row["llm_model"],
-        )
+        return GuildSettings(guild_id=guild_id) if row is None else _settings(row)
 
     async def update(self, guild_id: int, **changes: object) -> GuildSettings:
-        """Change some settings; unknown names are a programming error."""
+        """Change some settings, atomically: only the columns named are written, so two processes changing
+        different settings of one server both keep their change. Unknown names are a programming error."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
         self._cache.pop(guild_id, None)
-        updated = replace(await self._read(guild_id), **changes)  # type: ignore[arg-type]  # names checked above
-        await self._db.execute(
-            "INSERT INTO guild_settings (guild_id, cowrite_channel_id, cooldown_seconds, daily_quota, blind_default,"
-            " poll_hours, message_revisions, llm_model, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (guild_id) DO UPDATE SET cowrite_channel_id = excluded.cowrite_channel_id,"
-            " cooldown_seconds = excluded.cooldown_seconds, daily_quota = excluded.daily_quota,"
-            " blind_default = excluded.blind_default, poll_hours = excluded.poll_hours,"
-            " message_revisions = excluded.message_revisions, llm_model = excluded.llm_model,"
-            " updated_at = excluded.updated_at",
-            (
-                guild_id,
-                updated.cowrite_channel_id,
-                updated.cooldown_seconds,
-                updated.daily_quota,
-                int(updated.blind_default),
-                updated.poll_hours,
-                int(updated.message_revisions),
-                updated.llm_model,
-                time.time(),
-            ),
-        )
+        wanted = replace(GuildSettings(guild_id=guild_id), **changes)  # type: ignore[arg-type]  # names checked above
+        values = {name: _stored(getattr(wanted, name)) for name in EDITABLE}
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in [*changes, "updated_at"])
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                f"INSERT INTO guild_settings (guild_id, {', '.join(EDITABLE)}, updated_at)"
+                f" VALUES (?, {', '.join('?' for _ in EDITABLE)}, ?)"
+                f" ON CONFLICT (guild_id) DO UPDATE SET {assignments} RETURNING *",
+                (guild_id, *values.values(), time.time()),
+            )
+        assert row is not None
+        updated = _settings(row)
         self._cache[guild_id] = (time.monotonic(), updated)
         return updated
 
     async def message_revision_guilds(self) -> list[int]:
         rows = await self._db.fetch_all("SELECT guild_id FROM guild_settings WHERE message_revisions = 1")
         return [int(r[0]) for r in rows]
+
+
+def _stored(value: object) -> object:
+    """Flags are 0/1 integers on both engines."""
+    return int(value) if isinstance(value, bool) else value
+
+
+def _settings(row: Row) -> GuildSettings:
+    return GuildSettings(
+        guild_id=row["guild_id"],
+        cowrite_channel_id=row["cowrite_channel_id"],
+        cooldown_seconds=row["cooldown_seconds"],
+        daily_quota=row["daily_quota"],
+        blind_default=bool(row["blind_default"]),
+        poll_hours=row["poll_hours"],
+        message_revisions=bool(row["message_revisions"]),
+        llm_model=row["llm_model"],
+    )

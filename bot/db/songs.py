@@ -7,10 +7,9 @@ import json
 import time
 from dataclasses import dataclass
 
-import aiosqlite
 from pydantic import TypeAdapter
 
-from bot.db.connection import Database
+from bot.db.connection import Database, IntegrityError, Row, Transaction
 from bot.songwriting.music.melody import Melody
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import AI_NAME
@@ -117,15 +116,15 @@ class SongRepository:
     ) -> tuple[Song, Version]:
         """Create a song together with its first version, atomically."""
         now = time.time()
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO songs (guild_id, channel_id, owner_id, title, theme, brief_json, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "INSERT INTO songs (guild_id, channel_id, owner_id, title, theme, brief_json, last_version, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
                 (guild_id, channel_id, owner_id, title, theme, json.dumps(_brief_json(brief)), now),
             )
-            song_id = cursor.lastrowid
-            assert song_id is not None
-            await _insert_version(conn, song_id, 1, first, now)
+            assert row is not None
+            song_id = int(row["id"])
+            await _insert_version(tx, song_id, 1, first, now)
         song = await self.get(song_id)
         version = await self.version(song_id, 1)
         assert song is not None
@@ -133,21 +132,24 @@ class SongRepository:
         return song, version
 
     async def add_version(self, song_id: int, new: NewVersion) -> Version:
-        """Append a version with the next number under ``new.parent`` (None: a new root, e.g. a regenerated draft)."""
+        """Append a version with the next number under ``new.parent`` (None: a new root, e.g. a regenerated draft).
+
+        The number comes from the song's counter, bumped by one statement that also locks the song's row: racing
+        revisions (in one process or several) take their turns and get distinct numbers.
+        """
         now = time.time()
-        async with self._db.transaction() as conn:
-            async with conn.execute("SELECT MAX(number) FROM versions WHERE song_id = ?", (song_id,)) as cur:
-                row = await cur.fetchone()
-            latest = int(row[0]) if row and row[0] is not None else 0
-            if new.source_message_id is not None:
-                async with conn.execute(
-                    "SELECT 1 FROM versions WHERE song_id = ? AND source_message_id = ?",
-                    (song_id, new.source_message_id),
-                ) as cur:
-                    if await cur.fetchone():
-                        raise DuplicateSourceError(new.source_message_id)
-            number = latest + 1
-            await _insert_version(conn, song_id, number, new, now)
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "UPDATE songs SET last_version = last_version + 1 WHERE id = ? RETURNING last_version", (song_id,)
+            )
+            if row is None:
+                raise IntegrityError(f"no song {song_id}")
+            number = int(row[0])
+            if new.source_message_id is not None and await tx.fetch_one(
+                "SELECT 1 FROM versions WHERE song_id = ? AND source_message_id = ?", (song_id, new.source_message_id)
+            ):
+                raise DuplicateSourceError(new.source_message_id)
+            await _insert_version(tx, song_id, number, new, now)
         version = await self.version(song_id, number)
         assert version is not None
         return version
@@ -231,8 +233,8 @@ class SongRepository:
         return int(row[0]) if row else 0
 
 
-async def _insert_version(conn: aiosqlite.Connection, song_id: int, number: int, new: NewVersion, now: float) -> None:
-    await conn.execute(
+async def _insert_version(tx: Transaction, song_id: int, number: int, new: NewVersion, now: float) -> None:
+    await tx.execute(
         "INSERT INTO versions (song_id, number, parent_number, kind, author_id, author_name, lyrics_json,"
         " melody_json, writer, seed, source_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -269,7 +271,7 @@ def _brief(stored: dict[str, object]) -> Brief | None:
         return None
 
 
-def _song(row: aiosqlite.Row) -> Song:
+def _song(row: Row) -> Song:
     return Song(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -284,7 +286,7 @@ def _song(row: aiosqlite.Row) -> Song:
     )
 
 
-def _version(row: aiosqlite.Row) -> Version:
+def _version(row: Row) -> Version:
     return Version(
         id=row["id"],
         song_id=row["song_id"],

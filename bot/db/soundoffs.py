@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Database, IntegrityError, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +53,15 @@ class SoundoffRepository:
         options: list[Option],
     ) -> Soundoff:
         """Create a sound-off with its options in one transaction."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
                 "INSERT INTO soundoffs (song_id, guild_id, channel_id, started_by, blind, ends_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (song_id, guild_id, channel_id, started_by, int(blind), ends_at, time.time()),
             )
-            soundoff_id = cursor.lastrowid
-            assert soundoff_id is not None
-            await conn.executemany(
+            assert row is not None
+            soundoff_id = int(row["id"])
+            await tx.executemany(
                 "INSERT INTO soundoff_options (soundoff_id, label, version_number, position) VALUES (?, ?, ?, ?)",
                 [(soundoff_id, o.label, o.version_number, i) for i, o in enumerate(options)],
             )
@@ -96,25 +94,29 @@ class SoundoffRepository:
         await self._db.execute("UPDATE soundoffs SET message_id = ? WHERE id = ?", (message_id, soundoff_id))
 
     async def cast_vote(self, soundoff_id: int, member_id: int, label: str) -> str | None:
-        """Record or change a member's vote; return their previous label (None if first vote)."""
-        async with self._db.transaction() as conn:
-            async with conn.execute("SELECT closed_at FROM soundoffs WHERE id = ?", (soundoff_id,)) as cur:
-                row = await cur.fetchone()
-            if row is None or row[0] is not None:
-                raise VoteRejectedError("closed")
-            async with conn.execute(
+        """Record or change a member's vote while the sound-off is open; return their previous label (None: first).
+
+        The vote is one statement that inserts only while the sound-off row says open, holding that row (the
+        dialect's share lock) until it commits: a close from any process waits for it, and a vote after the
+        close finds it closed. The previous label is for the reply only (read just before, in the same turn).
+        """
+        async with self._db.transaction() as tx:
+            previous = await tx.fetch_one(
                 "SELECT label FROM votes WHERE soundoff_id = ? AND member_id = ?", (soundoff_id, member_id)
-            ) as cur:
-                previous = await cur.fetchone()
+            )
             try:
-                await conn.execute(
-                    "INSERT INTO votes (soundoff_id, member_id, label, voted_at) VALUES (?, ?, ?, ?)"
+                stored = await tx.execute(
+                    "INSERT INTO votes (soundoff_id, member_id, label, voted_at)"
+                    " SELECT id, ?, ?, ? FROM soundoffs WHERE id = ? AND closed_at IS NULL"
+                    f"{self._db.dialect.share_lock}"
                     " ON CONFLICT (soundoff_id, member_id) DO UPDATE SET label = excluded.label,"
                     " voted_at = excluded.voted_at",
-                    (soundoff_id, member_id, label, time.time()),
+                    (member_id, label, time.time(), soundoff_id),
                 )
-            except aiosqlite.IntegrityError as exc:
+            except IntegrityError as exc:
                 raise VoteRejectedError("no such option") from exc
+            if stored == 0:
+                raise VoteRejectedError("closed")
         return str(previous[0]) if previous else None
 
     async def vote_count(self, soundoff_id: int) -> int:
@@ -125,7 +127,7 @@ class SoundoffRepository:
         rows = await self._db.fetch_all(
             "SELECT o.label, COUNT(v.member_id) FROM soundoff_options o"
             " LEFT JOIN votes v ON v.soundoff_id = o.soundoff_id AND v.label = o.label"
-            " WHERE o.soundoff_id = ? GROUP BY o.label ORDER BY o.position",
+            " WHERE o.soundoff_id = ? GROUP BY o.label, o.position ORDER BY o.position",
             (soundoff_id,),
         )
         return {str(r[0]): int(r[1]) for r in rows}
@@ -161,19 +163,16 @@ class SoundoffRepository:
 
     async def close(self, soundoff_id: int, closed_by: int | None) -> bool:
         """Close a sound-off; return False when it was already closed (so results post once)."""
-        async with (
-            self._db.transaction() as conn,
-            conn.execute(
-                "UPDATE soundoffs SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
-                (time.time(), closed_by, soundoff_id),
-            ) as cursor,
-        ):
-            return cursor.rowcount == 1
+        closed = await self._db.execute(
+            "UPDATE soundoffs SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL",
+            (time.time(), closed_by, soundoff_id),
+        )
+        return closed == 1
 
     async def set_results_message(self, soundoff_id: int, message_id: int) -> None:
         await self._db.execute("UPDATE soundoffs SET results_message_id = ? WHERE id = ?", (message_id, soundoff_id))
 
-    async def _hydrate(self, row: aiosqlite.Row) -> Soundoff:
+    async def _hydrate(self, row: Row) -> Soundoff:
         options = await self._db.fetch_all(
             "SELECT label, version_number FROM soundoff_options WHERE soundoff_id = ? ORDER BY position", (row["id"],)
         )

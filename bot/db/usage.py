@@ -33,33 +33,49 @@ class UsageRepository:
     async def claim(
         self, guild_id: int, member_id: int, *, cooldown: int, quota: int, now: float | None = None
     ) -> Denied | None:
-        """Count one generation if the cooldown and quota allow it, atomically; else say why not."""
+        """Count one generation if the member's cooldown and the server's quota allow it; else say why not.
+
+        Each check-and-count is one conditional upsert on its own row, atomic whichever process runs it: the
+        row lock PostgreSQL takes (and SQLite's single writer) orders racing claims, and each re-reads the row
+        its rival committed. A denial rolls the whole claim back, so a refused generation counts for nothing.
+        """
         now = time.time() if now is None else now
         day = _day(now)
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT MAX(last_at) FROM usage WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
-            ) as cur:
-                row = await cur.fetchone()
-            last = row[0] if row else None
-            if last is not None and now - last < cooldown:
-                return Denied("cooldown", last + cooldown)
-            async with conn.execute(
-                "SELECT COALESCE(SUM(count), 0) FROM usage WHERE guild_id = ? AND day = ?", (guild_id, day)
-            ) as cur:
-                row = await cur.fetchone()
-            if row is not None and int(row[0]) >= quota:
-                return Denied("quota", _next_midnight(now))
-            await conn.execute(
-                "INSERT INTO usage (guild_id, member_id, day, count, last_at) VALUES (?, ?, ?, 1, ?)"
-                " ON CONFLICT (guild_id, member_id, day) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
-                (guild_id, member_id, day, now),
-            )
+        try:
+            async with self._db.transaction() as tx:
+                started = await tx.fetch_one(
+                    "INSERT INTO cooldowns (guild_id, member_id, last_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id, member_id) DO UPDATE SET last_at = excluded.last_at"
+                    " WHERE cooldowns.last_at <= excluded.last_at - ? RETURNING last_at",
+                    (guild_id, member_id, now, cooldown),
+                )
+                if started is None:
+                    last = await tx.fetch_one(
+                        "SELECT last_at FROM cooldowns WHERE guild_id = ? AND member_id = ?", (guild_id, member_id)
+                    )
+                    raise _Refused(Denied("cooldown", float(last[0]) + cooldown if last else now))
+                counted = await tx.fetch_one(
+                    "INSERT INTO usage_days (guild_id, day, count) SELECT ?, ?, 1 WHERE ? > 0"
+                    " ON CONFLICT (guild_id, day) DO UPDATE SET count = usage_days.count + 1"
+                    " WHERE usage_days.count < ? RETURNING count",
+                    (guild_id, day, quota, quota),
+                )
+                if counted is None:
+                    raise _Refused(Denied("quota", _next_midnight(now)))
+        except _Refused as refused:
+            return refused.denied
         return None
 
     async def used_today(self, guild_id: int, now: float | None = None) -> int:
         now = time.time() if now is None else now
         row = await self._db.fetch_one(
-            "SELECT COALESCE(SUM(count), 0) FROM usage WHERE guild_id = ? AND day = ?", (guild_id, _day(now))
+            "SELECT count FROM usage_days WHERE guild_id = ? AND day = ?", (guild_id, _day(now))
         )
         return int(row[0]) if row else 0
+
+
+class _Refused(Exception):
+    """Raised inside the claim's transaction to roll it back."""
+
+    def __init__(self, denied: Denied) -> None:
+        self.denied = denied

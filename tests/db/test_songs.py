@@ -1,13 +1,12 @@
-"""The song repository on a real SQLite database."""
+"""The song repository on a real database (each backend)."""
 
 from __future__ import annotations
 
 import asyncio
 
-import aiosqlite
 import pytest
 
-from bot.db.connection import Database
+from bot.db.connection import Database, IntegrityError
 from bot.db.songs import DuplicateSourceError, NewVersion, SongRepository
 from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics, Section
@@ -61,7 +60,7 @@ async def test_unknown_parent_is_refused(db: Database) -> None:
     """A parent that isn't a version of the song violates the foreign key; nothing is stored."""
     repo = SongRepository(db)
     song_id = await _song(repo)
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(IntegrityError):
         await repo.add_version(song_id, NewVersion("human-revision", 10, "Ana", LYRICS, parent=9))
     assert len(await repo.versions(song_id)) == 1
 
@@ -79,9 +78,9 @@ async def test_concurrent_revisions_get_distinct_numbers(db: Database) -> None:
 async def test_versions_are_append_only(db: Database) -> None:
     """The database refuses to delete or rewrite a version."""
     song_id = await _song(SongRepository(db))
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(IntegrityError):
         await db.execute("DELETE FROM versions WHERE song_id = ?", (song_id,))
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(IntegrityError):
         await db.execute("UPDATE versions SET lyrics_json = '{}' WHERE song_id = ?", (song_id,))
 
 
@@ -108,9 +107,9 @@ async def test_deleted_song_is_hidden_but_kept(db: Database) -> None:
     assert len(await repo.versions(song_id)) == 1
 
 
-async def test_search_escapes_like_wildcards(memory_db: Database) -> None:
+async def test_search_escapes_like_wildcards(db: Database) -> None:
     """Autocomplete text is matched literally, not as a LIKE pattern."""
-    repo = SongRepository(memory_db)
+    repo = SongRepository(db)
     await _song(repo)
     assert await repo.search(1, "%") == []
     assert [s.title for s in await repo.search(1, "arb")] == ["Harbour"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import time
 
+import psycopg
 import pytest
 
 from bot.db.connection import Database
+from bot.db.migrate import open_migrated
 from bot.db.songs import NewVersion, SongRepository
 from bot.db.soundoffs import Option, SoundoffRepository, VoteRejectedError
 from bot.songwriting.words.lyrics import Lyrics, Section
+from tests.postgres import PostgresServer
 
 
 async def _soundoff(db: Database) -> int:
@@ -75,3 +78,29 @@ async def test_open_soundoffs_listed_for_rescheduling(db: Database) -> None:
     (found,) = await repo.open_soundoffs()
     assert found.id == sid
     assert [o.label for o in found.options] == ["A", "B"]
+
+
+async def test_a_close_waits_for_the_vote_in_flight(postgres_server: PostgresServer) -> None:
+    """PostgreSQL runs transactions side by side: a vote that found the sound-off open holds it, so a close from
+    another connection waits and the results include that vote (SQLite has one writer: nothing to show there)."""
+    url = postgres_server.clone()
+    db = await open_migrated(url)
+    try:
+        repo = SoundoffRepository(db)
+        sid = await _soundoff(db)
+        await repo.cast_vote(sid, 10, "A")
+        async with await psycopg.AsyncConnection.connect(url.conninfo) as other, other.transaction():
+            # Hold member 10's vote row, so their next vote stops half-way: after reading "open", before commit.
+            await other.execute("SELECT 1 FROM votes WHERE soundoff_id = %s AND member_id = 10 FOR UPDATE", (sid,))
+            vote = asyncio.create_task(repo.cast_vote(sid, 10, "B"))
+            await asyncio.sleep(0.2)
+            close = asyncio.create_task(repo.close(sid, closed_by=None))
+            await asyncio.sleep(0.3)
+            assert not vote.done()
+            assert not close.done(), "the close went ahead of a vote that had found the sound-off open"
+        assert await vote == "A"
+        assert await close is True
+        assert await repo.tallies(sid) == {"A": 0, "B": 1}
+    finally:
+        await db.close()
+        postgres_server.drop(url)

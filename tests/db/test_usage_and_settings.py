@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from bot.database_target import DatabaseTarget
 from bot.db.connection import Database
 from bot.db.guild_settings import GuildSettingsRepository
-from bot.db.migrate import upgrade
+from bot.db.migrate import open_migrated
 from bot.db.usage import UsageRepository
 
 NOON = 1_764_072_000.0  # 2025-11-25 12:00 UTC
@@ -24,6 +23,23 @@ async def test_cooldown_denies_then_allows(db: Database) -> None:
     assert await usage.claim(1, 2, cooldown=30, quota=10, now=NOON + 31) is None
 
 
+async def test_a_refused_generation_counts_for_nothing(db: Database) -> None:
+    """A claim the quota refuses leaves no cooldown behind, and one the cooldown refuses uses no quota."""
+    usage = UsageRepository(db)
+    assert await usage.claim(1, 2, cooldown=30, quota=1, now=NOON) is None
+    assert await usage.claim(1, 3, cooldown=30, quota=1, now=NOON) is not None  # quota: member 3 not started
+    assert await usage.claim(1, 3, cooldown=30, quota=2, now=NOON + 1) is None
+    assert await usage.claim(1, 3, cooldown=30, quota=9, now=NOON + 2) is not None  # cooldown: not counted
+    assert await usage.used_today(1, now=NOON) == 2
+
+
+async def test_a_zero_quota_allows_nothing(db: Database) -> None:
+    """A server whose quota is 0 gets no generations, not one."""
+    denied = await UsageRepository(db).claim(1, 2, cooldown=0, quota=0, now=NOON)
+    assert denied is not None
+    assert denied.reason == "quota"
+
+
 async def test_daily_quota_is_per_server(db: Database) -> None:
     """The quota counts all members of a server and resets at UTC midnight."""
     usage = UsageRepository(db)
@@ -37,14 +53,12 @@ async def test_daily_quota_is_per_server(db: Database) -> None:
     assert await usage.claim(1, 99, cooldown=0, quota=3, now=NOON + 12 * 3600) is None
 
 
-async def test_usage_survives_restart(tmp_path: Path) -> None:
+async def test_usage_survives_restart(database_target: DatabaseTarget) -> None:
     """A cooldown still holds after the database is reopened."""
-    path = tmp_path / "u.db"
-    db = await Database.open(path)
-    await upgrade(db)
+    db = await open_migrated(database_target)
     await UsageRepository(db).claim(1, 2, cooldown=60, quota=10, now=NOON)
     await db.close()
-    db = await Database.open(path)
+    db = await Database.open(database_target)
     try:
         assert await UsageRepository(db).claim(1, 2, cooldown=60, quota=10, now=NOON + 5) is not None
     finally:

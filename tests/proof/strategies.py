@@ -103,8 +103,10 @@ lyric_text = st.one_of(
 )
 """A whole lyrics text: words, mentions, markup, odd characters, ``[Label]`` lines and blank lines, or any text."""
 
-display_name = st.text(min_size=1, max_size=32).filter(lambda s: s.strip() != "")
-"""A Discord display name (1–32 characters, not blank)."""
+display_name = st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), min_size=1, max_size=32).filter(
+    lambda s: s.strip() != ""
+)
+"""A Discord display name (1–32 characters, not blank, never NUL: Discord refuses it, PostgreSQL text can't hold it)."""
 
 _PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"))
 

@@ -1,0 +1,145 @@
+"""Check-and-count statements hold across processes: racing claims and votes from two processes, on each backend."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.database_target import DatabaseTarget, PostgresUrl
+from bot.db.connection import Database
+from bot.db.migrate import open_migrated
+from bot.db.songs import NewVersion, SongRepository
+from bot.db.soundoffs import Option, SoundoffRepository
+from bot.db.usage import UsageRepository
+from bot.songwriting.words.lyrics import Lyrics, Section
+
+ROOT = Path(__file__).resolve().parents[2]
+NOON = 1_764_072_000.0
+
+
+def _where(target: DatabaseTarget) -> str:
+    return target.conninfo if isinstance(target, PostgresUrl) else str(target)
+
+
+@contextmanager
+def _racers(*commands: list[str]) -> Iterator[list[subprocess.Popen[str]]]:
+    """Start each racer, wait until all are connected, and let them go at once."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.db.racer", *command],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "ready"
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        yield processes
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+
+
+def _result(process: subprocess.Popen[str]) -> list[int]:
+    assert process.stdout is not None
+    result: list[int] = json.loads(process.stdout.readline())
+    assert process.wait(timeout=60) == 0
+    return result
+
+
+async def _migrated(target: DatabaseTarget) -> Database:
+    return await open_migrated(target)
+
+
+async def test_two_processes_racing_one_members_quota_allow_exactly_the_quota(database_target: DatabaseTarget) -> None:
+    """Two processes, 40 simultaneous claims each, for one member against a quota of 25: exactly 25 are allowed."""
+    db = await _migrated(database_target)
+    try:
+        claim = ["claim", _where(database_target), "1", "10", "40", "25", "0", str(NOON)]
+        with _racers(claim, claim) as processes:
+            allowed = [sum(_result(p)) for p in processes]
+        assert sum(allowed) == 25
+        assert await UsageRepository(db).used_today(1, now=NOON) == 25
+    finally:
+        await db.close()
+
+
+async def test_two_processes_racing_many_members_allow_exactly_the_servers_quota(
+    database_target: DatabaseTarget,
+) -> None:
+    """Two processes claiming for 40 members of one server at once, quota 25: exactly 25, whoever they are."""
+    db = await _migrated(database_target)
+    try:
+        claim = ["claim", _where(database_target), "1", "10", "40", "25", "0", str(NOON), "40"]
+        with _racers(claim, claim) as processes:
+            allowed = [sum(_result(p)) for p in processes]
+        assert sum(allowed) == 25
+        assert await UsageRepository(db).used_today(1, now=NOON) == 25
+    finally:
+        await db.close()
+
+
+async def test_two_processes_racing_one_members_cooldown_allow_one(database_target: DatabaseTarget) -> None:
+    """Twenty simultaneous claims from two processes inside one cooldown: one generation starts, and counts once."""
+    db = await _migrated(database_target)
+    try:
+        claim = ["claim", _where(database_target), "1", "10", "10", "100", "60", str(NOON)]
+        with _racers(claim, claim) as processes:
+            allowed = [sum(_result(p)) for p in processes]
+        assert sum(allowed) == 1
+        assert await UsageRepository(db).used_today(1, now=NOON) == 1
+    finally:
+        await db.close()
+
+
+async def test_a_close_from_another_process_never_misses_a_taken_vote(database_target: DatabaseTarget) -> None:
+    """Votes pour in from another process while this one closes: the tallies read right after the close hold
+    every vote that was taken, and no vote is taken after it."""
+    db = await _migrated(database_target)
+    try:
+        songs, soundoffs = SongRepository(db), SoundoffRepository(db)
+        lyrics = Lyrics("T", (Section("Verse 1", ("a",)),))
+        song, _ = await songs.create(
+            guild_id=1,
+            channel_id=2,
+            owner_id=3,
+            title="T",
+            theme="t",
+            brief=None,
+            first=NewVersion("ai-draft", None, "AI", lyrics),
+        )
+        await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))
+        soundoff = await soundoffs.create(
+            song_id=song.id,
+            guild_id=1,
+            channel_id=2,
+            started_by=3,
+            blind=True,
+            ends_at=time.time() + 60,
+            options=[Option("A", 2), Option("B", 1)],
+        )
+        with _racers(["vote", _where(database_target), str(soundoff.id), "1000", "400"]) as (voter,):
+            assert voter.stdout is not None
+            assert voter.stdout.readline().strip() == "voting"
+            assert await soundoffs.close(soundoff.id, closed_by=None)
+            announced = await soundoffs.tallies(soundoff.id)
+            taken = _result(voter)
+        assert 0 < len(taken) <= 400
+        assert announced["A"] == len(taken)
+        assert sorted(await soundoffs.votes(soundoff.id)) == sorted(taken)
+    finally:
+        await db.close()
