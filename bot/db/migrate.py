@@ -68,10 +68,11 @@ async def open_migrated(target: DatabaseTarget | str) -> Database:
 async def schema_version(db: Database) -> int:
     """The number of the last migration applied (0: an empty database)."""
     if db.dialect is Dialect.POSTGRESQL:
-        row = await db.fetch_one(
-            "SELECT CASE WHEN to_regclass('soundoff_migrations') IS NULL THEN 0"
-            " ELSE (SELECT COALESCE(MAX(number), 0) FROM soundoff_migrations) END"
-        )
+        # Two statements: a query naming a table that does not exist yet fails to plan, whatever CASE it sits in.
+        bookkept = await db.fetch_one("SELECT to_regclass('soundoff_migrations') IS NOT NULL")
+        if not (bookkept and bookkept[0]):
+            return 0
+        row = await db.fetch_one("SELECT COALESCE(MAX(number), 0) FROM soundoff_migrations")
     else:
         row = await db.fetch_one("PRAGMA user_version")
     return int(row[0]) if row else 0

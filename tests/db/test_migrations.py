@@ -29,6 +29,7 @@ async def test_upgrade_empty_database_then_rerun_is_noop(empty_database: Databas
     """Upgrading an empty database applies everything; a second run applies nothing."""
     db = await Database.open(empty_database)
     try:
+        assert await schema_version(db) == 0
         applied = await upgrade(db)
         assert applied == [m.name for m in available_migrations(db.dialect)]
         assert await schema_version(db) == len(applied)
