@@ -7,7 +7,11 @@ metres, the moods and seeds as above): median tempo, swing ratio, drum presence,
 MIDI programs of the band, leap share, keywords on strong beats, chorus lift (median, and the share of songs
 with a chorus lifting by 2 semitones or more).
 
-Run: python bench/quality.py [--songs N] [--genre-songs N]
+First, whether the offline writer's lines read as English: the share of lines (and titles) that end on a word
+needing more ("… my grandmother's", "… over") or sing a theme phrase cut inside ("a lighthouse keeper's last"),
+over drafts of themes with possessives, prepositions and clauses; target 0. Then its time a song.
+
+Run: python bench/quality.py [--songs N] [--genre-songs N] [--english-songs N]
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from bot.songwriting.music.genres import PROFILES
 from bot.songwriting.music.measures import HUMAN_BAND, measure
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.words.phrases import broken, cut_runs, dangling_end
 from bot.songwriting.writers.offline import write
 
 THEMES = (
@@ -68,7 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--songs", type=int, default=40, help="drafts per metre")
     parser.add_argument("--genre-songs", type=int, default=30, help="drafts per genre")
+    parser.add_argument("--english-songs", type=int, default=300, help="drafts for the broken-English figure")
     args = parser.parse_args()
+    english(args.english_songs)
     results: list[dict[str, float]] = []
     started = time.perf_counter()
     forms = sorted(FORMS)
@@ -99,6 +106,45 @@ def main() -> None:
     )
     print("\n(real songs put about 81 % of keywords on strong beats; 100 % sounds mechanical)\n")
     genres(args.genre_songs)
+
+
+ENGLISH_THEMES = (
+    *THEMES,
+    "a lighthouse keeper's last night on the rocks",
+    "neon rain over the city",
+    "tell me about the things I never learned",
+    "the old red barn behind my uncle's house",
+    "we stayed up talking until the sun came up",
+    "nothing's like the plays at dawn",
+    "a city that never sleeps",
+    "write a song about leaving home for the first time",
+)
+
+
+def english(songs: int) -> None:
+    """The share of offline lines and titles that read as broken English, and the writer's time a song."""
+    forms = sorted(FORMS)
+    lines = bad_lines = bad_titles = 0
+    elapsed = 0.0
+    for index in range(songs):
+        brief = Brief(
+            ENGLISH_THEMES[index % len(ENGLISH_THEMES)],
+            mood=MOODS[index % len(MOODS)],
+            form=forms[index % len(forms)],
+            rhyme_scheme=("ABAB", "AABB", "XAXA", "ABCB")[index % 4],
+            syllables=6 + index % 6,
+            seed=index,
+        )
+        started = time.perf_counter()
+        lyrics = write(brief)
+        elapsed += time.perf_counter() - started
+        lines += len(lyrics.lines)
+        bad_lines += sum(broken(line, brief.theme) for line in lyrics.lines)
+        bad_titles += dangling_end(lyrics.title) or bool(cut_runs(lyrics.title, brief.theme, shortest=1))
+    print(
+        f"offline English: {bad_lines} of {lines} lines ({bad_lines / lines:.1%}) and {bad_titles} of {songs} titles "
+        f"end on a word that needs more or cut a theme phrase (target 0); {elapsed / songs * 1000:.1f} ms a song\n"
+    )
 
 
 def genres(songs: int) -> None:

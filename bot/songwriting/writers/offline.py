@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.songwriting.words import phrases
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.songwriting.words.prosody import count_syllables, function_words, pronunciations
@@ -45,20 +46,10 @@ _INTRO = re.compile(
     re.IGNORECASE,
 )
 _SLOT = re.compile(r"\{(\w+)\}")
-_BREAKS = frozenset(
-    {"and", "or", "but", "when", "while", "where", "that", "because", "if", "of", "in", "on", "at", "with", "for"}
-    | {"from", "to", "the", "a", "an", "my", "your", "our", "his", "her", "their"}
-)
-"""Words a theme is best cut before, so each chunk reads as a phrase of its own."""
-_AUXILIARIES = frozenset({"is", "are", "was", "were", "am", "be", "been", "has", "have", "had", "will", "would"})
 _ARTICLE = re.compile(r"\b([Aa]) (?=([^\W_][\w'-]*))")
-_CLAUSE_STARTERS = frozenset(
-    {"i", "we", "you", "he", "she", "they", "it", "there", "i'm", "we're", "you're", "he's", "she's", "they're"}
-    | {"it's", "i've", "we've", "you've", "they've", "i'll", "we'll", "you'll", "there's", "nobody", "everybody"}
-)
 _DROPPED_LEADS = frozenset(
     {"and", "or", "but", "of", "from", "to", "at", "with", "for", "by", "about", "as", "so", "in", "on", "into"}
-    | {"when", "while", "where", "that", "because", "if", "than"}
+    | {"when", "while", "where", "because", "if", "than", "until", "till", "though", "although", "once"}
 )
 
 
@@ -91,6 +82,8 @@ class ThemeChunk:
 
     text: str
     clause: bool
+    bare: bool = False
+    """A verb phrase with no subject ("tell me"): sung alone or after "oh", never inside "I remember …"."""
 
 
 @dataclass(slots=True)
@@ -151,31 +144,76 @@ def vary_section(brief: Brief, lyrics: Lyrics, section_index: int) -> Lyrics:
 
 
 def theme_chunks(theme: str, budget: int) -> list[ThemeChunk]:
-    """Cut the theme into runs of at most ``budget`` syllables; the first holding a content word leads."""
+    """Cut the theme into whole phrases of at most ``budget`` syllables; the most contentful one leads.
+
+    Cuts fall only at phrase boundaries (before a preposition, conjunction, relative word or subject
+    pronoun; see ``words.phrases``). A noun phrase too long for a line loses words from its front, which
+    leaves a smaller noun phrase ("a lighthouse keeper's last night" → "lighthouse keeper's last night"); a
+    clause too long is cut at its weakest bond that leaves no dangling word, or loses its tail.
+    """
     text = _INTRO.sub("", theme.replace("\u2019", "'"), count=1)
-    words = _WORD.findall(text) or _WORD.findall(theme.replace("\u2019", "'"))
-    runs: list[list[str]] = [[]]
-    for word in words:
-        run = runs[-1]
-        if run and count_syllables(" ".join([*run, word])) > budget:
-            cut = next((i for i in range(len(run) - 1, 0, -1) if run[i].lower() in _BREAKS), len(run))
-            while cut > 1 and run[cut - 1].lower() in _BREAKS:
-                cut -= 1
-            runs[-1], tail = run[:cut], run[cut:]
-            runs.append(tail)
-        runs[-1].append(word)
-    stop = function_words()
+    words = phrases.words(text) or phrases.words(theme.replace("\u2019", "'"))
+    words = ["I" if word == "i" else word for word in words]
+    groups: list[list[str]] = []
+    for i, word in enumerate(words):
+        if not groups or phrases.bond(words[i - 1], word) <= 2:
+            groups.append([])
+        groups[-1].append(word)
+    merged: list[list[str]] = []
+    for group in groups:  # whole phrases stay together while they fit one line
+        if merged and _syllables(" ".join([*merged[-1], *group])) <= budget:
+            merged[-1].extend(group)
+        else:
+            merged.append(group)
     chunks: list[ThemeChunk] = []
-    for run in runs:
-        while len(run) > 1 and run[0].lower() in _DROPPED_LEADS:
+    pending = merged
+    while pending:
+        run = pending.pop(0)
+        while len(run) > 1 and (run[0].lower() in _DROPPED_LEADS or run[0].lower() in phrases.PREPOSITIONS):
             run = run[1:]
-        if run:
-            run = ["I" if word == "i" else word for word in run]
-            lowered = [w.lower() for w in run]
-            clause = lowered[0] in _CLAUSE_STARTERS or any(w in _AUXILIARIES for w in lowered[1:])
-            chunks.append(ThemeChunk(" ".join(run), clause=clause))
-    content = [c for c in chunks if any(w.lower() not in stop for w in c.text.split())]
-    return content or chunks
+        while run and phrases.needs_more(run[-1]):
+            run = run[:-1]
+        if not run or run[0].lower() in phrases.RELATIVES:
+            continue  # a relative clause that did not fit beside its noun means nothing alone ("that never sleeps")
+        if _syllables(" ".join(run)) > budget:
+            run, rest = _fit_phrase(run, budget)
+            if rest:
+                pending.insert(0, rest)
+            if not run:
+                continue
+        chunks.append(ThemeChunk(" ".join(run), clause=phrases.is_clause(run), bare=phrases.is_bare(run)))
+    found = [c for c in chunks if phrases.phrase_words(c.text.split()) > 0] or chunks
+    if found:
+        lead = next((c for c in found if phrases.phrase_words(c.text.split()) >= 2), found[0])
+        found = [lead, *(c for c in found if c is not lead)]
+    return found
+
+
+def _fit_phrase(run: list[str], budget: int) -> tuple[list[str], list[str]]:
+    """Shorten a phrase to the budget without breaking it; return it and any clause tail to sing apart."""
+    if phrases.is_clause(run):
+        cuts = [
+            i
+            for i in range(1, len(run))
+            if phrases.bond(run[i - 1], run[i]) <= 4
+            and not phrases.needs_more(run[i - 1])
+            and _syllables(" ".join(run[:i])) <= budget
+        ]
+        if cuts:
+            best = min(cuts, key=lambda i: (phrases.bond(run[i - 1], run[i]), -i))
+            return run[:best], run[best:]
+        while len(run) > 1 and (_syllables(" ".join(run)) > budget or phrases.needs_more(run[-1])):
+            run = run[:-1]
+        return run, []
+    # A noun phrase keeps its determiner and loses the modifiers after it: "a lighthouse keeper's last night"
+    # → "a keeper's last night", "my grandmother's kitchen radio" → "my kitchen radio".
+    lead = run[:1] if run[0].lower() in phrases.DETERMINERS | phrases.POSSESSIVES else []
+    body = run[len(lead) :]
+    while len(body) > 1 and _syllables(" ".join([*lead, *body])) > budget:
+        if phrases.is_possessive(body[0]):
+            lead = []  # the determiner belonged to the owner just dropped ("a keeper's")
+        body = body[1:]
+    return [*lead, *body] if _syllables(" ".join([*lead, *body])) <= budget else body, []
 
 
 def _spread(chunks: Sequence[ThemeChunk], verses: int) -> list[list[ThemeChunk]]:
@@ -331,11 +369,18 @@ def _rhymed_line(
 
 def _theme_line(chunk: ThemeChunk, suffix: str | None, song: _Song, tolerance: int = 1) -> str:
     """Sing a theme chunk inside a frame ("I remember …"), optionally followed by a rhyme word."""
-    frames = _shuffled(_material().templates["frame:clause" if chunk.clause else "frame:phrase"], song)
+    kind = "frame:bare" if chunk.bare else "frame:clause" if chunk.clause else "frame:phrase"
+    echoed = {w.lower() for w in chunk.text.split() if w.lower() not in function_words()}
+    frames = [f for f in _shuffled(_material().templates[kind], song) if not echoed & _frame_words(f)]
     if suffix is not None:
         frames = [_Template((*frame.parts, _Part("text", suffix)), frame.fragment) for frame in frames]
     fixed = {"T": chunk.text}
     return next((line for t in range(tolerance + 1) if (line := _fit(frames, fixed, song, t))), "")
+
+
+def _frame_words(template: _Template) -> set[str]:
+    """The fixed words of a frame, so a chunk is never sung inside a frame that repeats it ("tell me about tell me")."""
+    return {w.lower().strip(",") for p in template.parts if p.kind in ("text", "optional") for w in p.value.split()}
 
 
 def _fit(templates: Sequence[_Template], fixed: dict[str, str], song: _Song, tolerance: int) -> str:

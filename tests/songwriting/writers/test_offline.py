@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.words.phrases import broken, cut_runs, dangling_end
 from bot.songwriting.words.prosody import count_syllables, function_words
 from bot.songwriting.words.rhyme import end_word, rhymes, unmet_rhymes
 from bot.songwriting.writers.offline import theme_chunks, vary_section, write
@@ -106,6 +107,45 @@ def test_theme_chunks_cut_at_phrase_boundaries() -> None:
     """Cuts a theme into short phrases before conjunctions and prepositions, dropping request wording."""
     chunks = theme_chunks("write a song about leaving home for the first time", 6)
     assert [c.text for c in chunks] == ["leaving home", "the first time"]
+
+
+@pytest.mark.parametrize(
+    ("theme", "budget", "chunks"),
+    [
+        ("a lighthouse keeper's last night on the rocks", 6, ["a keeper's last night", "the rocks"]),
+        ("my grandmother's kitchen radio", 6, ["kitchen radio"]),
+        ("neon rain over the city", 6, ["neon rain", "the city"]),
+        ("the summer we painted the boat", 6, ["we painted the boat", "the summer"]),
+        ("friends who drifted apart", 6, ["friends who drifted apart"]),
+        ("tell me about the things I never learned", 6, ["tell me about the things", "I never learned"]),
+        ("we stayed up talking until the sun came up", 6, ["we stayed up talking", "the sun came up"]),
+        ("a city that never sleeps", 6, ["a city"]),
+    ],
+)
+def test_theme_chunks_are_whole_phrases(theme: str, budget: int, chunks: list[str]) -> None:
+    """Themes from issue 13: no chunk ends inside a noun phrase or on a word that needs more."""
+    assert [c.text for c in theme_chunks(theme, budget)] == chunks
+
+
+@pytest.mark.parametrize(
+    "theme",
+    [
+        "a lighthouse keeper's last night on the rocks",
+        "my grandmother's kitchen radio",
+        "neon rain over the city",
+        "tell me about the things I never learned",
+        "the summer we painted the boat",
+        "friends who drifted apart",
+    ],
+)
+def test_offline_lines_and_titles_read_as_english(theme: str) -> None:
+    """No line or title of twelve drafts dangles or sings a theme phrase cut inside (bench/quality.py's figure)."""
+    for seed in range(12):
+        brief = Brief(theme, form=sorted(FORMS)[seed % len(FORMS)], syllables=6 + seed % 4, seed=seed)
+        lyrics = write(brief)
+        assert not dangling_end(lyrics.title), lyrics.title
+        assert not cut_runs(lyrics.title, theme, shortest=1), lyrics.title
+        assert [line for line in lyrics.lines if broken(line, theme)] == []
 
 
 def test_clauses_are_recognised() -> None:
