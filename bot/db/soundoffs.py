@@ -33,6 +33,10 @@ class Soundoff:
         return self.closed_at is None
 
 
+ANNOUNCE_LEASE_SECONDS = 60.0
+"""How long a claim to post results holds: posting takes seconds; a claim this old was left by a stopped process."""
+
+
 class VoteRejectedError(Exception):
     """The sound-off is closed or the option does not exist."""
 
@@ -168,6 +172,29 @@ class SoundoffRepository:
             (time.time(), closed_by, soundoff_id),
         )
         return closed == 1
+
+    async def claim_announcement(
+        self, soundoff_id: int, *, lease: float = ANNOUNCE_LEASE_SECONDS, now: float | None = None
+    ) -> bool:
+        """Take on posting a closed sound-off's results; False when they are posted or another process is posting.
+
+        One conditional update, so of the clocks that race for it one wins. A claim older than ``lease`` belongs to
+        a process that stopped before recording the results message: it is taken over (at worst a results message
+        that was posted just before such a stop is posted again; none is ever lost).
+        """
+        now = time.time() if now is None else now
+        claimed = await self._db.execute(
+            "UPDATE soundoffs SET announcing_at = ? WHERE id = ? AND closed_at IS NOT NULL"
+            " AND results_message_id IS NULL AND (announcing_at IS NULL OR announcing_at <= ?)",
+            (now, soundoff_id, now - lease),
+        )
+        return claimed == 1
+
+    async def release_announcement(self, soundoff_id: int) -> None:
+        """Give a claim back after a failed post, so the next attempt (from any process) need not wait out the lease."""
+        await self._db.execute(
+            "UPDATE soundoffs SET announcing_at = NULL WHERE id = ? AND results_message_id IS NULL", (soundoff_id,)
+        )
 
     async def set_results_message(self, soundoff_id: int, message_id: int) -> None:
         await self._db.execute("UPDATE soundoffs SET results_message_id = ? WHERE id = ?", (message_id, soundoff_id))

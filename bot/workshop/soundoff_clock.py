@@ -122,14 +122,20 @@ class SoundoffClock:
             self._refreshing.discard(soundoff_id)
 
     async def _announce(self, soundoff: Soundoff) -> None:
-        results = await self._soundoffs.results(soundoff)
-        chart = bar_chart_png(
-            [r.option.label for r in results.options],
-            [r.votes for r in results.options],
-            results.winner,
-            "Sound-off results",
-        )
-        posted = await self.board.post_results(soundoff, results, chart)
+        if not await self._soundoffs.claim_announcement(soundoff):
+            return  # another bot process on this database is posting them, or has
+        try:
+            results = await self._soundoffs.results(soundoff)
+            chart = bar_chart_png(
+                [r.option.label for r in results.options],
+                [r.votes for r in results.options],
+                results.winner,
+                "Sound-off results",
+            )
+            posted = await self.board.post_results(soundoff, results, chart)
+        except BaseException:
+            await self._soundoffs.release_announcement(soundoff)
+            raise
         if posted is None:
             log.warning("Sound-off %s: its channel is gone; results not posted", soundoff.id)
         await self._soundoffs.record_results(soundoff, posted.message_id if posted else None)

@@ -132,6 +132,14 @@ class Soundoffs:
         """Remember the vote message (its count is kept up to date, and it is closed at the end)."""
         await self._s.soundoffs.set_message(soundoff.id, message_id)
 
+    async def claim_announcement(self, soundoff: Soundoff) -> bool:
+        """Take on posting the results; False when another process (each runs a clock) has, or they are posted."""
+        return await self._s.soundoffs.claim_announcement(soundoff.id)
+
+    async def release_announcement(self, soundoff: Soundoff) -> None:
+        """Posting failed: let the next attempt, from any process, take it on at once."""
+        await self._s.soundoffs.release_announcement(soundoff.id)
+
     async def record_results(self, soundoff: Soundoff, message_id: int | None) -> None:
         """Remember the results message; None when the channel is gone, so the results are not retried."""
         await self._s.soundoffs.set_results_message(soundoff.id, message_id or NO_RESULTS_MESSAGE)

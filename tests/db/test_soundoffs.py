@@ -104,3 +104,16 @@ async def test_a_close_waits_for_the_vote_in_flight(postgres_server: PostgresSer
     finally:
         await db.close()
         postgres_server.drop(url)
+
+
+async def test_one_claim_to_post_results_and_a_stale_one_is_taken_over(db: Database) -> None:
+    """Posting results is claimed once; a claim older than the lease (its process stopped) can be taken over."""
+    repo = SoundoffRepository(db)
+    sid = await _soundoff(db)
+    assert not await repo.claim_announcement(sid, now=1000.0)  # still open: nothing to announce
+    await repo.close(sid, closed_by=None)
+    assert await repo.claim_announcement(sid, lease=60, now=1000.0)
+    assert not await repo.claim_announcement(sid, lease=60, now=1059.0)
+    assert await repo.claim_announcement(sid, lease=60, now=1060.0)
+    await repo.set_results_message(sid, 77)
+    assert not await repo.claim_announcement(sid, lease=60, now=9999.0)

@@ -6,8 +6,11 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 
+from bot.database_target import DatabaseTarget
 from bot.db.soundoffs import Soundoff
+from bot.render_pool import RenderPool
 from bot.services import Services
+from bot.settings import Settings
 from bot.songwriting.versions.soundoff import Results
 from bot.workshop.soundoff_clock import Posted, SoundoffClock
 from bot.workshop.soundoffs import Ballot
@@ -24,6 +27,7 @@ class RecordingBoard:
     results: list[tuple[int, Results]] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
     channel_gone: bool = False
+    failing: bool = False
 
     async def post_ballot(self, ballot: Ballot) -> Posted:
         self.ballots.append(ballot)
@@ -31,6 +35,8 @@ class RecordingBoard:
 
     async def post_results(self, soundoff: Soundoff, results: Results, chart: bytes) -> Posted | None:
         assert chart.startswith(b"\x89PNG")
+        if self.failing:
+            raise ConnectionError("Discord is unreachable")
         if self.channel_gone:
             return None
         self.results.append((soundoff.id, results))
@@ -67,6 +73,60 @@ async def test_close_announces_once(services: Services) -> None:
     await workshop.clock.close(soundoff.id, closed_by=None)
     assert [sid for sid, _ in board.results] == [soundoff.id]
     assert (await workshop.soundoffs.get(soundoff.id)).results_message_id == 8001
+
+
+async def test_two_bot_processes_on_one_database_announce_once(
+    services: Services, database_target: DatabaseTarget, render_pool: RenderPool
+) -> None:
+    """Every bot process runs a clock: when two close the same deadline at once, one of them posts the results."""
+    workshop, board, soundoff = await _opened(services)
+    settings = Settings(_env_file=None, SOUNDOFF_DATABASE=database_target)  # type: ignore[call-arg]
+    other = await Services.open(settings, pool=render_pool)
+    try:
+        other_workshop, other_board = Workshop(other), RecordingBoard()
+        other_workshop.clock.attach(other_board)
+        await asyncio.gather(
+            workshop.clock.close(soundoff.id, closed_by=None), other_workshop.clock.close(soundoff.id, closed_by=None)
+        )
+        assert [sid for sid, _ in board.results + other_board.results] == [soundoff.id]
+    finally:
+        await other.db.close()
+
+
+async def test_two_bot_processes_starting_after_a_stop_announce_once(
+    services: Services, database_target: DatabaseTarget, render_pool: RenderPool
+) -> None:
+    """Results a stop left unposted are posted once, however many bot processes start and find them."""
+    workshop, board, soundoff = await _opened(services)
+    await services.soundoffs.close(soundoff.id, None)  # closed, then every bot stopped before announcing
+    settings = Settings(_env_file=None, SOUNDOFF_DATABASE=database_target)  # type: ignore[call-arg]
+    other = await Services.open(settings, pool=render_pool)
+    other_workshop, other_board = Workshop(other), RecordingBoard()
+    other_workshop.clock.attach(other_board)
+    runners = [asyncio.create_task(w.clock.run()) for w in (workshop, other_workshop)]
+    try:
+        await eventually(lambda: board.results or other_board.results, within=10)
+        await asyncio.sleep(0.5)  # time enough for a second post, were there one
+    finally:
+        for runner in runners:
+            runner.cancel()
+        for runner in runners:
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+        await other.db.close()
+    assert [sid for sid, _ in board.results + other_board.results] == [soundoff.id]
+
+
+async def test_a_failed_post_is_retried_at_once(services: Services) -> None:
+    """Results whose post failed are not held by the failed attempt's claim: the next attempt posts them."""
+    workshop, board, soundoff = await _opened(services)
+    board.failing = True
+    with contextlib.suppress(ConnectionError):
+        await workshop.clock.close(soundoff.id, closed_by=None)
+    board.failing = False
+    (pending,) = await workshop.soundoffs.unannounced()
+    await workshop.clock.close(pending.id, closed_by=None)
+    assert [sid for sid, _ in board.results] == [soundoff.id]
 
 
 async def test_a_gone_channel_is_recorded_and_not_retried(services: Services) -> None:
