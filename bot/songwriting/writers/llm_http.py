@@ -34,7 +34,7 @@ from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
 import prompts
-from bot.songwriting.writers.llm_output import lean
+from bot.songwriting.writers.llm_output import floors_only, lean
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,8 @@ def _format_options(mode: Mode, name: str, schema: dict[str, Any]) -> dict[str, 
             "response_format": {"type": "json_schema", "json_schema": {"name": name, "schema": shape, "strict": True}}
         }
     if mode == "json_object":
-        return {"response_format": {"type": "json_object"}}
+        # llama-cpp-python (like Anyscale) turns a "schema" here into a grammar; servers without it ignore the key.
+        return {"response_format": {"type": "json_object", "schema": floors_only(schema)}}
     return {}
 
 

@@ -55,6 +55,9 @@ async def test_llama_cpp_python_is_asked_in_json_object_mode(llm: LLMWriter, ope
     assert formats[0] == "json_schema"
     assert formats[-1] == "json_object"
     assert '"maxItems"' in openai_server.requests[-1].user_text
+    grammar = openai_server.requests[-1].body["response_format"]["schema"]
+    assert grammar["properties"]["sections"]["minItems"] == 1
+    assert "maxItems" not in grammar["properties"]["sections"]  # llama-cpp-python's grammar crawls with it
 
 
 async def test_the_working_format_is_remembered(llm: LLMWriter, openai_server: OpenAIServer) -> None:  # noqa: F811
