@@ -86,16 +86,18 @@ def test_domain_package_imports_cleanly() -> None:
 
 
 ADAPTERS = sorted(
-    [*(ROOT / "cogs").rglob("*.py"), *(ROOT / "bot").glob("*.py")],
+    [*(ROOT / "cogs").rglob("*.py"), *(ROOT / "bot").glob("*.py"), *(ROOT / "bot" / "playground").glob("*.py")],
     key=str,
 )
-"""The Discord side: the cogs and the adapter modules beside them (the wiring in cli/runner/services excepted)."""
+"""The adapters: the cogs, the Discord modules beside them (the wiring in cli/runner/services excepted), and the
+web playground, a second adapter on the same workshop."""
 WIRING = {"cli.py", "runner.py", "services.py", "health.py", "studio.py", "__main__.py", "__init__.py"}
 
 
 @pytest.mark.parametrize("path", [p for p in ADAPTERS if p.name not in WIRING], ids=lambda p: str(p.relative_to(ROOT)))
 def test_adapters_reach_storage_only_through_the_workshop(path: Path) -> None:
-    """cogs/ and the Discord adapters in bot/ never import bot.db: every read and write goes through the workshop."""
+    """cogs/, the Discord adapters in bot/ and the playground never import bot.db: every read and write goes through
+    the workshop."""
     assert {m for m in _modules(path) if m.startswith("bot.db")} == set()
 
 
