@@ -1,10 +1,8 @@
 # The two commands a new user needs:
-#   make start   runs the bot when DISCORD_TOKEN is set (environment or .env), else the offline studio
+#   make start   runs the bot when DISCORD_TOKEN is set (environment or .env), else the playground in a browser
 #   make test    installs everything and runs lint, types and the test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
-THEME ?= a lighthouse keeper's last night on the rocks
-OUT ?= sketch
 
 .PHONY: setup start test lint types pytest bench clean
 
@@ -20,7 +18,7 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock
 setup: $(VENV)/.installed
 
 start: setup
-	@$(VENV)/bin/soundoff start --theme "$(THEME)" --out "$(OUT)"
+	@$(VENV)/bin/soundoff start $(if $(PORT),--port $(PORT)) $(if $(OPEN),--open)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NoReturn
 
 from bot import __version__
@@ -36,9 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     commands.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
-    start = commands.add_parser("start", help="what `make start` runs: the bot if DISCORD_TOKEN is set, else a sketch")
-    start.add_argument("--theme", default=studio.DEFAULT_THEME, help="the sketch's theme when there is no token")
-    start.add_argument("--out", type=Path, default=Path("sketch"), metavar="DIR", help="where the sketch goes")
+    start = commands.add_parser(
+        "start", help="what `make start` runs: the bot if DISCORD_TOKEN is set, else the playground"
+    )
+    playground = commands.add_parser("playground", help="co-write, listen and vote in a browser, no Discord needed")
+    for serving in (start, playground):
+        serving.add_argument("--host", default="127.0.0.1", help="address to serve on (default: loopback only)")
+        serving.add_argument("--port", type=int, default=8080, help="port to serve on (0: any free port)")
+        serving.add_argument("--open", action="store_true", help="open the playground in a web browser")
     sync = commands.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, metavar="ID", help="sync to one server (instant) instead of globally")
     sync.add_argument("--clear", action="store_true", help="remove the registered commands instead")
@@ -70,8 +74,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if settings.discord_token is not None:
             args.command = "run"
         else:
-            print("DISCORD_TOKEN is not set, so here is an offline sketch instead of the bot.")
-            args = build_parser().parse_args(["sketch", args.theme, "--out", str(args.out)])
+            print("DISCORD_TOKEN is not set, so here is the playground instead of the bot.", flush=True)
+            args.command = "playground"
+    if args.command == "playground":
+        from bot.playground import server
+
+        return server.run(settings, host=args.host, port=args.port, open_browser=args.open)
     if args.command == "sketch":
         from bot import studio
 

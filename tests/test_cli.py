@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import signal
+import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -120,12 +125,49 @@ def test_a_bad_env_file_is_one_line(tmp_path: Path, content: bytes) -> None:
     _one_line_exit_2(_run("db", "status", cwd=tmp_path))
 
 
-def test_start_without_a_token_writes_a_sketch(tmp_path: Path) -> None:
-    """`make start`'s command: no DISCORD_TOKEN, so the offline studio writes its files."""
-    result = _run("start", "--theme", "salt on the harbour wall", "--out", "s", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "DISCORD_TOKEN is not set" in result.stdout
-    assert (tmp_path / "s" / "song.json").is_file()
+def test_start_without_a_token_serves_the_playground(tmp_path: Path) -> None:
+    """`make start`'s command: no DISCORD_TOKEN, so the playground serves on loopback (its own database)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OPENAI_", "SOUNDOFF_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "start", "--port", "0"],
+        cwd=tmp_path,
+        env={**base, "SOUNDOFF_RENDER_WORKERS": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert "DISCORD_TOKEN is not set" in process.stdout.readline()
+        found = re.search(r"(http://127\.0\.0\.1:[0-9]+/)", process.stdout.readline())
+        assert found, "the playground prints its URL"
+        with urllib.request.urlopen(found[1] + "api/bootstrap", timeout=10) as answer:
+            assert json.load(answer)["members"][0]["key"] == "you"
+        assert (tmp_path / "data" / "playground.db").is_file(), "a database of its own, beside the bot's"
+        assert not (tmp_path / "data" / "soundoff.db").exists()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+
+
+def test_playground_on_another_address_warns_and_an_unusable_one_is_one_line(tmp_path: Path) -> None:
+    """A non-loopback address prints the no-accounts warning; one that can't be bound is one line and exit 2."""
+    result = _run("playground", "--host", "192.0.2.1", "--port", "0", cwd=tmp_path)  # TEST-NET: not on this machine
+    assert "warning: serving on 192.0.2.1: the playground has no accounts" in result.stderr
+    _one_line_exit_2(
+        subprocess.CompletedProcess(result.args, result.returncode, result.stdout, result.stderr.split("\n", 1)[1]),
+        "cannot listen on 192.0.2.1:0",
+    )
+
+
+def test_playground_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    """A port already taken is named in one line."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        _one_line_exit_2(_run("playground", "--port", str(port), cwd=tmp_path), f"cannot listen on 127.0.0.1:{port}")
 
 
 def test_start_with_a_bad_env_file_is_one_line(tmp_path: Path) -> None:
