@@ -53,8 +53,12 @@ class SoundOffBot(commands.Bot):
         workshop: Workshop | None = None,
         message_content: bool = False,
         sync_dev_guild: bool = True,
+        shard_ids: list[int] | None = None,
+        shard_count: int | None = None,
     ) -> None:
+        sharding = {k: v for k, v in (("shard_ids", shard_ids), ("shard_count", shard_count)) if v is not None}
         super().__init__(
+            **sharding,  # type: ignore[arg-type]  # only the sharded subclass below is given these
             command_prefix=commands.when_mentioned,
             intents=build_intents(message_content=message_content),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -122,6 +126,24 @@ class SoundOffBot(commands.Bot):
             self.shard_count or 1,
             __version__,
         )
+
+
+class ShardedSoundOffBot(SoundOffBot, commands.AutoShardedBot):
+    """The bot as one process of a sharded deployment: a gateway connection per shard it owns (SPEC §8)."""
+
+
+def build_bot(services: Services, *, workshop: Workshop | None = None, message_content: bool = False) -> SoundOffBot:
+    """The bot the settings ask for: one connection, or the shards ``SOUNDOFF_SHARDS`` of ``SOUNDOFF_SHARD_COUNT``."""
+    settings = services.settings
+    if settings.shard_count is None:
+        return SoundOffBot(services, workshop=workshop, message_content=message_content)
+    return ShardedSoundOffBot(
+        services,
+        workshop=workshop,
+        message_content=message_content,
+        shard_ids=settings.shard_ids,
+        shard_count=settings.shard_count,
+    )
 
 
 Interaction: TypeAlias = discord.Interaction[SoundOffBot]

@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"soundoff {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
-    commands.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
+    run = commands.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
+    run.add_argument("--shards", metavar="A-B", help="own only shards A to B (scale-out; also SOUNDOFF_SHARDS)")
+    run.add_argument("--shard-count", type=int, metavar="N", help="Discord's shard count, the same for every process")
     start = commands.add_parser(
         "start", help="what `make start` runs: the bot if DISCORD_TOKEN is set, else the playground"
     )
@@ -63,10 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args, load_settings())
+        return _dispatch(args, load_settings(overrides=_setting_options(args)))
     except StartupError as exc:
         print(f"soundoff: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _setting_options(args: argparse.Namespace) -> dict[str, object]:
+    """Options that stand for a setting, as its variable (the command line wins over the environment)."""
+    given = {
+        "SOUNDOFF_SHARDS": getattr(args, "shards", None),
+        "SOUNDOFF_SHARD_COUNT": getattr(args, "shard_count", None),
+    }
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -96,8 +96,13 @@ class Heartbeat:
     def connected(self) -> bool:
         """Ready, not closing, and the gateway socket open (during a reconnect it is closed or not yet there)."""
         client = self._client
+        if not client.is_ready() or client.is_closed():
+            return False
+        shards = getattr(client, "shards", None)  # a sharded client: every shard it owns must be connected
+        if isinstance(shards, dict):
+            return bool(shards) and not any(shard.is_closed() for shard in shards.values())
         ws = client.ws
-        return client.is_ready() and not client.is_closed() and ws is not None and ws.open
+        return ws is not None and ws.open
 
     async def _run(self) -> None:
         await self._client.wait_until_ready()

@@ -9,7 +9,7 @@ import signal
 import aiohttp
 import discord
 
-from bot.app import SoundOffBot
+from bot.app import SoundOffBot, build_bot
 from bot.discord_endpoints import apply_endpoints
 from bot.errors import StartupError
 from bot.logs import setup_logging
@@ -60,7 +60,7 @@ async def _serve(settings: Settings, token: str) -> None:
     services.pool.start()
     workshop = Workshop(services)
     message_content = bool(await workshop.settings.message_revision_guilds())
-    bot = SoundOffBot(services, workshop=workshop, message_content=message_content)
+    bot = build_bot(services, workshop=workshop, message_content=message_content)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

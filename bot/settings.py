@@ -6,14 +6,16 @@ Built once by the entry point and passed down; nothing reads the environment at 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.database_target import DatabaseTarget, parse_target
 from bot.errors import StartupError
+from bot.shards import ShardRange
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -47,6 +49,9 @@ class Settings(BaseSettings):
     render_workers: int = Field(default=2, ge=1, le=16, validation_alias="SOUNDOFF_RENDER_WORKERS")
     guild_ready_timeout: float = Field(default=2.0, ge=0, validation_alias="SOUNDOFF_GUILD_READY_TIMEOUT")
     log_level: LogLevel = Field(default="INFO", validation_alias="SOUNDOFF_LOG_LEVEL")
+    shards: ShardRange | None = Field(default=None, validation_alias="SOUNDOFF_SHARDS")
+    """The gateway shards this process owns (scale-out mode); with only a count, it owns them all."""
+    shard_count: int | None = Field(default=None, ge=1, validation_alias="SOUNDOFF_SHARD_COUNT")
 
     @field_validator(
         "discord_token",
@@ -67,10 +72,30 @@ class Settings(BaseSettings):
     def _database_target(cls, value: object) -> object:
         return parse_target(value) if isinstance(value, str | Path) else value
 
+    @field_validator("shards", mode="before")
+    @classmethod
+    def _shard_range(cls, value: object) -> object:
+        if isinstance(value, str):
+            return ShardRange.parse(value) if value.strip() else None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> Settings:
+        if self.shards is not None and self.shard_count is None:
+            raise ValueError("SOUNDOFF_SHARDS needs SOUNDOFF_SHARD_COUNT (every process must agree on the count)")
+        if self.shards is not None and self.shard_count is not None and self.shards.last >= self.shard_count:
+            raise ValueError(f"SOUNDOFF_SHARDS {self.shards} goes past shard {self.shard_count - 1}")
+        return self
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def shard_ids(self) -> list[int] | None:
+        """The shards to connect, or None: all of ``shard_count`` (or one unsharded connection without a count)."""
+        return self.shards.ids if self.shards is not None else None
 
     @property
     def llm_configured(self) -> bool:
@@ -82,12 +107,14 @@ class Settings(BaseSettings):
         return logging.getLevelNamesMapping()[self.log_level]
 
 
-def load_settings(env_file: str | Path | None = ".env") -> Settings:
-    """Build settings, turning a validation failure into one line that names the variable."""
+def load_settings(env_file: str | Path | None = ".env", overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Build settings (``overrides``: variables given on the command line), one line naming the variable on failure."""
     try:
-        return Settings(_env_file=env_file)  # type: ignore[call-arg]  # pydantic-settings' init-only keyword
+        return Settings(_env_file=env_file, **(overrides or {}))  # type: ignore[call-arg]  # pydantic-settings' keywords
     except ValidationError as exc:
         first = exc.errors()[0]
+        if not first["loc"]:  # a rule across variables: its message names them
+            raise SettingsError(str(first["msg"]).removeprefix("Value error, ")) from None
         field = str(first["loc"][0]) if first["loc"] else "?"
         info = Settings.model_fields.get(field)
         variable = str(info.validation_alias) if info is not None and info.validation_alias else field.upper()

@@ -58,3 +58,15 @@ def test_database_takes_a_file_path_or_a_postgresql_url(monkeypatch: pytest.Monk
     assert "s3cret-pw" not in repr(settings)
     monkeypatch.setenv("SOUNDOFF_DATABASE", "/data/soundoff.db")
     assert load_settings(env_file=None).database == Path("/data/soundoff.db")
+
+
+def test_shards_need_a_count_that_holds_them() -> None:
+    """SOUNDOFF_SHARDS is A-B within SOUNDOFF_SHARD_COUNT; the command line's --shards/--shard-count win."""
+    settings = load_settings(env_file=None, overrides={"SOUNDOFF_SHARDS": "0-1", "SOUNDOFF_SHARD_COUNT": 4})
+    assert settings.shard_ids == [0, 1]
+    with pytest.raises(SettingsError, match="SOUNDOFF_SHARDS needs SOUNDOFF_SHARD_COUNT"):
+        load_settings(env_file=None, overrides={"SOUNDOFF_SHARDS": "1"})
+    with pytest.raises(SettingsError, match="goes past shard 3"):
+        load_settings(env_file=None, overrides={"SOUNDOFF_SHARDS": "2-4", "SOUNDOFF_SHARD_COUNT": 4})
+    with pytest.raises(SettingsError, match=r"^SOUNDOFF_SHARDS: .*A-B"):
+        load_settings(env_file=None, overrides={"SOUNDOFF_SHARDS": "two", "SOUNDOFF_SHARD_COUNT": 4})

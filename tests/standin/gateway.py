@@ -1,4 +1,7 @@
-"""The gateway websocket: HELLO, heartbeats, IDENTIFY → READY + GUILD_CREATE, RESUME with replay, intents.
+"""The gateway websocket: HELLO, heartbeats, IDENTIFY → READY + GUILD_CREATE, RESUME with replay, intents, shards.
+
+A session that IDENTIFYs with ``shard: [id, count]`` gets only its shard's servers, as Discord routes them:
+a server's events on shard ``(guild_id >> 22) % count``, events without a server on shard 0.
 
 Frames are plain TEXT JSON even when the client asks for transport compression; discord.py accepts them.
 Tests can drop the connection, send RECONNECT or invalidate the session, then wait for the client to recover.
@@ -66,10 +69,17 @@ class Session:
 
     id: str
     intents: int
+    shard: tuple[int, int] = (0, 1)
+    """(shard id, shard count) from IDENTIFY; (0, 1) for an unsharded client."""
     seq: int = 0
     backlog: list[tuple[int, str]] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this session's shard carries the server's events (events with no server go to shard 0)."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
 
 
 class Gateway:
@@ -138,14 +148,21 @@ class Gateway:
         if disallowed:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        session = Session(id=secrets.token_hex(16), intents=intents, ws=ws)
+        shard = data.get("shard") or [0, 1]
+        count = int(shard[1])
+        if not 0 <= int(shard[0]) < count:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return
+        session = Session(id=secrets.token_hex(16), intents=intents, shard=(int(shard[0]), count), ws=ws)
         self.sessions[session.id] = session
+        owned = [g for g in self.world.guilds.values() if session.owns(g.id)]
         ready = {
             "v": 10,
             "user": user_payload(app.bot) | {"verified": True, "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in owned],
             "session_id": session.id,
             "session_type": "normal",
+            "shard": list(session.shard),
             "resume_gateway_url": self.resume_url,
             "application": {"id": str(app.id), "flags": self.application_flags()},
             "private_channels": [],
@@ -156,7 +173,7 @@ class Gateway:
         async with session.lock:
             await self._deliver(session, "READY", ready)
             if intents & GUILDS:
-                for guild in self.world.guilds.values():
+                for guild in owned:
                     await self._deliver(session, "GUILD_CREATE", guild_create_payload(self.world, guild))
         self.identified += 1
         await self._notify()
@@ -236,9 +253,12 @@ class Gateway:
         return len(self._delayed)
 
     async def _fan_out(self, event: str, data: Json) -> None:
+        guild_id = data.get("guild_id") or (data.get("id") if event.startswith("GUILD_") else None)
         for session in list(self.sessions.values()):
             needed = EVENT_INTENTS.get(event, 0)
             if needed and not session.intents & needed:
+                continue
+            if not session.owns(int(guild_id) if guild_id is not None else None):
                 continue
             async with session.lock:
                 await self._deliver(session, event, self._visible(session, event, data))

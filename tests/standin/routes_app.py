@@ -27,6 +27,7 @@ class AppRoutes:
     def routes(self) -> list[web.RouteDef]:
         routes = [
             web.get(f"{API}/users/@me", self.me),
+            web.get(f"{API}/gateway/bot", self.gateway_bot),
             web.get(f"{API}/oauth2/applications/@me", self.application),
             web.get(f"{API}/applications/@me", self.application),
             web.get(f"{API}/applications/{{application_id}}/guilds/{{guild_id}}/commands/permissions", self.no_perms),
@@ -48,6 +49,13 @@ class AppRoutes:
     async def me(self, request: web.Request) -> web.Response:
         bot = self.world.application.bot
         return json_response(user_payload(bot) | {"verified": True, "mfa_enabled": False, "flags": 0})
+
+    async def gateway_bot(self, request: web.Request) -> web.Response:
+        """Where to connect, how many shards to run and how many may IDENTIFY at once (``max_concurrency``)."""
+        app = self.world.application
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": app.max_concurrency}
+        gateway = f"{self.core.gateway.base_ws_url}/gateway"
+        return json_response({"url": gateway, "shards": app.shards, "session_start_limit": limit})
 
     async def application(self, request: web.Request) -> web.Response:
         app = self.world.application

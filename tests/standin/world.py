@@ -97,10 +97,16 @@ class Snowflakes:
         self._clock = clock
         self._last = 0
 
-    def next(self) -> int:
-        """A fresh snowflake, strictly greater than every earlier one."""
+    def next(self, *, shard: tuple[int, int] | None = None) -> int:
+        """A fresh snowflake, strictly greater than every earlier one; with ``shard=(id, count)``, one whose
+        server Discord would route to that shard (its millisecond part is moved on a few ms to fit)."""
         ms = int(self._clock.now().timestamp() * 1000) - DISCORD_EPOCH_MS
         candidate = max(ms << 22, self._last + 1)
+        if shard is not None:
+            shard_id, count = shard
+            ms_part = candidate >> 22
+            if ms_part % count != shard_id:
+                candidate = (ms_part + (shard_id - ms_part) % count) << 22
         self._last = candidate
         return candidate
 
@@ -273,6 +279,10 @@ class Application:
     message_content_intent: bool = True
     members_intent: bool = True
     presence_intent: bool = False
+    shards: int = 1
+    """What ``/gateway/bot`` recommends (a client given a shard count never asks)."""
+    max_concurrency: int = 1
+    """IDENTIFYs allowed per 5 s bucket, reported by ``/gateway/bot``."""
 
 
 class World:
@@ -295,10 +305,11 @@ class World:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, owner: User | None = None) -> Guild:
-        """Create a guild with its @everyone role (id = guild id), its owner and the bot as members."""
+    def add_guild(self, name: str, *, owner: User | None = None, shard: tuple[int, int] | None = None) -> Guild:
+        """Create a guild with its @everyone role (id = guild id), its owner and the bot as members; ``shard``
+        (id, count) picks an id that Discord routes to that shard."""
         owner = owner or self.add_user(f"{name}-owner")
-        guild = Guild(id=self.snowflakes.next(), name=name, owner_id=owner.id)
+        guild = Guild(id=self.snowflakes.next(shard=shard), name=name, owner_id=owner.id)
         guild.roles[guild.id] = Role(id=guild.id, guild_id=guild.id, name="@everyone", permissions=EVERYONE_DEFAULT)
         self.guilds[guild.id] = guild
         bot_role = self.add_role(guild, self.application.name, permissions=BOT_DEFAULT, managed=True)
