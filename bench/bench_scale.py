@@ -1,0 +1,189 @@
+"""Scale-out storage throughput: votes per second through the vote repository, one process or several (issue 14).
+
+Each process opens the database as a bot process does (SQLite: one connection behind the writer lock;
+PostgreSQL: a pool of 10) and casts its share of the votes with ``--in-flight`` votes awaiting at once, every one
+the real atomic statement (``SoundoffRepository.cast_vote``). Processes start together on a cue; the rate is
+votes over the time from the cue until the last process finishes. Then the stored votes are counted: every
+member's vote once, nothing lost.
+
+This measures storage alone, not the Discord path (bench_votes.py does that for one process: about 570 votes/s,
+where the gateway, the interaction callbacks and the event loop cost more than SQLite). PostgreSQL rows need a
+server: SOUNDOFF_TEST_POSTGRES_URL, else scripts/test-postgres is started for the run (and stopped after).
+
+Run: python bench/bench_scale.py [--votes N] [--in-flight N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.database_target import DatabaseTarget, PostgresUrl  # noqa: E402
+from bot.db.connection import Database  # noqa: E402
+from bot.db.migrate import open_migrated  # noqa: E402
+from bot.db.songs import NewVersion, SongRepository  # noqa: E402
+from bot.db.soundoffs import Option, SoundoffRepository, VoteRejectedError  # noqa: E402
+from bot.songwriting.words.lyrics import Lyrics, Section  # noqa: E402
+
+
+async def _worker(target: str, soundoff: int, first: int, count: int, in_flight: int) -> None:
+    db = await Database.open(target)
+    repository = SoundoffRepository(db)
+    gate = asyncio.Semaphore(in_flight)
+
+    async def one(member: int) -> None:
+        async with gate:
+            try:
+                await repository.cast_vote(soundoff, member, "AB"[member % 2])
+            except VoteRejectedError:
+                raise SystemExit(f"vote of member {member} refused") from None
+
+    print("ready", flush=True)
+    sys.stdin.readline()
+    await asyncio.gather(*(one(first + n) for n in range(count)))
+    await db.close()
+    print(json.dumps({"done": time.time()}), flush=True)
+
+
+async def _soundoff(target: DatabaseTarget) -> int:
+    db = await open_migrated(target)
+    songs = SongRepository(db)
+    lyrics = Lyrics("T", (Section("Verse 1", ("a",)),))
+    song, _ = await songs.create(
+        guild_id=1,
+        channel_id=2,
+        owner_id=3,
+        title="T",
+        theme="t",
+        brief=None,
+        first=NewVersion("ai-draft", None, "AI", lyrics),
+    )
+    await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))
+    created = await SoundoffRepository(db).create(
+        song_id=song.id,
+        guild_id=1,
+        channel_id=2,
+        started_by=3,
+        blind=True,
+        ends_at=time.time() + 3600,
+        options=[Option("A", 2), Option("B", 1)],
+    )
+    await db.close()
+    return created.id
+
+
+async def _stored(target: DatabaseTarget, soundoff: int) -> int:
+    db = await Database.open(target)
+    try:
+        return await SoundoffRepository(db).vote_count(soundoff)
+    finally:
+        await db.close()
+
+
+def _where(target: DatabaseTarget) -> str:
+    return target.conninfo if isinstance(target, PostgresUrl) else str(target)
+
+
+def measure(target: DatabaseTarget, processes: int, votes: int, in_flight: int) -> float:
+    """Votes per second with ``processes`` processes sharing ``votes`` distinct members' votes."""
+    soundoff = asyncio.run(_soundoff(target))
+    share = votes // processes
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                _where(target),
+                str(soundoff),
+                str(1000 + n * share),
+                str(share),
+                str(in_flight),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(processes)
+    ]
+    for worker in workers:
+        assert worker.stdout is not None
+        assert worker.stdout.readline().strip() == "ready"
+    began = time.time()
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    ends = []
+    for worker in workers:
+        out, _ = worker.communicate(timeout=600)
+        if worker.returncode != 0:
+            raise SystemExit(f"a worker failed: {out}")
+        ends.append(json.loads(out.strip().splitlines()[-1])["done"])
+    stored = asyncio.run(_stored(target, soundoff))
+    if stored != share * processes:
+        raise SystemExit(f"{stored} votes stored of {share * processes}: votes were lost")
+    return stored / (max(ends) - began)
+
+
+def _postgres() -> tuple[PostgresUrl | None, bool]:
+    """The server to use, and whether this run started it."""
+    named = os.environ.get("SOUNDOFF_TEST_POSTGRES_URL", "").strip()
+    if named:
+        return PostgresUrl(named), False
+    started = subprocess.run([str(ROOT / "scripts" / "test-postgres"), "start"], capture_output=True, text=True)
+    if started.returncode != 0:
+        print(f"PostgreSQL rows skipped: no server ({started.stderr.strip().splitlines()[-1:]})")
+        return None, False
+    return PostgresUrl(started.stdout.strip()), True
+
+
+def _fresh(server: PostgresUrl, name: str) -> PostgresUrl:
+    import psycopg
+
+    with psycopg.connect(server.conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+        conn.execute(f'CREATE DATABASE "{name}"'.encode())
+    return server.with_database(name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--votes", type=int, default=4000)
+    parser.add_argument("--in-flight", type=int, default=50)
+    args = parser.parse_args()
+    print(f"{args.votes} votes, {args.in_flight} in flight per process, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as folder:
+        rate = measure(Path(folder) / "bench.db", 1, args.votes, args.in_flight)
+        print(f"SQLite, 1 process:      {rate:7.0f} votes/s")
+        rate = measure(Path(folder) / "bench2.db", 2, args.votes, args.in_flight)
+        print(f"SQLite, 2 processes:    {rate:7.0f} votes/s (writers take turns, across processes too)")
+    server, started = _postgres()
+    if server is None:
+        return
+    try:
+        for processes in (1, 2, 4):
+            target = _fresh(server, f"soundoff_bench_scale_{processes}")
+            rate = measure(target, processes, args.votes, args.in_flight)
+            print(f"PostgreSQL, {processes} process{'es' if processes > 1 else '  '}: {rate:7.0f} votes/s")
+    finally:
+        if started:
+            subprocess.run([str(ROOT / "scripts" / "test-postgres"), "stop"], capture_output=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        target, soundoff, first, count, in_flight = sys.argv[2:7]
+        asyncio.run(_worker(target, int(soundoff), int(first), int(count), int(in_flight)))
+    else:
+        main()
