@@ -2,7 +2,7 @@
 
 Playwright's own browser download is never used (it cannot run here): it drives the system Chromium through
 ``executable_path``. Without Chromium or Playwright the tests skip and say why; CI installs Chromium
-(scripts/install-browser, called from .ci/run).
+(.ci/run, through scripts/install-system-packages).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def skip_reason() -> str | None:
     except ImportError:
         return "Playwright for Python is not installed (it is in the dev dependencies: make setup)"
     if chromium_path() is None:
-        return "Chromium is not installed: apt-get install chromium (CI does, in scripts/install-browser)"
+        return "Chromium is not installed: apt-get install chromium (CI does, in .ci/run)"
     return None
 
 
@@ -111,6 +111,10 @@ def _is_error(text: str, kind: str) -> bool:
 
 
 def require_browser() -> None:
+    """Skip with the reason on a developer's machine; in CI (CI=true) a missing browser fails instead."""
     reason = skip_reason()
-    if reason is not None:
-        pytest.skip(reason)
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the browser tests: {reason}")
+    pytest.skip(reason)
