@@ -7,7 +7,6 @@ results chart) and tells open pages through the feed. The page reads the sound-o
 
 from __future__ import annotations
 
-import itertools
 import time
 
 from bot.playground.feed import Event, Feed
@@ -31,7 +30,7 @@ class PlaygroundBoard:
         self._feed = feed
         self._previews: dict[tuple[int, str], bytes] = {}
         self._charts: dict[int, bytes] = {}
-        self._ids = itertools.count(int(time.time() * 1000) << ID_TIME_SHIFT)
+        self._last_id = 0
 
     async def post_ballot(self, ballot: Ballot) -> Posted:
         """Keep the options' audio previews (rendered by the workshop for the ballot) and tell the pages."""
@@ -40,15 +39,20 @@ class PlaygroundBoard:
             if shown.preview is not None:
                 self._previews[(soundoff.id, shown.option.label)] = shown.preview
         self._feed.publish(Event("soundoff-opened", soundoff.song_id, soundoff.id, 0))
-        return Posted(next(self._ids), f"/#soundoff-{soundoff.id}")
+        return Posted(self._next_id(), f"/#soundoff-{soundoff.id}")
 
     async def post_results(self, soundoff: Soundoff, results: Results, chart: bytes) -> Posted | None:
         self._charts[soundoff.id] = chart
         self._feed.publish(Event("soundoff-closed", soundoff.song_id, soundoff.id, results.total))
-        return Posted(next(self._ids), f"/#results-{soundoff.id}")
+        return Posted(self._next_id(), f"/#results-{soundoff.id}")
 
     async def show_count(self, soundoff: Soundoff, title: str, votes: int) -> None:
         self._feed.publish(Event("soundoff-count", soundoff.song_id, soundoff.id, votes))
+
+    def _next_id(self) -> int:
+        """An id carrying this moment, after every id given before (two posts in one millisecond stay distinct)."""
+        self._last_id = max(self._last_id + 1, int(time.time() * 1000) << ID_TIME_SHIFT)
+        return self._last_id
 
     def preview(self, soundoff_id: int, label: str) -> bytes | None:
         """The audio posted with an option, if this playground posted the ballot (else the caller renders it)."""

@@ -91,6 +91,7 @@ async def _vote(browser: Browser, member: str, label: str) -> str:
 async def test_the_whole_loop(browser: Browser, site: str) -> None:
     """Draft, two members revise, a blind sound-off, votes cast and changed, closed early, results and stats."""
     page = browser.page
+    await page.set_viewport_size({"width": 1200, "height": 1050})  # the draft's score and player in one screenshot
     await _open(browser, site)
     await _draft(browser, "rain on the night bus home")
     draft = page.locator("#posts [data-key='song-1']")
@@ -147,7 +148,8 @@ async def test_the_whole_loop(browser: Browser, site: str) -> None:
     await page.click("#stats-button")
     await page.wait_for_selector("#panel .stats")
     assert "1 held" in await page.locator("#panel").inner_text()
-    await results.scroll_into_view_if_needed()
+    await page.click("#panel button.close")
+    await ballot.evaluate("node => node.scrollIntoView({block: 'start'})")  # the closed ballot, then its results
     await browser.screenshot("results", docs=True)
 
 

@@ -332,3 +332,13 @@ async def test_missing_things_are_404_with_a_sentence(client: Client) -> None:
     ]:
         response = await client.get(path)
         assert (response.status, (await response.json())["error"]) == (404, message), path
+
+
+async def test_the_channel_orders_a_soundoff_after_its_song(client: Client) -> None:
+    """A ballot is dated when it is posted, so the channel shows it under the song it is about."""
+    song, view = await _soundoff(client)
+    channel = await (await client.get("/api/channel")).json()
+    (entry,) = channel["songs"]
+    assert entry["song"]["id"] == song
+    assert view["opened_at"] >= entry["song"]["created_at"]
+    assert view["opened_at"] == pytest.approx(time.time(), abs=30)

@@ -24,7 +24,7 @@ function option(view, shown) {
     { class: "embed option", dataset: { label: shown.label } },
     el("div", { class: "embed-title", text: title }),
     shown.lyrics ? el("pre", { class: "excerpt", text: shown.lyrics }) : el("p", { class: "instrumental", text: "(instrumental)" }),
-    shown.audio ? el("audio", { class: "preview", controls: true, preload: "none", src: shown.audio }) : null,
+    shown.audio ? el("audio", { class: "preview", controls: true, preload: "metadata", src: shown.audio }) : null,
   );
 }
 
