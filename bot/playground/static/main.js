@@ -45,6 +45,10 @@ const app = {
   memberName: () => currentMember().name,
   pending,
   refreshChannel: () => refreshChannel(),
+  onThreadClosed: () => {
+    state.panel = null;
+    highlightThread();
+  },
   showSoundoff: async (id) => {
     await refreshChannel();
     const node = $(`soundoff-${id}`);

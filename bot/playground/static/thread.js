@@ -31,6 +31,7 @@ export class Thread {
   }
 
   close() {
+    if (this.songId !== null && this.app.onThreadClosed) this.app.onThreadClosed();
     this.songId = null;
     this.panel.hidden = true;
     clear(this.panel);
