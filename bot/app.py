@@ -26,6 +26,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
     "cogs.cowrite",
     "cogs.revisions",
+    "cogs.notes",
     "cogs.library",
     "cogs.soundoff",
     "cogs.settings",

@@ -1,7 +1,8 @@
 """The buttons under every version message, as persistent custom ids: ``soundoff:draft:<action>:<song>:<version>``.
 
 This module only builds the buttons. Each action is handled by a ``DynamicItem`` in the cog that owns it
-(Add melody and Regenerate in cowrite, Revise in revisions, Start sound-off in soundoff, Delete in cowrite),
+(Add melody and Regenerate in cowrite, Revise in revisions, Notes in notes, Start sound-off in soundoff, Delete
+in cowrite),
 registered in that cog's load hook, so the buttons keep working after a restart.
 """
 
@@ -22,6 +23,7 @@ ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "melody": ("Add melody", discord.ButtonStyle.primary),
     "regen": ("Regenerate", discord.ButtonStyle.secondary),
     "revise": ("Revise", discord.ButtonStyle.success),
+    "notes": ("Notes", discord.ButtonStyle.secondary),
     "soundoff": ("Start sound-off", discord.ButtonStyle.secondary),
     "delete": ("Delete", discord.ButtonStyle.danger),
 }
@@ -41,15 +43,17 @@ def button(action: str, song_id: int, version: int, *, disabled: bool = False) -
     return discord.ui.Button(label=label, style=style, custom_id=custom_id(action, song_id, version), disabled=disabled)
 
 
-def draft_view(song_id: int, version: int, *, has_lyrics: bool = True, disabled: bool = False) -> discord.ui.View:
-    """The row of buttons under a version message.
+def draft_view(
+    song_id: int, version: int, *, has_lyrics: bool = True, disabled: bool = False, human: bool = False
+) -> discord.ui.View:
+    """The row of buttons under a version message; Notes only under a member's version (``human``).
 
     The view is stopped before it is returned: discord.py then does not keep it in memory, and clicks reach
     the registered DynamicItems only (a stored view would also dispatch its no-op buttons).
     """
     view = discord.ui.View(timeout=None)
     for action in ACTIONS:
-        if action == "melody" and not has_lyrics:
+        if (action == "melody" and not has_lyrics) or (action == "notes" and not (human and has_lyrics)):
             continue
         view.add_item(button(action, song_id, version, disabled=disabled))
     view.stop()

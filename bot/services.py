@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.db.connection import Database
 from bot.db.guild_settings import GuildSettingsRepository
+from bot.db.members import MemberPreferencesRepository
 from bot.db.songs import SongRepository
 from bot.db.soundoffs import SoundoffRepository
 from bot.db.usage import UsageRepository
@@ -24,6 +25,7 @@ class Services:
     soundoffs: SoundoffRepository
     guild_settings: GuildSettingsRepository
     usage: UsageRepository
+    members: MemberPreferencesRepository
     writer: LyricWriter
     pool: RenderPool
     downloads: Downloader
@@ -41,6 +43,7 @@ class Services:
             soundoffs=SoundoffRepository(db),
             guild_settings=GuildSettingsRepository(db),
             usage=UsageRepository(db),
+            members=MemberPreferencesRepository(db),
             writer=lyric_writer(settings),
             pool=pool or RenderPool(settings.render_workers),
             downloads=Downloader(),

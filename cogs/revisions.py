@@ -226,7 +226,7 @@ class Revising(commands.Cog):
             self.bot,
             channel,
             delivery,
-            view=draft_buttons.draft_view(song.id, delivery.version.number),
+            view=draft_buttons.draft_view(song.id, delivery.version.number, human=True),
             heading=change_heading(delivery, parent),
             fallback=fallback,
         )
@@ -262,7 +262,7 @@ class Revising(commands.Cog):
                 self.bot,
                 message.channel,
                 delivery,
-                view=draft_buttons.draft_view(song.id, delivery.version.number),
+                view=draft_buttons.draft_view(song.id, delivery.version.number, human=True),
                 heading=change_heading(delivery, parent),
                 reference=message,
             )

@@ -22,6 +22,7 @@ def describe(settings: GuildSettings, *, cooldown: int, quota: int, model: str, 
         f"Sound-off length: {settings.poll_hours} h",
         f"Thread replies become revisions: {'on' if settings.message_revisions else 'off'}",
         f"LLM model: {escape_markdown(settings.llm_model or model) if llm else 'offline writer (no LLM configured)'}",
+        f"Members' lyrics may go to the LLM (section rewrites, notes): {'yes' if settings.llm_member_text else 'no'}",
     ]
     return "\n".join(lines)
 
@@ -60,6 +61,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         poll_hours="Default sound-off length in hours",
         message_revisions="Turn plain thread replies into revisions (needs the Message Content intent)",
         llm_model="The LLM model name on the configured server",
+        llm_member_text="Let the LLM read members' lyrics for section rewrites and notes (members can opt out)",
     )
     async def set(
         self,
@@ -71,6 +73,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
         poll_hours: app_commands.Range[int, 1, 336] | None = None,
         message_revisions: bool | None = None,
         llm_model: app_commands.Range[str, 1, 80] | None = None,
+        llm_member_text: bool | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         changes: dict[str, object] = {
@@ -83,6 +86,7 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="S
                 "poll_hours": poll_hours,
                 "message_revisions": message_revisions,
                 "llm_model": llm_model,
+                "llm_member_text": llm_member_text,
             }.items()
             if value is not None
         }

@@ -10,6 +10,8 @@ SPEC_COMMANDS = {
     ("soundoff", 1),
     ("settings", 1),
     ("help", 1),
+    ("notes", 1),
+    ("privacy", 1),
     ("Submit as revision", 3),
 }
 """Every application command as (name, type): chat-input commands are type 1, message commands type 3."""

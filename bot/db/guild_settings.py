@@ -18,6 +18,8 @@ class GuildSettings:
     poll_hours: int = 24
     message_revisions: bool = False
     llm_model: str | None = None
+    llm_member_text: bool = False
+    """Whether members' words (section rewrites, notes on human versions) may be sent to the LLM."""
 
 
 EDITABLE = tuple(f.name for f in fields(GuildSettings) if f.name != "guild_id")
@@ -88,4 +90,5 @@ def _settings(row: Row) -> GuildSettings:
         poll_hours=row["poll_hours"],
         message_revisions=bool(row["message_revisions"]),
         llm_model=row["llm_model"],
+        llm_member_text=bool(row["llm_member_text"]),
     )

@@ -20,6 +20,7 @@ from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.writers.lyric_writer import Draft
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
+from bot.workshop.notes import Consent
 from bot.workshop.quota import claim_generation
 from bot.workshop.songs import version_nodes
 
@@ -56,8 +57,9 @@ def new_seed() -> int:
 
 
 class Drafts:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, consent: Consent | None = None) -> None:
         self._s = services
+        self._consent = consent or Consent(services)
 
     async def claim(self, actor: Actor) -> None:
         """Check and count the member's cooldown and the server's quota before any generation."""
@@ -148,8 +150,9 @@ class Drafts:
         if of.lyrics is None or not 0 <= section_index < len(of.lyrics.sections):
             raise UserFacingError("That section no longer exists in this version.")
         brief = dataclasses.replace(_brief(song), seed=new_seed())
+        withheld = await self._consent.withheld(song, of)  # the song's words travel with the request
         draft = await self._s.writer.vary_section(
-            brief, of.lyrics, section_index, model=await self._model(song.guild_id)
+            brief, of.lyrics, section_index, model=await self._model(song.guild_id), withheld=withheld
         )
         if is_identical(of.lyrics, draft.lyrics):
             raise UserFacingError("The AI couldn't find a different take on that section. Try again.")

@@ -11,6 +11,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.workshop.drafts import Drafts
 from bot.workshop.library import Library
+from bot.workshop.notes import Consent, Notes
 from bot.workshop.revising import Revisions
 from bot.workshop.songs import Songs
 from bot.workshop.soundoff_clock import SoundoffClock
@@ -41,7 +42,9 @@ class ServerSettings:
 class Workshop:
     def __init__(self, services: Services) -> None:
         self.songs = Songs(services.songs)
-        self.drafts = Drafts(services)
+        self.consent = Consent(services)
+        self.notes = Notes(services, self.consent)
+        self.drafts = Drafts(services, self.consent)
         self.revisions = Revisions(services)
         self.library = Library(services, self.drafts)
         self.soundoffs = Soundoffs(services, self.drafts)

@@ -48,13 +48,25 @@ class LyricWriter:
         return _from_llm(result)
 
     async def vary_section(
-        self, brief: Brief, lyrics: Lyrics, section_index: int, *, model: str | None = None
+        self,
+        brief: Brief,
+        lyrics: Lyrics,
+        section_index: int,
+        *,
+        model: str | None = None,
+        withheld: str | None = None,
     ) -> Draft:
-        """Rewrite one section (all copies of a chorus) and keep the rest of the song."""
+        """Rewrite one section (all copies of a chorus) and keep the rest of the song.
+
+        ``withheld`` says why the song's words may not go to the LLM (consent): the offline writer then
+        rewrites the section and the draft says so.
+        """
         if not 0 <= section_index < len(lyrics.sections):
             raise IndexError(f"the song has no section {section_index + 1}")
-        if self.llm is None:
-            return Draft(await asyncio.to_thread(offline.vary_section, brief, lyrics, section_index), OFFLINE)
+        if self.llm is None or withheld:
+            varied = await asyncio.to_thread(offline.vary_section, brief, lyrics, section_index)
+            notes = (f"{withheld}, so the offline writer wrote this section.",) if self.llm and withheld else ()
+            return Draft(varied, OFFLINE, notes, withheld if self.llm else None)
         result = _usable(await self.llm.vary_section(brief, lyrics, section_index, model=model))
         if isinstance(result, LLMFailure):
             varied = await asyncio.to_thread(offline.vary_section, brief, lyrics, section_index)
@@ -62,12 +74,17 @@ class LyricWriter:
         return _from_llm(result)
 
     async def critique(
-        self, lyrics: Lyrics, *, syllables: int | None = None, model: str | None = None
+        self, lyrics: Lyrics, *, syllables: int | None = None, model: str | None = None, withheld: str | None = None
     ) -> tuple[str, ...]:
-        """Return line notes: the prosody critic's, then the model's when it answers (never a rewrite)."""
+        """Return line notes: the prosody critic's, then the model's when it answers (never a rewrite).
+
+        ``withheld`` says why the words may not go to the LLM (consent): the prosody check alone answers.
+        """
         notes = local_critique(lyrics, syllables)
         if self.llm is None:
             return notes
+        if withheld:
+            return (*notes, f"{withheld}, so these notes come from the prosody check alone.")
         result = await self.llm.critique(lyrics, model=model)
         if isinstance(result, LLMFailure):
             return (*notes, f"{result.reason}, so these notes come from the prosody check alone.")
