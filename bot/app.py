@@ -27,6 +27,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.cowrite",
     "cogs.revisions",
     "cogs.notes",
+    "cogs.remix",
     "cogs.library",
     "cogs.soundoff",
     "cogs.settings",

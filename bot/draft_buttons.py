@@ -1,8 +1,8 @@
 """The buttons under every version message, as persistent custom ids: ``soundoff:draft:<action>:<song>:<version>``.
 
 This module only builds the buttons. Each action is handled by a ``DynamicItem`` in the cog that owns it
-(Add melody and Regenerate in cowrite, Revise in revisions, Notes in notes, Start sound-off in soundoff, Delete
-in cowrite),
+(Add melody, Regenerate, Remix and Delete in cowrite, Revise in revisions, Notes in notes, Start sound-off in
+soundoff),
 registered in that cog's load hook, so the buttons keep working after a restart.
 """
 
@@ -24,6 +24,7 @@ ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "regen": ("Regenerate", discord.ButtonStyle.secondary),
     "revise": ("Revise", discord.ButtonStyle.success),
     "notes": ("Notes", discord.ButtonStyle.secondary),
+    "remix": ("Remix", discord.ButtonStyle.secondary),
     "soundoff": ("Start sound-off", discord.ButtonStyle.secondary),
     "delete": ("Delete", discord.ButtonStyle.danger),
 }
@@ -46,7 +47,7 @@ def button(action: str, song_id: int, version: int, *, disabled: bool = False) -
 def draft_view(
     song_id: int, version: int, *, has_lyrics: bool = True, disabled: bool = False, human: bool = False
 ) -> discord.ui.View:
-    """The row of buttons under a version message; Notes only under a member's version (``human``).
+    """The row of buttons under a version message: Notes under a member's version (``human``), Remix under the AI's.
 
     The view is stopped before it is returned: discord.py then does not keep it in memory, and clicks reach
     the registered DynamicItems only (a stored view would also dispatch its no-op buttons).
@@ -54,6 +55,8 @@ def draft_view(
     view = discord.ui.View(timeout=None)
     for action in ACTIONS:
         if (action == "melody" and not has_lyrics) or (action == "notes" and not (human and has_lyrics)):
+            continue
+        if action == "remix" and (human or not has_lyrics):
             continue
         view.add_item(button(action, song_id, version, disabled=disabled))
     view.stop()

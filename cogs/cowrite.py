@@ -64,7 +64,7 @@ async def key_autocomplete(interaction: Interaction, current: str) -> list[app_c
     return [app_commands.Choice(name=k, value=k) for k in KEYS if current.lower() in k.lower()][:25]
 
 
-def _brief(theme: str, *, seed: int | None, **options: Any) -> Brief:
+def brief_from_options(theme: str, *, seed: int | None, **options: Any) -> Brief:
     """The member's brief from the command's options; no seed picks a fresh one (the footer shows it)."""
     try:
         return Brief(
@@ -119,7 +119,7 @@ class CoWrite(commands.Cog):
         syllables: app_commands.Range[int, 4, 16] | None = None,
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
     ) -> None:
-        brief = _brief(
+        brief = brief_from_options(
             theme, seed=seed, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables
         )
         await self._start(interaction, brief, None)
@@ -142,7 +142,7 @@ class CoWrite(commands.Cog):
         meter: str | None = None,
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
     ) -> None:
-        brief = _brief(
+        brief = brief_from_options(
             theme, seed=seed, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables
         )
         await self._start(interaction, brief, MusicOptions(key, tempo, meter, brief.seed).validated())

@@ -142,6 +142,14 @@ class Drafts:
         draft = await self._s.writer.draft(brief, model=await self._model(song.guild_id))
         return await self._store_variation(song, draft, parent=of.parent, seed=brief.seed)
 
+    async def remix(self, song: Song, of: Version, brief: Brief) -> Delivery:
+        """A new AI draft from an edited brief, beside ``of`` (a sibling); the notes say what changed."""
+        draft = await self._s.writer.draft(brief, model=await self._model(song.guild_id))
+        delivery = await self._store_variation(song, draft, parent=of.parent, seed=brief.seed)
+        changed = brief_changes(_brief(song), brief)
+        note = f"Remixed from {of.label}: {changed}." if changed else f"Remixed from {of.label} with the same brief."
+        return dataclasses.replace(delivery, notes=(note, *delivery.notes))
+
     async def vary_section(self, song: Song, of: Version, section_index: int) -> Delivery:
         """A new AI take on one section of ``of`` (every copy of a chorus), keeping the rest, as its child.
 
@@ -186,6 +194,22 @@ class Drafts:
         self, lyrics: Lyrics | None, title: str, settings: MusicSettings, seed: int, disclosure: Disclosure
     ) -> tuple[Melody, SketchFiles]:
         return await self._s.pool.run(compose_and_render, lyrics, title, settings, seed=seed, disclosure=disclosure)
+
+
+def brief_changes(before: Brief, after: Brief) -> str:
+    """What a remix changed in the brief, in words ("mood wistful → defiant, syllables 8 → 6")."""
+    names = ("theme", "genre", "mood", "form", "rhyme_scheme", "syllables")
+    parts = [
+        f"{name.replace('_', ' ')} {getattr(before, name) or '—'} → {getattr(after, name) or '—'}"
+        for name in names
+        if getattr(before, name) != getattr(after, name)
+    ]
+    return ", ".join(parts)
+
+
+def song_brief(song: Song) -> Brief:
+    """The brief the song was started with, for a remix form to start from."""
+    return _brief(song)
 
 
 def _brief(song: Song) -> Brief:

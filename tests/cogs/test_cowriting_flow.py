@@ -69,6 +69,7 @@ async def test_full_cowriting_flow(standin: StandIn, make_bot: MakeBot) -> None:
         "melody",
         "regen",
         "revise",
+        "remix",
         "soundoff",
         "delete",
     }
