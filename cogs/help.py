@@ -19,6 +19,9 @@ Each draft gets a thread: that is where the song is written.
 `/revise` or the **Revise** button opens the latest lyrics to edit; attach an .abc/.mid/.musicxml melody too
 Right-click a message in the thread → Apps → **Submit as revision** (credits the message's author)
 `/history` the revision tree · `/diff a:v1 b:v3` what changed · `/credits` who wrote what · `/export` a zip
+`/notes` or the **Notes** button: line notes on a version (the AI points at lines, never writes them)
+**Remix** under an AI draft: change its brief and get a new draft beside it
+`/privacy llm:False` keeps the lyrics you write away from the LLM, on every server
 
 **Sound-offs**
 `/soundoff start` a (blind) vote: the AI draft against the human edits
