@@ -35,11 +35,15 @@ STALE_SECONDS = 90.0
 
 
 def heartbeat_path(database: DatabaseTarget) -> Path | None:
-    """Where the bot using ``database`` beats: beside it, so every bot on a machine (or volume) has its own.
+    """Where the bot using ``database`` beats: beside an SQLite file, so every bot on a volume has its own.
 
-    None for an in-memory database, and for a PostgreSQL server: no file sits beside a URL.
+    With a PostgreSQL server no file sits beside the URL, and several bot processes share it: each beats in its
+    machine's (its container's) temporary folder, where that container's health check looks. None for an
+    in-memory database.
     """
-    if isinstance(database, PostgresUrl) or str(database) == ":memory:":
+    if isinstance(database, PostgresUrl):
+        return Path(tempfile.gettempdir()) / "soundoff.heartbeat"
+    if str(database) == ":memory:":
         return None
     return database.with_name(database.name + ".heartbeat")
 
@@ -125,10 +129,8 @@ class Health:
 
 def check(database: DatabaseTarget, *, stale_after: float = STALE_SECONDS, now: float | None = None) -> Health:
     """Read the database (read-only: a check must not create one) and the heartbeat's age; say what is wrong."""
-    if isinstance(database, PostgresUrl):
-        return Health(False, "unhealthy: the health check reads an SQLite bot's heartbeat; PostgreSQL has none yet")
-    problem = _database_problem(database)
-    if problem is not None:
+    problem = None if isinstance(database, PostgresUrl) else _database_problem(database)  # the bot beats only
+    if problem is not None:  # while it serves, and it serves only with its PostgreSQL server answering
         return Health(False, f"unhealthy: {problem}")
     path = heartbeat_path(database)
     if path is None:

@@ -7,12 +7,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from bot.app import SoundOffBot
+from bot.database_target import PostgresUrl
 from bot.health import STALE_SECONDS, check, heartbeat_path, write_heartbeat
 from bot.render_pool import RenderPool
 from bot.services import Services
@@ -112,3 +114,17 @@ async def test_the_connected_bot_beats_and_a_clean_stop_removes_the_beat(
         await services.downloads.close()
         await services.writer.close()
         await services.db.close()
+
+
+def test_a_postgresql_bot_beats_in_its_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scale-out mode has no file beside its database URL: the beat and the check meet in the container's temp dir."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    url = PostgresUrl("postgresql://bot:secret@db.internal/soundoff")
+    assert not check(url).healthy
+    path = heartbeat_path(url)
+    assert path is not None
+    assert path.parent == tmp_path
+    write_heartbeat(path, latency=0.01, guilds=3)
+    report = check(url)
+    assert report.healthy, report.line
+    assert "secret" not in report.line
