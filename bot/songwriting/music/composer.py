@@ -124,7 +124,9 @@ def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Rand
         return the_key, time, settings.tempo
     if style is None:
         # A mood's tempo is the felt pulse: in 6/8 that is the dotted quarter, and a waltz feels its bars.
-        factor = Fraction(3, 2) if time.compound else Fraction(4, 3) if time.numerator == 3 else Fraction(1)
+        if time.compound:
+            return the_key, time, _compound_tempo(mood_tempo)
+        factor = Fraction(4, 3) if time.numerator == 3 else Fraction(1)
         return the_key, time, min(TEMPO_RANGE[1], int(mood_tempo * factor))
     # A genre's range is in felt beats (the dotted quarter in compound metre); a sad mood takes its slower half,
     # an excited one its quicker half.
@@ -134,8 +136,13 @@ def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Rand
         pace = sum(mood[1]) / 2
         slowest, fastest = (slowest, middle) if pace < 90 else (middle, fastest) if pace > 108 else (slowest, fastest)
     felt = rng.randrange(slowest, fastest + 1)
-    factor = Fraction(3, 2) if time.compound else Fraction(1)
-    return the_key, time, min(TEMPO_RANGE[1], int(felt * factor))
+    return the_key, time, _compound_tempo(felt) if time.compound else min(TEMPO_RANGE[1], felt)
+
+
+def _compound_tempo(dotted: int) -> int:
+    """Quarter notes a minute for ``dotted`` dotted quarters, kept even so the score can print ``♩. = N``
+    exactly (a dotted 73 would be 109.5 quarters: the mark fell back to ``♩ = 109`` in a 12/8 blues)."""
+    return min(TEMPO_RANGE[1], (dotted - dotted % 2) * 3 // 2)
 
 
 def _tonic_for(mode: str, rng: random.Random) -> str:

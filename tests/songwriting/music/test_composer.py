@@ -313,3 +313,12 @@ def test_any_lyrics_compose_cleanly(lines: list[str], meter: str, seed: int) -> 
     for a, b in zip(melody.notes, melody.notes[1:], strict=False):
         assert a.end <= b.start
     assert melody.notes[-1].end <= melody.chords[-1].end
+
+
+@pytest.mark.parametrize("genre", ["blues", "ballad", None])
+@pytest.mark.parametrize("seed", range(6))
+def test_a_chosen_compound_tempo_prints_as_whole_dotted_quarters(genre: str | None, seed: int) -> None:
+    """In 6/8 or 12/8 the composer's own tempo is a whole number of dotted quarters, so the score marks ``♩. = N``."""
+    melody = compose(PAPER_BOATS, MusicSettings(meter="12/8" if genre == "blues" else "6/8", genre=genre), seed=seed)
+    assert melody.time.compound
+    assert melody.tempo % 3 == 0
