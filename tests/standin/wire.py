@@ -112,10 +112,18 @@ class RateLimitRule:
 
 @dataclass
 class RateLimiter:
-    """Discord-style 429s on demand, with the headers discord.py reads (``Via`` marks it as Discord's own)."""
+    """Discord-style 429s on demand, with the headers discord.py reads (``Via`` marks it as Discord's own).
+
+    ``per_second`` sets Discord's global limit: every request of the bot counts, whatever its route, and each
+    one past it inside a second is a global 429 (counted in ``global_refusals``). discord.py keeps its limiter
+    per process, so two bot processes sharing a token exceed it together: the case a shared REST proxy is for.
+    """
 
     rules: list[RateLimitRule] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(0))
+    per_second: int | None = None
+    global_refusals: int = 0
+    _window: list[float] = field(default_factory=list)
 
     def limit(
         self, route: str | None, *, times: int | None = 1, retry_after: float = 0.05, is_global: bool = False
@@ -128,9 +136,18 @@ class RateLimiter:
 
     def clear(self) -> None:
         self.rules.clear()
+        self.per_second = None
 
     def check(self, route: str) -> web.Response | None:
-        """A 429 response when a rule fires for this route, else ``None``."""
+        """A 429 response when a rule or the global limit fires for this route, else ``None``."""
+        if self.per_second is not None:
+            now = time.monotonic()
+            self._window = [at for at in self._window if now - at < 1.0]
+            if len(self._window) >= self.per_second:
+                self.global_refusals += 1
+                wait = max(0.01, 1.0 - (now - self._window[0]))
+                return self._too_many(route, RateLimitRule(None, None, round(wait, 3), True))
+            self._window.append(now)
         for rule in self.rules:
             hit = rule.route == route if rule.route else (rule.share > 0 and self.rng.random() < rule.share)
             if not hit or rule.remaining == 0:

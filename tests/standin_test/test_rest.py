@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 import pytest
 
@@ -131,3 +133,15 @@ async def test_history_reactions_and_member_lookup(standin: StandIn, probe: Prob
     assert guild is not None
     member = await guild.fetch_member(standin.scene.moderator.id)
     assert [r.name for r in member.roles] == ["@everyone", "Moderator"]
+
+
+async def test_the_global_limit_refuses_a_burst_and_counts_it(standin: StandIn, probe: Probe) -> None:
+    """Past ``per_second`` requests in a second every route answers a global 429; discord.py holds all its requests
+    for the ``retry_after`` (one refusal is enough to stop the burst) and resends."""
+    standin.rate_limits.per_second = 5
+    channel = _text_channel(probe, standin.scene.general.id)
+    await asyncio.gather(*(channel.send(f"burst {i}") for i in range(8)))
+    assert standin.rate_limits.global_refusals >= 1
+    refused = [r for r in standin.requests_to("POST /channels/{channel_id}/messages") if r.status == 429]
+    assert len(refused) == standin.rate_limits.global_refusals
+    assert sorted(m.content for m in standin.messages(standin.scene.general)) == sorted(f"burst {i}" for i in range(8))
