@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import time
 from dataclasses import dataclass
@@ -296,10 +297,17 @@ def _version(row: Row) -> Version:
         author_id=row["author_id"],
         author_name=row["author_name"],
         lyrics=Lyrics.from_dict(json.loads(row["lyrics_json"])) if row["lyrics_json"] else None,
-        melody=Melody.from_dict(json.loads(row["melody_json"])) if row["melody_json"] else None,
+        melody=_melody(row["melody_json"]) if row["melody_json"] else None,
         writer=row["writer"],
         seed=row["seed"],
         channel_id=row["channel_id"],
         message_id=row["message_id"],
         created_at=row["created_at"],
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _melody(stored: str) -> Melody:
+    """A stored melody, parsed once per process: a Melody is immutable, and listings (history, credits,
+    autocomplete, server stats) read every version of a song again and again (about 1 ms a melody to parse)."""
+    return Melody.from_dict(json.loads(stored))
