@@ -31,9 +31,8 @@ sys.path.insert(0, str(ROOT))
 from bot.database_target import DatabaseTarget, PostgresUrl  # noqa: E402
 from bot.db.connection import Database  # noqa: E402
 from bot.db.migrate import open_migrated  # noqa: E402
-from bot.db.songs import NewVersion, SongRepository  # noqa: E402
-from bot.db.soundoffs import Option, SoundoffRepository, VoteRejectedError  # noqa: E402
-from bot.songwriting.words.lyrics import Lyrics, Section  # noqa: E402
+from bot.db.soundoffs import SoundoffRepository, VoteRejectedError  # noqa: E402
+from tests.db.scenes import open_soundoff  # noqa: E402
 
 
 async def _worker(target: str, soundoff: int, first: int, count: int, in_flight: int) -> None:
@@ -57,29 +56,10 @@ async def _worker(target: str, soundoff: int, first: int, count: int, in_flight:
 
 async def _soundoff(target: DatabaseTarget) -> int:
     db = await open_migrated(target)
-    songs = SongRepository(db)
-    lyrics = Lyrics("T", (Section("Verse 1", ("a",)),))
-    song, _ = await songs.create(
-        guild_id=1,
-        channel_id=2,
-        owner_id=3,
-        title="T",
-        theme="t",
-        brief=None,
-        first=NewVersion("ai-draft", None, "AI", lyrics),
-    )
-    await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))
-    created = await SoundoffRepository(db).create(
-        song_id=song.id,
-        guild_id=1,
-        channel_id=2,
-        started_by=3,
-        blind=True,
-        ends_at=time.time() + 3600,
-        options=[Option("A", 2), Option("B", 1)],
-    )
-    await db.close()
-    return created.id
+    try:
+        return await open_soundoff(db)
+    finally:
+        await db.close()
 
 
 async def _stored(target: DatabaseTarget, soundoff: int) -> int:

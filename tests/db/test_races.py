@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +12,9 @@ from pathlib import Path
 from bot.database_target import DatabaseTarget, PostgresUrl
 from bot.db.connection import Database
 from bot.db.migrate import open_migrated
-from bot.db.songs import NewVersion, SongRepository
-from bot.db.soundoffs import Option, SoundoffRepository
+from bot.db.soundoffs import SoundoffRepository
 from bot.db.usage import UsageRepository
-from bot.songwriting.words.lyrics import Lyrics, Section
+from tests.db.scenes import open_soundoff
 
 ROOT = Path(__file__).resolve().parents[2]
 NOON = 1_764_072_000.0
@@ -111,35 +109,16 @@ async def test_a_close_from_another_process_never_misses_a_taken_vote(database_t
     every vote that was taken, and no vote is taken after it."""
     db = await _migrated(database_target)
     try:
-        songs, soundoffs = SongRepository(db), SoundoffRepository(db)
-        lyrics = Lyrics("T", (Section("Verse 1", ("a",)),))
-        song, _ = await songs.create(
-            guild_id=1,
-            channel_id=2,
-            owner_id=3,
-            title="T",
-            theme="t",
-            brief=None,
-            first=NewVersion("ai-draft", None, "AI", lyrics),
-        )
-        await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))
-        soundoff = await soundoffs.create(
-            song_id=song.id,
-            guild_id=1,
-            channel_id=2,
-            started_by=3,
-            blind=True,
-            ends_at=time.time() + 60,
-            options=[Option("A", 2), Option("B", 1)],
-        )
-        with _racers(["vote", _where(database_target), str(soundoff.id), "1000", "400"]) as (voter,):
+        soundoffs = SoundoffRepository(db)
+        soundoff_id = await open_soundoff(db, lasting=60)
+        with _racers(["vote", _where(database_target), str(soundoff_id), "1000", "400"]) as (voter,):
             assert voter.stdout is not None
             assert voter.stdout.readline().strip() == "voting"
-            assert await soundoffs.close(soundoff.id, closed_by=None)
-            announced = await soundoffs.tallies(soundoff.id)
+            assert await soundoffs.close(soundoff_id, closed_by=None)
+            announced = await soundoffs.tallies(soundoff_id)
             taken = _result(voter)
         assert 0 < len(taken) <= 400
         assert announced["A"] == len(taken)
-        assert sorted(await soundoffs.votes(soundoff.id)) == sorted(taken)
+        assert sorted(await soundoffs.votes(soundoff_id)) == sorted(taken)
     finally:
         await db.close()

@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import psycopg
 import pytest
 
 from bot.db.connection import Database
 from bot.db.migrate import open_migrated
-from bot.db.songs import NewVersion, SongRepository
-from bot.db.soundoffs import Option, SoundoffRepository, VoteRejectedError
-from bot.songwriting.words.lyrics import Lyrics, Section
+from bot.db.soundoffs import SoundoffRepository, VoteRejectedError
+from tests.db.scenes import open_soundoff
 from tests.postgres import PostgresServer
-
-
-async def _soundoff(db: Database) -> int:
-    songs = SongRepository(db)
-    lyrics = Lyrics("T", (Section("Verse 1", ("a",)),))
-    song, _ = await songs.create(
-        guild_id=1,
-        channel_id=2,
-        owner_id=3,
-        title="T",
-        theme="t",
-        brief=None,
-        first=NewVersion("ai-draft", None, "AI", lyrics),
-    )
-    await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))
-    created = await SoundoffRepository(db).create(
-        song_id=song.id,
-        guild_id=1,
-        channel_id=2,
-        started_by=3,
-        blind=True,
-        ends_at=time.time() + 3600,
-        options=[Option("A", 2), Option("B", 1)],
-    )
-    return created.id
 
 
 async def test_vote_change_counts_once(db: Database) -> None:
     """Changing a vote moves it; the member still counts once."""
     repo = SoundoffRepository(db)
-    sid = await _soundoff(db)
+    sid = await open_soundoff(db)
     assert await repo.cast_vote(sid, 10, "A") is None
     assert await repo.cast_vote(sid, 10, "B") == "A"
     assert await repo.tallies(sid) == {"A": 0, "B": 1}
@@ -54,7 +27,7 @@ async def test_vote_change_counts_once(db: Database) -> None:
 async def test_concurrent_clicks_by_one_member_count_once(db: Database) -> None:
     """Fifty concurrent clicks by one member leave exactly one vote."""
     repo = SoundoffRepository(db)
-    sid = await _soundoff(db)
+    sid = await open_soundoff(db)
     await asyncio.gather(*(repo.cast_vote(sid, 10, "AB"[i % 2]) for i in range(50)))
     assert await repo.vote_count(sid) == 1
 
@@ -62,7 +35,7 @@ async def test_concurrent_clicks_by_one_member_count_once(db: Database) -> None:
 async def test_unknown_option_and_closed_soundoff_rejected(db: Database) -> None:
     """Votes for a missing option, or after close, are refused."""
     repo = SoundoffRepository(db)
-    sid = await _soundoff(db)
+    sid = await open_soundoff(db)
     with pytest.raises(VoteRejectedError):
         await repo.cast_vote(sid, 10, "Z")
     assert await repo.close(sid, closed_by=None) is True
@@ -74,7 +47,7 @@ async def test_unknown_option_and_closed_soundoff_rejected(db: Database) -> None
 async def test_open_soundoffs_listed_for_rescheduling(db: Database) -> None:
     """Open sound-offs are listed with their deadlines and options in order."""
     repo = SoundoffRepository(db)
-    sid = await _soundoff(db)
+    sid = await open_soundoff(db)
     (found,) = await repo.open_soundoffs()
     assert found.id == sid
     assert [o.label for o in found.options] == ["A", "B"]
@@ -87,7 +60,7 @@ async def test_a_close_waits_for_the_vote_in_flight(postgres_server: PostgresSer
     db = await open_migrated(url)
     try:
         repo = SoundoffRepository(db)
-        sid = await _soundoff(db)
+        sid = await open_soundoff(db)
         await repo.cast_vote(sid, 10, "A")
         async with await psycopg.AsyncConnection.connect(url.conninfo) as other, other.transaction():
             # Hold member 10's vote row, so their next vote stops half-way: after reading "open", before commit.
@@ -109,7 +82,7 @@ async def test_a_close_waits_for_the_vote_in_flight(postgres_server: PostgresSer
 async def test_one_claim_to_post_results_and_a_stale_one_is_taken_over(db: Database) -> None:
     """Posting results is claimed once; a claim older than the lease (its process stopped) can be taken over."""
     repo = SoundoffRepository(db)
-    sid = await _soundoff(db)
+    sid = await open_soundoff(db)
     assert not await repo.claim_announcement(sid, now=1000.0)  # still open: nothing to announce
     await repo.close(sid, closed_by=None)
     assert await repo.claim_announcement(sid, lease=60, now=1000.0)
