@@ -226,6 +226,11 @@ class OpenAIServer:
         body = await request.json()
         seen = Seen(request.path, dict(request.headers), body, time.monotonic())
         self.requests.append(seen)
+        problem = request_problem(body, strict_schemas=self.profile.name == "openai")
+        if problem is not None:  # every server refuses a malformed request before it generates anything
+            self.statuses.append(400)
+            error = {"message": problem, "type": "invalid_request_error", "param": None, "code": None}
+            return _json({"error": error}, 400, {})
         kind = seen.format
         if kind != "none" and kind not in self.profile.formats:
             self.statuses.append(self.profile.rejection)
@@ -285,6 +290,52 @@ class OpenAIServer:
             await self._hold(seconds / pieces)
         await response.write_eof()
         return response
+
+
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
+
+
+def request_problem(body: object, *, strict_schemas: bool) -> str | None:
+    """What a real chat-completions server refuses (400) in a request, or None.
+
+    Every server wants a model and a non-empty list of role/content messages, and a positive ``max_tokens``.
+    OpenAI's strict structured outputs also refuse a schema in which an object does not set
+    ``additionalProperties: false`` or does not require every one of its properties.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("model"), str) or not body["model"]:
+        return "Missing required parameter: 'model'."
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return "Missing required parameter: 'messages'."
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or message.get("role") not in ROLES or "content" not in message:
+            return f"Invalid value for 'messages[{index}]': each message needs a role and content."
+    limit = body.get("max_tokens", body.get("max_completion_tokens"))
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        return "Invalid 'max_tokens': integer below minimum value 1."
+    response_format = body.get("response_format")
+    if strict_schemas and isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+        spec = response_format.get("json_schema") or {}
+        if spec.get("strict"):
+            return _strict_schema_problem(spec.get("schema"), "schema")
+    return None
+
+
+def _strict_schema_problem(schema: object, where: str) -> str | None:
+    if not isinstance(schema, dict):
+        return None
+    if schema.get("type") == "object":
+        properties = schema.get("properties") or {}
+        if schema.get("additionalProperties") is not False:
+            return f"Invalid schema for response_format: In context={where}, 'additionalProperties' must be false."
+        if sorted(schema.get("required") or []) != sorted(properties):
+            return f"Invalid schema for response_format: In context={where}, 'required' must list every property."
+        for name, child in properties.items():
+            if problem := _strict_schema_problem(child, f"{where}.{name}"):
+                return problem
+    if schema.get("type") == "array":
+        return _strict_schema_problem(schema.get("items"), f"{where}.items")
+    return None
 
 
 def _json(payload: object, status: int, headers: dict[str, str]) -> web.Response:
