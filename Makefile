@@ -34,7 +34,9 @@ PYTEST_ARGS ?= $(if $(CI),--hypothesis-seed=0)
 pytest: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: lint types pytest
+# The whole suite with its services (Chromium, a throwaway PostgreSQL): what CI runs.
+test: setup
+	@scripts/with-test-services $(MAKE) --no-print-directory lint types pytest
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
