@@ -7,6 +7,7 @@ import gc
 import logging
 from typing import TypeAlias
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -132,6 +133,29 @@ class SoundOffBot(commands.Bot):
 
 class ShardedSoundOffBot(SoundOffBot, commands.AutoShardedBot):
     """The bot as one process of a sharded deployment: a gateway connection per shard it owns (SPEC §8)."""
+
+    async def setup_hook(self) -> None:
+        await super().setup_hook()
+        gate = self.services.identify_gate
+        if gate is not None:
+            gate.max_concurrency = await self._identify_concurrency()
+
+    async def _identify_concurrency(self) -> int:
+        """Discord's IDENTIFY buckets for this bot, read once: every process must count the same buckets."""
+        try:
+            limits = await self.fetch_session_start_limits()
+        except (discord.DiscordException, aiohttp.ClientError, OSError, KeyError) as exc:
+            log.warning("Cannot read the IDENTIFY concurrency from /gateway/bot (%s): assuming 1", exc)
+            return 1
+        return max(1, limits.max_concurrency)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for the shard's bucket across every process (PostgreSQL); on SQLite, discord.py's own spacing."""
+        gate = self.services.identify_gate
+        if gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+            return
+        await gate.admit(shard_id or 0)
 
 
 def build_bot(services: Services, *, workshop: Workshop | None = None, message_content: bool = False) -> SoundOffBot:

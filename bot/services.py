@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Dialect
 from bot.db.guild_settings import GuildSettingsRepository
 from bot.db.members import MemberPreferencesRepository
 from bot.db.songs import SongRepository
@@ -15,6 +16,9 @@ from bot.render_pool import RenderPool
 from bot.settings import Settings
 from bot.songwriting.writers.lyric_writer import LyricWriter
 from bot.writer_factory import lyric_writer
+
+if TYPE_CHECKING:  # psycopg is imported only in scale-out mode
+    from bot.db.identify import IdentifyGate
 
 
 @dataclass
@@ -29,6 +33,8 @@ class Services:
     writer: LyricWriter
     pool: RenderPool
     downloads: Downloader
+    identify_gate: IdentifyGate | None = None
+    """Spaces IDENTIFYs across the bot's processes (PostgreSQL); None on SQLite, where one process runs."""
 
     @classmethod
     async def open(cls, settings: Settings, *, pool: RenderPool | None = None) -> Services:
@@ -47,10 +53,24 @@ class Services:
             writer=lyric_writer(settings),
             pool=pool or RenderPool(settings.render_workers),
             downloads=Downloader(),
+            identify_gate=_identify_gate(db, settings),
         )
 
     async def close(self) -> None:
+        if self.identify_gate is not None:
+            await self.identify_gate.close()
         self.pool.shutdown()
         await self.downloads.close()
         await self.writer.close()
         await self.db.close()
+
+
+def _identify_gate(db: Database, settings: Settings) -> IdentifyGate | None:
+    """The cross-process IDENTIFY gate on PostgreSQL (scale-out); SQLite keeps discord.py's own spacing."""
+    if db.dialect is not Dialect.POSTGRESQL:
+        return None
+    from bot.db.identify import IdentifyGate
+    from bot.db.postgres import PostgresDatabase
+
+    assert isinstance(db, PostgresDatabase)
+    return IdentifyGate(db, interval=settings.identify_interval)

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     shards: ShardRange | None = Field(default=None, validation_alias="SOUNDOFF_SHARDS")
     """The gateway shards this process owns (scale-out mode); with only a count, it owns them all."""
     shard_count: int | None = Field(default=None, ge=1, validation_alias="SOUNDOFF_SHARD_COUNT")
+    identify_interval: float = Field(default=5.0, gt=0, le=60, validation_alias="SOUNDOFF_IDENTIFY_INTERVAL")
+    """Seconds between IDENTIFYs of one rate-limit bucket across all processes: Discord's 5 (tests scale it down)."""
 
     @field_validator(
         "discord_token",

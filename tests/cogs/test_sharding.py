@@ -27,6 +27,7 @@ def _settings(database: DatabaseTarget, **extra: object) -> Settings:
         SOUNDOFF_DATABASE=database,
         SOUNDOFF_COOLDOWN_SECONDS=0,
         SOUNDOFF_GUILD_READY_TIMEOUT=0.05,
+        SOUNDOFF_IDENTIFY_INTERVAL=0.05,  # the processes take turns to IDENTIFY (PostgreSQL): not Discord's 5 s here
         **extra,
     )
 

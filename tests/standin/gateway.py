@@ -3,6 +3,10 @@
 A session that IDENTIFYs with ``shard: [id, count]`` gets only its shard's servers, as Discord routes them:
 a server's events on shard ``(guild_id >> 22) % count``, events without a server on shard 0.
 
+With ``identify_interval`` set, IDENTIFYs obey Discord's session-start limit: one per rate-limit bucket
+(``shard_id % max_concurrency``, the application's ``max_concurrency``) per that many seconds, across every
+connection; one too early is answered with op 9 INVALID_SESSION (not resumable) and kept in ``identifies``.
+
 Frames are plain TEXT JSON even when the client asks for transport compression; discord.py accepts them.
 Tests can drop the connection, send RECONNECT or invalidate the session, then wait for the client to recover.
 With ``latency.gateway`` set, dispatched events wait in an ordered queue and each goes out that many seconds
@@ -63,6 +67,17 @@ class Connection:
     kind: str = "pending"
 
 
+@dataclass(frozen=True)
+class Identify:
+    """One IDENTIFY the gateway read: when (the stand-in's monotonic clock), for which shard and bucket, and
+    whether it was refused for coming too soon after the previous session start in its bucket."""
+
+    at: float
+    shard: tuple[int, int]
+    bucket: int
+    refused: bool = False
+
+
 @dataclass(eq=False)
 class Session:
     """A gateway session: survives disconnects and replays what the client missed on RESUME."""
@@ -92,6 +107,9 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.identified = 0
+        self.identify_interval = 0.0
+        """Seconds a bucket stays taken after a session starts (Discord: 5); 0, the default, enforces nothing."""
+        self.identifies: list[Identify] = []
         self.resumed = 0
         self.sent: list[Json] = []
         self._changed = asyncio.Condition()
@@ -153,6 +171,8 @@ class Gateway:
         if not 0 <= int(shard[0]) < count:
             await ws.close(code=4010, message=b"Invalid shard.")
             return
+        if not await self._session_start_allowed(ws, (int(shard[0]), count)):
+            return
         session = Session(id=secrets.token_hex(16), intents=intents, shard=(int(shard[0]), count), ws=ws)
         self.sessions[session.id] = session
         owned = [g for g in self.world.guilds.values() if session.owns(g.id)]
@@ -177,6 +197,28 @@ class Gateway:
                     await self._deliver(session, "GUILD_CREATE", guild_create_payload(self.world, guild))
         self.identified += 1
         await self._notify()
+
+    async def _session_start_allowed(self, ws: web.WebSocketResponse, shard: tuple[int, int]) -> bool:
+        """Record the IDENTIFY; refuse it with op 9 when its bucket started a session under ``identify_interval``
+        ago (a refused IDENTIFY starts nothing, so the bucket's clock keeps the last session that did start)."""
+        bucket = shard[0] % max(1, self.world.application.max_concurrency)
+        now = self.world.clock.monotonic()
+        last = next((i.at for i in reversed(self.identifies) if i.bucket == bucket and not i.refused), None)
+        since = now - last if last is not None else None
+        refused = self.identify_interval > 0 and since is not None and since < self.identify_interval
+        self.identifies.append(Identify(now, shard, bucket, refused))
+        if refused:
+            log.info(
+                "stand-in gateway: IDENTIFY of shard %s refused, bucket %d started %.3fs ago", shard, bucket, since
+            )
+            await ws.send_str(json.dumps({"op": 9, "d": False}))
+            await self._notify()
+        return not refused
+
+    @property
+    def identify_refusals(self) -> int:
+        """IDENTIFYs answered with op 9 for breaking the session-start spacing."""
+        return sum(1 for i in self.identifies if i.refused)
 
     def application_flags(self) -> int:
         """The application's gateway-intent flags, from which privileged intents are switched on."""
