@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
     run.add_argument("--shards", metavar="A-B", help="own only shards A to B (scale-out; also SOUNDOFF_SHARDS)")
     run.add_argument("--shard-count", type=int, metavar="N", help="Discord's shard count, the same for every process")
+    commands.add_parser(
+        "worker", help="run queued drafts and sound-off deadlines for every bot process (scale-out: PostgreSQL)"
+    )
     start = commands.add_parser(
         "start", help="what `make start` runs: the bot if DISCORD_TOKEN is set, else the playground"
     )
@@ -117,6 +120,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.command == "sync":
         return asyncio.run(runner.sync(settings, guild_id=args.guild, clear=args.clear))
+    if args.command == "worker":
+        from bot.jobs import worker
+
+        return worker.run(settings)
     return runner.run(settings)
 
 

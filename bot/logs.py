@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 MASK = "[secret]"
+TOKEN_FIELD = re.compile(r"""(["']token["']\s*:\s*["'])[^"']+""")
+"""A ``token`` field in logged data: a queued job's arguments carry the interaction's webhook token."""
 
 
 class RedactSecrets(logging.Filter):
@@ -16,8 +19,6 @@ class RedactSecrets(logging.Filter):
         self._secrets = [s for s in secrets if len(s) >= 6]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
         message = record.getMessage()
         redacted = self._redact(message)
         if redacted != message:
@@ -31,7 +32,7 @@ class RedactSecrets(logging.Filter):
     def _redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
-        return text
+        return TOKEN_FIELD.sub(rf"\g<1>{MASK}", text)
 
 
 def setup_logging(level: int, secrets: Iterable[str] = ()) -> None:

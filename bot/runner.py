@@ -23,7 +23,7 @@ DRAIN_SECONDS = 8.0
 """How long a stop waits for interactions in flight: inside Docker's 10-second grace period."""
 
 
-def _prepare(settings: Settings) -> str:
+def prepare(settings: Settings) -> str:
     assert settings.discord_token is not None
     token = settings.discord_token.get_secret_value()
     secrets = [token] + ([settings.openai_api_key.get_secret_value()] if settings.openai_api_key else [])
@@ -34,7 +34,7 @@ def _prepare(settings: Settings) -> str:
 
 def run(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM; return the process exit code."""
-    token = _prepare(settings)
+    token = prepare(settings)
     try:
         asyncio.run(_serve(settings, token))
     except discord.LoginFailure:
@@ -82,7 +82,7 @@ async def _serve(settings: Settings, token: str) -> None:
 
 async def sync(settings: Settings, *, guild_id: int | None, clear: bool) -> int:
     """Register (or clear) the slash commands over REST only, globally or for one guild."""
-    token = _prepare(settings)
+    token = prepare(settings)
     services = await Services.open(settings)
     bot = SoundOffBot(services, sync_dev_guild=False)
     try:

@@ -17,8 +17,9 @@ from bot.settings import Settings
 from bot.songwriting.writers.lyric_writer import LyricWriter
 from bot.writer_factory import lyric_writer
 
-if TYPE_CHECKING:  # psycopg is imported only in scale-out mode
+if TYPE_CHECKING:  # psycopg and procrastinate are imported only in scale-out mode
     from bot.db.identify import IdentifyGate
+    from bot.jobs.queue import JobQueue
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Services:
     downloads: Downloader
     identify_gate: IdentifyGate | None = None
     """Spaces IDENTIFYs across the bot's processes (PostgreSQL); None on SQLite, where one process runs."""
+    jobs: JobQueue | None = None
+    """The job queue drafts and deadlines go to in scale-out mode (``SOUNDOFF_RENDER_QUEUE``); None: this process."""
 
     @classmethod
     async def open(cls, settings: Settings, *, pool: RenderPool | None = None) -> Services:
@@ -54,9 +57,12 @@ class Services:
             pool=pool or RenderPool(settings.render_workers),
             downloads=Downloader(),
             identify_gate=_identify_gate(db, settings),
+            jobs=await _job_queue(settings),
         )
 
     async def close(self) -> None:
+        if self.jobs is not None:
+            await self.jobs.close()
         if self.identify_gate is not None:
             await self.identify_gate.close()
         self.pool.shutdown()
@@ -74,3 +80,14 @@ def _identify_gate(db: Database, settings: Settings) -> IdentifyGate | None:
 
     assert isinstance(db, PostgresDatabase)
     return IdentifyGate(db, interval=settings.identify_interval)
+
+
+async def _job_queue(settings: Settings) -> JobQueue | None:
+    """The job queue on the bot's PostgreSQL database, when scale-out mode asks for it."""
+    if not settings.render_queue:
+        return None
+    from bot.database_target import PostgresUrl
+    from bot.jobs.queue import JobQueue
+
+    assert isinstance(settings.database, PostgresUrl)  # the settings refuse a queue on SQLite
+    return await JobQueue.open(settings.database)

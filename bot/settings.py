@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.database_target import DatabaseTarget, parse_target
+from bot.database_target import DatabaseTarget, PostgresUrl, parse_target
 from bot.errors import StartupError
 from bot.shards import ShardRange
 
@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(default=None, ge=1, validation_alias="SOUNDOFF_SHARD_COUNT")
     identify_interval: float = Field(default=5.0, gt=0, le=60, validation_alias="SOUNDOFF_IDENTIFY_INTERVAL")
     """Seconds between IDENTIFYs of one rate-limit bucket across all processes: Discord's 5 (tests scale it down)."""
+    render_queue: bool = Field(default=False, validation_alias="SOUNDOFF_RENDER_QUEUE")
+    """Scale-out mode: drafts and sound-off deadlines go to the job queue that `soundoff worker`s run (PostgreSQL)."""
 
     @field_validator(
         "discord_token",
@@ -87,6 +89,12 @@ class Settings(BaseSettings):
             raise ValueError("SOUNDOFF_SHARDS needs SOUNDOFF_SHARD_COUNT (every process must agree on the count)")
         if self.shards is not None and self.shard_count is not None and self.shards.last >= self.shard_count:
             raise ValueError(f"SOUNDOFF_SHARDS {self.shards} goes past shard {self.shard_count - 1}")
+        return self
+
+    @model_validator(mode="after")
+    def _queue_on_postgres(self) -> Settings:
+        if self.render_queue and not isinstance(self.database, PostgresUrl):
+            raise ValueError("SOUNDOFF_RENDER_QUEUE needs a postgresql:// SOUNDOFF_DATABASE (the queue lives there)")
         return self
 
     @field_validator("log_level", mode="before")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -21,28 +21,17 @@ from bot.interactions import (
     post_version,
     song_autocomplete,
     song_thread,
-    token_expired,
 )
-from bot.presenters import version_message
+from bot.new_song import InteractionAnswer, deliver_new_song
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.text import truncate
 from bot.tree import defer_reply, mark_delivered, on_component_error, routes_errors
 from bot.workshop.delivery import Delivery
 from bot.workshop.drafts import MusicOptions, new_seed
 from bot.workshop.records import Song, Version
+from bot.workshop.requests import DraftRequest, Reply
 
 log = logging.getLogger(__name__)
-
-THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # one week
-HOW_TO_REVISE = (
-    "**This thread is where the song gets written.** Every version is kept, with its author.\n"
-    "• **Revise** (or `/revise`) opens the latest lyrics to edit; you can attach an .abc, .mid or .musicxml melody.\n"
-    "• Right-click any message here → Apps → **Submit as revision** to turn it into a version (credited to its "
-    "writer).\n"
-    "{replies}"
-    "• `/history`, `/diff a:v1 b:v2`, `/credits`, `/export` · `/soundoff start` to let the server vote."
-)
-REPLIES_ON = "• Or just reply to a version with your edited lyrics or a melody file.\n"
 
 KEYS = [f"{tonic} {mode}" for tonic in ("C", "G", "D", "A", "E", "F", "Bb", "Eb") for mode in ("major", "minor")]
 METERS = [app_commands.Choice(name=m, value=m) for m in ("4/4", "3/4", "6/8")]
@@ -74,22 +63,6 @@ def brief_from_options(theme: str, *, seed: int | None, **options: Any) -> Brief
         )
     except ValueError as exc:
         raise UserFacingError(f"That brief doesn't work: {exc}.") from None
-
-
-THREAD_FAILURES = {
-    50001: "I can't see this channel well enough to open a thread (I need View Channel and Read Message History).",
-    50013: "I need the Create Public Threads permission here to open the song's thread.",
-    50024: "Threads can't be opened in this kind of channel.",
-    160004: "This message already has a thread.",
-    160006: "This channel has reached Discord's limit of active threads.",
-}
-"""Discord's error codes for a failed thread start, and what the member is told for each."""
-
-
-def thread_failure(code: int) -> str:
-    """Why the song's thread could not be opened, from Discord's error code, and what still works."""
-    reason = THREAD_FAILURES.get(code, "I couldn't open a thread for this song.")
-    return f"{reason} Revisions still work with `/revise`."
 
 
 class CoWrite(commands.Cog):
@@ -168,9 +141,7 @@ class CoWrite(commands.Cog):
             await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
             await defer_reply(interaction, ephemeral=False)
             await self.drafts.claim(actor)
-            await Progress(interaction, 0).show("🎼 Composing an instrumental sketch…")
-            delivery = await self.drafts.instrumental(actor, interaction.channel_id or 0, music)
-            await self._deliver_new_song(interaction, delivery)
+            await self._new_song(interaction, None, music, "🎼 Composing an instrumental sketch…")
             return
         target = await songs.resolve(actor, interaction.channel_id or 0, song)
         await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), "🎼 Melody sketch")
@@ -180,45 +151,35 @@ class CoWrite(commands.Cog):
         await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
         await defer_reply(interaction, ephemeral=False)  # acknowledge first: the quota check touches the database
         await self.drafts.claim(actor)
-        progress = Progress(interaction, 0)
-        await progress.show("✍️ Writing lyrics…" if music is None else "✍️ Writing lyrics, then composing a melody…")
-        delivery = await self.drafts.lyrics(actor, interaction.channel_id or 0, brief, music)
-        await self._deliver_new_song(interaction, delivery)
+        stage = "✍️ Writing lyrics…" if music is None else "✍️ Writing lyrics, then composing a melody…"
+        await self._new_song(interaction, brief, music, stage)
 
-    async def _deliver_new_song(self, interaction: Interaction, delivery: Delivery) -> None:
-        """Turn the deferred response into the draft message, then open the song's thread from it."""
-        shown = version_message(delivery)
-        view = draft_buttons.draft_view(
-            delivery.song.id, delivery.version.number, has_lyrics=delivery.version.lyrics is not None
-        )
-        message: discord.Message
-        try:
-            message = await interaction.edit_original_response(
-                content=None, embed=shown.embed, attachments=shown.files, view=view
-            )
-        except discord.HTTPException as error:
-            if not token_expired(error) or not isinstance(interaction.channel, discord.abc.Messageable):
-                raise
-            # The draft took longer than the token's 15 minutes: post it in the channel instead (fresh files:
-            # the refused request consumed the first ones).
-            again = version_message(delivery)
-            message = await interaction.channel.send(embed=again.embed, files=again.files, view=view)
-        mark_delivered(interaction)
-        workshop = self.bot.workshop
-        await workshop.songs.record_message(delivery.song, delivery.version, message.channel.id, message.id)
-        if isinstance(message.channel, discord.Thread):
+    async def _new_song(
+        self, interaction: Interaction, brief: Brief | None, music: MusicOptions | None, stage: str
+    ) -> None:
+        """Make a new song's draft here, or hand it to the job queue (scale-out mode), whose worker answers."""
+        progress = Progress(interaction, 0)
+        answer = InteractionAnswer(interaction)
+        if self.drafts.queued:
+            await self.drafts.queue(draft_request(interaction, brief, music, in_thread=answer.in_thread))
+            await progress.show(f"{stage} (queued for a render worker)")
             return
-        try:
-            thread = await message.create_thread(
-                name=truncate(delivery.song.title, 100), auto_archive_duration=THREAD_ARCHIVE_MINUTES
-            )
-        except discord.HTTPException as exc:
-            log.warning("Could not create a thread for song %s", delivery.song.id, exc_info=True)
-            await interaction.followup.send(thread_failure(exc.code), ephemeral=True)
-            return
-        await workshop.songs.record_thread(delivery.song, thread.id)
-        settings = await workshop.settings.get(delivery.song.guild_id)
-        await thread.send(HOW_TO_REVISE.format(replies=REPLIES_ON if settings.message_revisions else ""))
+        await progress.show(stage)
+        actor, channel_id = actor_from(interaction), interaction.channel_id or 0
+        if brief is None:
+            delivery = await self.drafts.instrumental(actor, channel_id, music or MusicOptions())
+        else:
+            delivery = await self.drafts.lyrics(actor, channel_id, brief, music)
+        await deliver_new_song(self.bot, self.bot.workshop, answer, delivery)
+
+
+def draft_request(
+    interaction: Interaction, brief: Brief | None, music: MusicOptions | None, *, in_thread: bool
+) -> DraftRequest:
+    """Everything a worker needs to make this draft and answer this interaction, from another process."""
+    reply = Reply(interaction.application_id, interaction.token, interaction.created_at.timestamp())
+    channel_id = interaction.channel_id or 0
+    return DraftRequest(interaction.id, actor_from(interaction), channel_id, brief, music, reply, in_thread=in_thread)
 
 
 async def add_to_song(

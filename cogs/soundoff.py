@@ -66,6 +66,70 @@ def headline(title: str, soundoff: Soundoff, votes: int) -> str:
     return f"**Sound-off: {escape_markdown(title)}**\n{status_line(soundoff, votes)}"
 
 
+class ChannelBoard:
+    """The sound-off clock's board in Discord: how sound-offs look, posted in their channels over REST.
+
+    Only channel ids are needed, never the gateway's cache, so a scale-out worker (no gateway) posts results too.
+    """
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def post_ballot(self, ballot: Ballot) -> Posted:
+        """Post the options (excerpts and audio previews) with one vote button each, in the song's channel."""
+        soundoff = ballot.soundoff
+        embeds = [option_embed(o.option, o.lyrics, blind=soundoff.blind, link=o.link) for o in ballot.options]
+        files = [
+            discord.File(io.BytesIO(o.preview), filename=f"option-{o.option.label}.ogg")
+            for o in ballot.options
+            if o.preview is not None
+        ]
+        channel = self.client.get_channel(soundoff.channel_id) or await self.client.fetch_channel(soundoff.channel_id)
+        assert isinstance(channel, discord.abc.Messageable)
+        message = await channel.send(
+            content=headline(ballot.title, soundoff, 0),
+            embeds=embeds,
+            files=files,
+            view=vote_view(soundoff.id, [o.option.label for o in ballot.options]),
+        )
+        return Posted(message.id, message.jump_url)
+
+    async def post_results(self, soundoff: Soundoff, results: Results, chart: bytes) -> Posted | None:
+        channel = self.client.get_channel(soundoff.channel_id)
+        if channel is None:
+            try:
+                channel = await self.client.fetch_channel(soundoff.channel_id)
+            except discord.HTTPException:
+                return None
+        assert isinstance(channel, discord.abc.Messageable)
+        reference = None
+        if soundoff.message_id:
+            reference = discord.MessageReference(
+                message_id=soundoff.message_id, channel_id=soundoff.channel_id, fail_if_not_exists=False
+            )
+            with contextlib.suppress(discord.HTTPException):
+                partial = channel.get_partial_message(soundoff.message_id)
+                await partial.edit(
+                    content=f"**Sound-off closed.**\n{status_line(soundoff, results.total)}",
+                    view=vote_view(soundoff.id, [o.label for o in soundoff.options], disabled=True),
+                )
+        message = await channel.send(
+            render_results(results, reveal=True),
+            file=discord.File(io.BytesIO(chart), "results.png"),
+            reference=reference,  # type: ignore[arg-type]  # None is accepted at runtime
+        )
+        return Posted(message.id, message.jump_url)
+
+    async def show_count(self, soundoff: Soundoff, title: str, votes: int) -> None:
+        channel = self.client.get_channel(soundoff.channel_id)
+        if soundoff.message_id is None or not isinstance(channel, discord.abc.Messageable):
+            return
+        try:
+            await channel.get_partial_message(soundoff.message_id).edit(content=headline(title, soundoff, votes))
+        except discord.HTTPException:
+            log.debug("Vote count refresh failed", exc_info=True)
+
+
 class SoundoffCog(commands.Cog, name="Soundoffs"):
     soundoff = app_commands.Group(
         name="soundoff", description="Community votes: the AI draft vs human edits", guild_only=True
@@ -79,8 +143,9 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(VoteButton, StartButton)
-        self.clock.attach(self)
-        self._deadlines = asyncio.create_task(self._run_deadlines(), name="soundoff-deadlines")
+        self.clock.attach(ChannelBoard(self.bot))
+        if self.clock.runs_deadlines:  # in scale-out mode the workers run them from the job queue
+            self._deadlines = asyncio.create_task(self._run_deadlines(), name="soundoff-deadlines")
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(VoteButton, StartButton)
@@ -147,64 +212,8 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
         assert interaction.guild_id is not None
         await interaction.response.send_message(render_stats(await self.soundoffs.server_stats(interaction.guild_id)))
 
-    # --- the clock's board: how sound-offs look in Discord ---------------------------------------------------
-
     async def _resolve(self, interaction: Interaction, poll: str | None) -> Soundoff:
         return await self.soundoffs.resolve(actor_from(interaction), interaction.channel_id or 0, poll)
-
-    async def post_ballot(self, ballot: Ballot) -> Posted:
-        """Post the options (excerpts and audio previews) with one vote button each, in the song's channel."""
-        soundoff = ballot.soundoff
-        embeds = [option_embed(o.option, o.lyrics, blind=soundoff.blind, link=o.link) for o in ballot.options]
-        files = [
-            discord.File(io.BytesIO(o.preview), filename=f"option-{o.option.label}.ogg")
-            for o in ballot.options
-            if o.preview is not None
-        ]
-        channel = self.bot.get_channel(soundoff.channel_id) or await self.bot.fetch_channel(soundoff.channel_id)
-        assert isinstance(channel, discord.abc.Messageable)
-        message = await channel.send(
-            content=headline(ballot.title, soundoff, 0),
-            embeds=embeds,
-            files=files,
-            view=vote_view(soundoff.id, [o.option.label for o in ballot.options]),
-        )
-        return Posted(message.id, message.jump_url)
-
-    async def post_results(self, soundoff: Soundoff, results: Results, chart: bytes) -> Posted | None:
-        channel = self.bot.get_channel(soundoff.channel_id)
-        if channel is None:
-            try:
-                channel = await self.bot.fetch_channel(soundoff.channel_id)
-            except discord.HTTPException:
-                return None
-        assert isinstance(channel, discord.abc.Messageable)
-        reference = None
-        if soundoff.message_id:
-            reference = discord.MessageReference(
-                message_id=soundoff.message_id, channel_id=soundoff.channel_id, fail_if_not_exists=False
-            )
-            with contextlib.suppress(discord.HTTPException):
-                partial = channel.get_partial_message(soundoff.message_id)
-                await partial.edit(
-                    content=f"**Sound-off closed.**\n{status_line(soundoff, results.total)}",
-                    view=vote_view(soundoff.id, [o.label for o in soundoff.options], disabled=True),
-                )
-        message = await channel.send(
-            render_results(results, reveal=True),
-            file=discord.File(io.BytesIO(chart), "results.png"),
-            reference=reference,  # type: ignore[arg-type]  # None is accepted at runtime
-        )
-        return Posted(message.id, message.jump_url)
-
-    async def show_count(self, soundoff: Soundoff, title: str, votes: int) -> None:
-        channel = self.bot.get_channel(soundoff.channel_id)
-        if soundoff.message_id is None or not isinstance(channel, discord.abc.Messageable):
-            return
-        try:
-            await channel.get_partial_message(soundoff.message_id).edit(content=headline(title, soundoff, votes))
-        except discord.HTTPException:
-            log.debug("Vote count refresh failed", exc_info=True)
 
 
 class VoteButton(draft_buttons.DynamicButton, template=VOTE_TEMPLATE):

@@ -77,6 +77,8 @@ class NewVersion:
     writer: str | None = None
     seed: int | None = None
     source_message_id: int | None = None
+    request_id: int | None = None
+    """The queued request (an interaction id) that made it: a retried job finds this version instead of adding one."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VersionKind(self.kind))
@@ -91,9 +93,10 @@ class NewVersion:
         parent: int | None = None,
         writer: str | None,
         seed: int | None,
+        request_id: int | None = None,
     ) -> NewVersion:
         """A version the AI wrote: no member id, disclosed as the AI, with the writer and seed that made it."""
-        return cls(kind, None, AI_NAME, lyrics, melody, parent, writer, seed)
+        return cls(kind, None, AI_NAME, lyrics, melody, parent, writer, seed, request_id=request_id)
 
 
 class DuplicateSourceError(Exception):
@@ -209,6 +212,16 @@ class SongRepository:
         row = await self._db.fetch_one("SELECT * FROM versions WHERE song_id = ? AND number = ?", (song_id, number))
         return _version(row) if row else None
 
+    async def by_request(self, request_id: int) -> tuple[Song, Version] | None:
+        """The song and version a queued request made, if a run of it already stored one."""
+        row = await self._db.fetch_one("SELECT song_id, number FROM versions WHERE request_id = ?", (request_id,))
+        if row is None:
+            return None
+        song, version = await self.get(row["song_id"]), await self.version(row["song_id"], row["number"])
+        assert song is not None
+        assert version is not None
+        return song, version
+
     async def versions(self, song_id: int) -> list[Version]:
         rows = await self._db.fetch_all("SELECT * FROM versions WHERE song_id = ? ORDER BY number", (song_id,))
         return [_version(r) for r in rows]
@@ -237,7 +250,8 @@ class SongRepository:
 async def _insert_version(tx: Transaction, song_id: int, number: int, new: NewVersion, now: float) -> None:
     await tx.execute(
         "INSERT INTO versions (song_id, number, parent_number, kind, author_id, author_name, lyrics_json,"
-        " melody_json, writer, seed, source_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " melody_json, writer, seed, source_message_id, request_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             song_id,
             number,
@@ -250,6 +264,7 @@ async def _insert_version(tx: Transaction, song_id: int, number: int, new: NewVe
             new.writer,
             new.seed,
             new.source_message_id,
+            new.request_id,
             now,
         ),
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from bot.db.connection import IntegrityError
 from bot.db.songs import NewVersion, Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
@@ -23,6 +25,9 @@ from bot.workshop.delivery import Delivery
 from bot.workshop.notes import Consent
 from bot.workshop.quota import claim_generation
 from bot.workshop.songs import version_nodes
+
+if TYPE_CHECKING:
+    from bot.workshop.requests import DraftRequest  # it holds MusicOptions, from here
 
 INSTRUMENTAL_TITLE = "Untitled instrumental"
 
@@ -71,7 +76,15 @@ class Drafts:
         if chosen is not None and chosen != channel_id:
             raise UserFacingError(f"New songs start in <#{chosen}> on this server.")
 
-    async def lyrics(self, actor: Actor, channel_id: int, brief: Brief, music: MusicOptions | None = None) -> Delivery:
+    async def lyrics(
+        self,
+        actor: Actor,
+        channel_id: int,
+        brief: Brief,
+        music: MusicOptions | None = None,
+        *,
+        request_id: int | None = None,
+    ) -> Delivery:
         """Write an AI lyric draft (and, with ``music``, its melody) as v1 of a new song."""
         draft = await self._s.writer.draft(brief, model=await self._model(actor.guild_id))
         melody, files = None, None
@@ -88,13 +101,20 @@ class Drafts:
             theme=brief.theme,
             brief=brief,
             first=NewVersion.by_ai(
-                VersionKind.AI_DRAFT, lyrics=draft.lyrics, melody=melody, writer=draft.writer, seed=brief.seed
+                VersionKind.AI_DRAFT,
+                lyrics=draft.lyrics,
+                melody=melody,
+                writer=draft.writer,
+                seed=brief.seed,
+                request_id=request_id,
             ),
         )
         notes = draft.notes + (files.notes if files else ())
         return Delivery(song, version, melody, files, notes, disclosure=disclosure)
 
-    async def instrumental(self, actor: Actor, channel_id: int, music: MusicOptions) -> Delivery:
+    async def instrumental(
+        self, actor: Actor, channel_id: int, music: MusicOptions, *, request_id: int | None = None
+    ) -> Delivery:
         """Start a song with an instrumental melody sketch (no lyrics)."""
         seed = music.seed if music.seed is not None else new_seed()
         disclosure = Disclosure(None, Authorship.by_ai(MELODY_WRITER))
@@ -106,9 +126,41 @@ class Drafts:
             title=INSTRUMENTAL_TITLE,
             theme="",
             brief=None,
-            first=NewVersion.by_ai(VersionKind.AI_DRAFT, lyrics=None, melody=melody, writer=MELODY_WRITER, seed=seed),
+            first=NewVersion.by_ai(
+                VersionKind.AI_DRAFT, lyrics=None, melody=melody, writer=MELODY_WRITER, seed=seed, request_id=request_id
+            ),
         )
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
+
+    async def fulfil(self, request: DraftRequest) -> Delivery:
+        """Make a queued draft, once: a run after a killed one finds the version it stored and renders it again."""
+        made = await self._s.songs.by_request(request.request_id)
+        if made is None:
+            try:
+                if request.brief is None:
+                    music = request.music or MusicOptions()
+                    return await self.instrumental(
+                        request.actor, request.channel_id, music, request_id=request.request_id
+                    )
+                return await self.lyrics(
+                    request.actor, request.channel_id, request.brief, request.music, request_id=request.request_id
+                )
+            except IntegrityError:
+                made = await self._s.songs.by_request(request.request_id)  # a run beside this one stored it first
+                if made is None:
+                    raise
+        return await self.render(*made)
+
+    async def queue(self, request: DraftRequest) -> None:
+        """Hand a draft to the job queue (scale-out mode): a worker in any process makes it and answers."""
+        if self._s.jobs is None:
+            raise RuntimeError("no job queue: SOUNDOFF_RENDER_QUEUE is off")
+        await self._s.jobs.draft(request)
+
+    @property
+    def queued(self) -> bool:
+        """Whether drafts go to the job queue rather than this process's render pool."""
+        return self._s.jobs is not None
 
     async def add_melody(self, song: Song, music: MusicOptions, parent: Version | None = None) -> Delivery:
         """Set an AI melody to a version's lyrics (the latest by default), as a new AI version."""

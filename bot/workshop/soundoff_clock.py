@@ -13,12 +13,15 @@ import logging
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.db.soundoffs import Soundoff
 from bot.songwriting.render.chart import bar_chart_png
 from bot.songwriting.versions.soundoff import Results
 from bot.workshop.soundoffs import Ballot, Soundoffs, Started
+
+if TYPE_CHECKING:
+    from bot.jobs.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,15 @@ class Board(Protocol):
 
 
 class SoundoffClock:
-    """Runs the deadlines of every sound-off; one per bot process, started with the sound-off cog."""
+    """Runs the deadlines of every sound-off: in each bot process (started with the sound-off cog), or, with a job
+    queue (scale-out mode), in the workers, as one queued job per deadline plus a sweep that catches any missed.
+    """
 
-    def __init__(self, soundoffs: Soundoffs, *, refresh_seconds: float = COUNT_REFRESH_SECONDS) -> None:
+    def __init__(
+        self, soundoffs: Soundoffs, *, jobs: JobQueue | None = None, refresh_seconds: float = COUNT_REFRESH_SECONDS
+    ) -> None:
         self._soundoffs = soundoffs
+        self._jobs = jobs
         self._board: Board | None = None
         self._wake = asyncio.Event()
         self._refreshing: set[int] = set()
@@ -69,12 +77,28 @@ class SoundoffClock:
             raise RuntimeError("the sound-off clock has no board: the sound-off cog is not loaded")
         return self._board
 
+    @property
+    def runs_deadlines(self) -> bool:
+        """Whether this process closes sound-offs at their deadlines (without a job queue, every bot process does)."""
+        return self._jobs is None
+
     async def open(self, started: Started) -> Posted:
-        """Post a sound-off that was just started and watch its deadline."""
+        """Post a sound-off that was just started and watch its deadline (here, or as a queued job)."""
         posted = await self.board.post_ballot(await self._soundoffs.ballot(started))
         await self._soundoffs.record_message(started.soundoff, posted.message_id)
+        if self._jobs is not None:
+            await self._jobs.close_at(started.soundoff.id, started.soundoff.ends_at)
         self._wake.set()
         return posted
+
+    async def close_due(self, soundoff_id: int) -> float | None:
+        """Close a sound-off whose deadline job ran: once, never early; the seconds still to wait if it came early."""
+        soundoff = await self._soundoffs.get(soundoff_id)
+        early = soundoff.ends_at - time.time()
+        if soundoff.is_open and early > 0:
+            return early
+        await self.close(soundoff_id, closed_by=None)
+        return None
 
     async def close(self, soundoff_id: int, closed_by: int | None) -> None:
         """Close once, then announce (the announcement is retried at start if the bot stops in between)."""
@@ -85,18 +109,27 @@ class SoundoffClock:
 
     async def run(self) -> None:
         """Announce what a stop left unannounced, then close sound-offs as their deadlines pass."""
-        for pending in await self._soundoffs.unannounced():
-            await self._guarded(self._announce(pending))
+        await self.announce_pending()
         while True:
-            due, next_at = await self._soundoffs.due()
-            for soundoff in due:
-                await self._guarded(self.close(soundoff.id, closed_by=None))
+            next_at = await self.sweep()
             self._wake.clear()
             sleep = MAX_SLEEP if next_at is None else min(MAX_SLEEP, max(0.0, next_at - time.time()))
             # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the cancellation of an unload
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(sleep):
                     await self._wake.wait()
+
+    async def announce_pending(self) -> None:
+        """Post the results a stop left unposted."""
+        for pending in await self._soundoffs.unannounced():
+            await self._guarded(self._announce(pending))
+
+    async def sweep(self) -> float | None:
+        """Close every sound-off past its deadline; the next deadline after those, if any."""
+        due, next_at = await self._soundoffs.due()
+        for soundoff in due:
+            await self._guarded(self.close(soundoff.id, closed_by=None))
+        return next_at
 
     def count_changed(self, soundoff: Soundoff) -> None:
         """A vote came in: refresh the count shown, at most every few seconds, until it matches the stored one."""

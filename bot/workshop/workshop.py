@@ -48,5 +48,5 @@ class Workshop:
         self.revisions = Revisions(services)
         self.library = Library(services, self.drafts)
         self.soundoffs = Soundoffs(services, self.drafts)
-        self.clock = SoundoffClock(self.soundoffs)
+        self.clock = SoundoffClock(self.soundoffs, jobs=services.jobs)
         self.settings = ServerSettings(services)

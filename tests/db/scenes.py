@@ -10,13 +10,13 @@ from bot.db.soundoffs import Option, SoundoffRepository
 from bot.songwriting.words.lyrics import Lyrics, Section
 
 
-async def open_soundoff(db: Database, *, lasting: float = 3600.0) -> int:
+async def open_soundoff(db: Database, *, lasting: float = 3600.0, guild_id: int = 1, channel_id: int = 2) -> int:
     """A song with an AI draft (v1) and Ana's revision (v2), and an open sound-off between them; its id."""
     songs = SongRepository(db)
     lyrics = Lyrics("T", (Section("Verse 1", ("a",)),))
     song, _ = await songs.create(
-        guild_id=1,
-        channel_id=2,
+        guild_id=guild_id,
+        channel_id=channel_id,
         owner_id=3,
         title="T",
         theme="t",
@@ -26,8 +26,8 @@ async def open_soundoff(db: Database, *, lasting: float = 3600.0) -> int:
     await songs.add_version(song.id, NewVersion("human-revision", 4, "Ana", lyrics, parent=1))
     created = await SoundoffRepository(db).create(
         song_id=song.id,
-        guild_id=1,
-        channel_id=2,
+        guild_id=guild_id,
+        channel_id=channel_id,
         started_by=3,
         blind=True,
         ends_at=time.time() + lasting,

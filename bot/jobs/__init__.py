@@ -1,0 +1,1 @@
+"""Scale-out mode's job queue (procrastinate on PostgreSQL): renders and sound-off deadlines outlive a process."""

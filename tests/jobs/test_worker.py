@@ -1,0 +1,133 @@
+"""Scale-out mode: drafts and deadlines go through procrastinate on PostgreSQL and a worker answers them."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from bot.app import SoundOffBot
+from bot.database_target import PostgresUrl
+from bot.jobs.queue import request_from
+from bot.workshop.drafts import MusicOptions
+from tests.cogs.conftest import shown, wait_for
+from tests.db.scenes import open_soundoff
+from tests.jobs.conftest import StartWorker, queued_jobs
+from tests.standin import StandIn
+
+HOW_TO = "where the song gets written"
+
+
+def _footer(message: object) -> str:
+    embeds = getattr(message, "embeds", [])
+    return str(embeds[0]["footer"]["text"]) if embeds else ""
+
+
+async def test_a_queued_draft_is_made_and_answered_by_a_worker(
+    standin: StandIn, queued_bot: SoundOffBot, start_worker: StartWorker, queue_database: PostgresUrl
+) -> None:
+    """/cowrite song in scale-out mode: the bot queues it at once; a worker makes it, answers, opens the thread."""
+    scene = standin.scene
+    handle = await standin.slash(
+        "cowrite song", {"theme": "ferry lights at dusk", "seed": 11}, member=scene.owner, channel=scene.cowriting
+    )
+    assert (await handle.response()).type == 5  # deferred by the bot at once
+    await wait_for(lambda: handle.original is not None and "queued" in handle.original.content)
+    assert queued_jobs(queue_database)() == [("soundoff.draft", "todo")]  # nothing runs it in the bot process
+
+    await start_worker()
+    draft = await shown(handle, lambda m: m.embeds, within=30)
+    assert _footer(draft) == "AI draft · v1 · offline writer · seed 11"
+    assert {".ogg", ".mid", ".png"} <= {name[name.rindex(".") :] for name in standin.files(draft)}
+    thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
+    await wait_for(lambda: any(HOW_TO in m.content for m in standin.messages(thread)))
+    song = await queued_bot.services.songs.by_thread(thread.id)
+    assert song is not None
+    assert song.owner_id == scene.owner.id
+    made = await queued_bot.services.songs.by_request(handle.record.id)
+    assert made is not None
+    assert [v.number for v in await queued_bot.services.songs.versions(song.id)] == [1]
+    assert made[1].message_id == draft.id
+    await wait_for(lambda: queued_jobs(queue_database)() == [])  # done jobs are deleted: they held the token
+
+
+async def test_a_draft_job_run_again_stores_and_posts_nothing_twice(
+    standin: StandIn, queued_bot: SoundOffBot, start_worker: StartWorker, queue_database: PostgresUrl
+) -> None:
+    """At-least-once delivery: the same request run three times is one version, one message, one thread."""
+    scene = standin.scene
+    handle = await standin.slash("cowrite lyrics", {"theme": "salt on the window", "seed": 3}, member=scene.owner)
+    await wait_for(lambda: queued_jobs(queue_database)() == [("soundoff.draft", "todo")])
+    worker = await start_worker(run=False)  # runs the job by hand, as a retry after a crash would
+    request = request_from(await _queued_request(queue_database))
+    for _ in range(3):
+        await worker.draft(request)
+    draft = await shown(handle, lambda m: m.embeds)
+    thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
+    song = await queued_bot.services.songs.by_thread(thread.id)
+    assert song is not None
+    assert len(await queued_bot.services.songs.versions(song.id)) == 1
+    assert [m.content for m in standin.messages(thread)].count(
+        next(m.content for m in standin.messages(thread) if HOW_TO in m.content)
+    ) == 1
+    drafts = [m for m in standin.messages(scene.general) if m.embeds]
+    assert [m.id for m in drafts] == [draft.id]
+
+
+async def test_a_worker_tells_the_member_when_the_draft_cannot_be_made(
+    standin: StandIn, queued_bot: SoundOffBot, start_worker: StartWorker, queue_database: PostgresUrl
+) -> None:
+    """A member's error met in the worker (a key the composer refuses, as from an older bot) replaces "thinking…"."""
+    scene = standin.scene
+    handle = await standin.slash("cowrite song", {"theme": "late trains"}, member=scene.owner, channel=scene.cowriting)
+    await wait_for(lambda: queued_jobs(queue_database)() == [("soundoff.draft", "todo")])
+    request = request_from(await _queued_request(queue_database))
+    worker = await start_worker(run=False)
+    await worker.draft(dataclasses.replace(request, music=MusicOptions(key="H major")))
+    message = await shown(handle, lambda m: m.content.startswith("That doesn't work"))
+    assert not message.embeds
+    assert await queued_bot.services.songs.by_request(request.request_id) is None
+
+
+async def test_deadlines_close_once_through_the_queue(
+    standin: StandIn, queued_bot: SoundOffBot, start_worker: StartWorker, queue_database: PostgresUrl
+) -> None:
+    """Sound-offs due in a second each close once with one results message, by the worker, never early."""
+    scene = standin.scene
+    jobs = queued_bot.services.jobs
+    assert jobs is not None
+    ids = []
+    for _ in range(5):
+        soundoff_id = await open_soundoff(
+            queued_bot.services.db, lasting=1.5, guild_id=scene.guild.id, channel_id=scene.general.id
+        )
+        soundoff = await queued_bot.workshop.soundoffs.get(soundoff_id)
+        assert await jobs.close_at(soundoff_id, soundoff.ends_at) is not None
+        assert await jobs.close_at(soundoff_id, soundoff.ends_at) is None  # one job per deadline
+        ids.append((soundoff_id, soundoff.ends_at))
+    await start_worker()
+    await start_worker()  # two workers: still each closes once
+
+    def results() -> list[object]:
+        return [m for m in standin.messages(scene.general) if "results" in m.content.lower() or m.attachments]
+
+    await wait_for(lambda: len(results()) >= 5, within=20)
+    await wait_for(lambda: queued_jobs(queue_database)() == [])
+    assert len(results()) == 5
+    for soundoff_id, ends_at in ids:
+        soundoff = await queued_bot.workshop.soundoffs.get(soundoff_id)
+        assert not soundoff.is_open
+        assert soundoff.results_message_id is not None
+        assert soundoff.closed_at is not None
+        assert soundoff.closed_at >= ends_at  # never early
+    assert time.time() >= max(ends for _, ends in ids)
+
+
+async def _queued_request(database: PostgresUrl) -> dict[str, object]:
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(database.conninfo) as conn:
+        cursor = await conn.execute("SELECT args FROM procrastinate_jobs WHERE task_name = 'soundoff.draft'")
+        row = await cursor.fetchone()
+    assert row is not None
+    request: dict[str, object] = row[0]["request"]
+    return request
