@@ -1,0 +1,58 @@
+"""compose.yaml, the scale-out deployment: each service's settings are ones the bot accepts, and they fit together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from bot.database_target import PostgresUrl
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+SERVICES: dict[str, Any] = COMPOSE["services"]
+
+
+def _soundoff(command: str) -> dict[str, Settings]:
+    """The settings of every Sound Off service running ``command``, as the bot reads them from its environment."""
+    found = {}
+    for name, service in SERVICES.items():
+        if service.get("image") == "soundoff" and service["command"] == [command]:
+            environment = {key: str(value) for key, value in service["environment"].items()}
+            found[name] = Settings(_env_file=None, DISCORD_TOKEN="x", **environment)  # type: ignore[call-arg]
+    return found
+
+
+def test_the_bot_processes_own_every_shard_exactly_once() -> None:
+    bots = _soundoff("run")
+    assert len(bots) >= 2
+    counts = {settings.shard_count for settings in bots.values()}
+    assert len(counts) == 1  # every process agrees on the count
+    [count] = counts
+    owned = sorted(shard for settings in bots.values() for shard in settings.shard_ids or [])
+    assert owned == list(range(count or 0))
+
+
+def test_every_process_shares_one_database_queue_and_rest_proxy() -> None:
+    everyone = {**_soundoff("run"), **_soundoff("worker")}
+    assert {type(s.database) for s in everyone.values()} == {PostgresUrl}
+    assert len({s.database.conninfo for s in everyone.values() if isinstance(s.database, PostgresUrl)}) == 1
+    assert all(s.render_queue for s in everyone.values())
+    proxies = {urlsplit(s.discord_api_base_url or "").hostname for s in everyone.values()}
+    assert proxies == {"proxy"}
+    assert "proxy" in SERVICES
+    database = next(iter(everyone.values())).database
+    assert isinstance(database, PostgresUrl)
+    assert urlsplit(database.conninfo).hostname == "postgres"
+    assert "postgres" in SERVICES
+
+
+def test_workers_run_the_queue_and_scale_with_replicas() -> None:
+    workers = _soundoff("worker")
+    assert workers
+    for name in workers:
+        assert SERVICES[name]["deploy"]["replicas"] >= 2
+        assert SERVICES[name]["healthcheck"] == {"disable": True}  # no gateway heartbeat to check
