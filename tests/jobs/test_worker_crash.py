@@ -15,6 +15,7 @@ import pytest
 from bot.app import SoundOffBot
 from bot.database_target import PostgresUrl
 from tests.cogs.conftest import shown, wait_for
+from tests.db.scenes import open_soundoff
 from tests.jobs.conftest import queued_jobs
 from tests.openai_server import OpenAIServer, Reply
 from tests.standin import StandIn
@@ -101,7 +102,43 @@ async def test_a_worker_killed_mid_draft_has_it_finished_by_another(
     assert [v.number for v in await queued_bot.services.songs.versions(song.id)] == [1]
     assert version.message_id == draft.id
     assert "offline writer" in str(draft.embeds[0]["footer"]["text"])
-    await wait_for(lambda: queued_jobs(queue_database)() == [])
+    await wait_for(lambda: queued_jobs(queue_database)() == [] or None)
     logs = "".join(path.read_text() for path in sorted(tmp_path.glob("worker-*.log")))  # noqa: ASYNC240  # small files
     assert "ended with status: Success" in logs  # the job's own log line (arguments and all) ...
     assert handle.record.token not in logs  # ... never shows the interaction's token
+
+
+async def test_fifty_deadlines_close_once_while_a_worker_is_killed(
+    standin: StandIn,
+    queued_bot: SoundOffBot,
+    queue_database: PostgresUrl,
+    openai_server: OpenAIServer,
+    spawn_worker: object,
+) -> None:
+    """50 sound-offs due within seconds, two workers, one SIGKILLed part-way: each closes once, one results post."""
+    scene, jobs = standin.scene, queued_bot.services.jobs
+    assert jobs is not None
+    deadlines = {}
+    for n in range(50):
+        soundoff_id = await open_soundoff(
+            queued_bot.services.db, lasting=3 + n / 10, guild_id=scene.guild.id, channel_id=scene.general.id
+        )
+        soundoff = await queued_bot.workshop.soundoffs.get(soundoff_id)
+        await jobs.close_at(soundoff_id, soundoff.ends_at)
+        deadlines[soundoff_id] = soundoff.ends_at
+    spawn = spawn_worker
+    doomed = spawn("worker-a", llm=openai_server.base_url)  # type: ignore[operator]
+    spawn("worker-b", llm=openai_server.base_url)  # type: ignore[operator]
+
+    def posted() -> list[object]:
+        return [m for m in standin.messages(scene.general) if "results.png" in standin.files(m)]
+
+    await wait_for(lambda: len(posted()) >= 10 or None, within=60)
+    doomed.send_signal(signal.SIGKILL)
+    await wait_for(lambda: len(posted()) >= 50 or None, within=90)  # a claim the killed worker held lasts 60 s
+
+    closed = [await queued_bot.workshop.soundoffs.get(soundoff_id) for soundoff_id in deadlines]
+    assert all(not s.is_open and s.closed_at is not None and s.closed_at >= deadlines[s.id] for s in closed)
+    assert len({s.results_message_id for s in closed}) == 50
+    assert len(posted()) == 50  # one results message each, none doubled
+    await wait_for(lambda: queued_jobs(queue_database)() == [] or None, within=30)
