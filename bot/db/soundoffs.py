@@ -33,7 +33,7 @@ class Soundoff:
         return self.closed_at is None
 
 
-ANNOUNCE_LEASE_SECONDS = 60.0
+ANNOUNCE_LEASE_SECONDS = 30.0
 """How long a claim to post results holds: posting takes seconds; a claim this old was left by a stopped process."""
 
 

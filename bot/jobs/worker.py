@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 1.0
 STALLED_AFTER = 4.0
 """Seconds without a heartbeat after which a worker counts as dead and its running jobs are retried elsewhere."""
-SWEEP_SECONDS = 30.0
+SWEEP_SECONDS = 15.0
 """How often every worker also closes overdue sound-offs and posts unposted results (a missed job's backstop)."""
 DRAFT_ATTEMPTS = 3
 LONG_WAIT = 60.0
