@@ -117,6 +117,8 @@ class RateLimiter:
     ``per_second`` sets Discord's global limit: every request of the bot counts, whatever its route, and each
     one past it inside a second is a global 429 (counted in ``global_refusals``). discord.py keeps its limiter
     per process, so two bot processes sharing a token exceed it together: the case a shared REST proxy is for.
+    As on Discord, interaction endpoints (the callback and the interaction token's webhook, which carry no bot
+    token) are not bound to it; REST proxies such as @discordjs/rest do not count callbacks either.
     """
 
     rules: list[RateLimitRule] = field(default_factory=list)
@@ -140,7 +142,7 @@ class RateLimiter:
 
     def check(self, route: str) -> web.Response | None:
         """A 429 response when a rule or the global limit fires for this route, else ``None``."""
-        if self.per_second is not None:
+        if self.per_second is not None and not _tokenless(route):
             now = time.monotonic()
             self._window = [at for at in self._window if now - at < 1.0]
             if len(self._window) >= self.per_second:
@@ -173,6 +175,11 @@ class RateLimiter:
         if rule.is_global:
             headers["X-RateLimit-Global"] = "true"
         return json_response(body, status=429, headers=headers)
+
+
+def _tokenless(route: str) -> bool:
+    """An interaction endpoint (or another request without the bot's token): outside the bot's global limit."""
+    return route.partition(" ")[2].startswith(TOKENLESS_PREFIXES)
 
 
 def route_of(request: web.Request) -> str:
