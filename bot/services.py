@@ -38,10 +38,12 @@ class Services:
     """Spaces IDENTIFYs across the bot's processes (PostgreSQL); None on SQLite, where one process runs."""
     jobs: JobQueue | None = None
     """The job queue drafts and deadlines go to in scale-out mode (``SOUNDOFF_RENDER_QUEUE``); None: this process."""
+    owns_pool: bool = True
+    """Whether ``close`` stops the render pool: not one the caller passed in (tests share one across a session)."""
 
     @classmethod
     async def open(cls, settings: Settings, *, pool: RenderPool | None = None) -> Services:
-        """Open the database (applying migrations), the LLM client and the render pool."""
+        """Open the database (applying migrations), the LLM client and the render pool (or use ``pool``)."""
         from bot.db.migrate import open_migrated
 
         db = await open_migrated(settings.database)
@@ -58,6 +60,7 @@ class Services:
             downloads=Downloader(),
             identify_gate=_identify_gate(db, settings),
             jobs=await _job_queue(settings),
+            owns_pool=pool is None,
         )
 
     async def close(self) -> None:
@@ -65,7 +68,8 @@ class Services:
             await self.jobs.close()
         if self.identify_gate is not None:
             await self.identify_gate.close()
-        self.pool.shutdown()
+        if self.owns_pool:
+            self.pool.shutdown()
         await self.downloads.close()
         await self.writer.close()
         await self.db.close()

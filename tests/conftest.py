@@ -93,4 +93,4 @@ async def services(database_target: DatabaseTarget, render_pool: RenderPool) -> 
     settings = Settings(_env_file=None, SOUNDOFF_DATABASE=database_target, SOUNDOFF_COOLDOWN_SECONDS=0)  # type: ignore[call-arg]
     opened = await Services.open(settings, pool=render_pool)
     yield opened
-    await opened.db.close()
+    await opened.close()

@@ -110,10 +110,8 @@ async def test_the_connected_bot_beats_and_a_clean_stop_removes_the_beat(
         assert check(database).healthy
         await bot.close()
         assert not beat.exists()
-    finally:  # not services.close(): the render pool is the session's
-        await services.downloads.close()
-        await services.writer.close()
-        await services.db.close()
+    finally:
+        await services.close()
 
 
 def test_a_postgresql_bot_beats_in_its_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,7 +47,7 @@ async def make_bot(
 
 
 async def stop_bot(bot: SoundOffBot) -> None:
-    """Let the handlers in flight finish, close the client, then its database (the shared render pool stays up).
+    """Let the handlers in flight finish, close the client, then its resources (the shared render pool stays up).
 
     Closing the database under a still-running ``on_message`` write failed a teardown and left aiosqlite's
     thread keeping pytest alive; handlers dispatched while the client closes are drained as well.
@@ -56,9 +56,7 @@ async def stop_bot(bot: SoundOffBot) -> None:
     if not bot.is_closed():
         await bot.close()
     await bot.drain(10)
-    await bot.services.downloads.close()
-    await bot.services.writer.close()
-    await bot.services.db.close()
+    await bot.services.close()
 
 
 async def shown(

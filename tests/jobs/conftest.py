@@ -51,8 +51,6 @@ async def queued_bot(
     bot = await start_client(SoundOffBot(services))
     yield bot
     await stop_bot(bot)
-    if services.jobs is not None:
-        await services.jobs.close()
 
 
 class StartWorker(Protocol):
@@ -82,16 +80,7 @@ async def start_worker(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await worker.client.close()
-        await _close(worker.services)
-
-
-async def _close(services: Services) -> None:
-    """Close what the worker opened, but not the render pool the whole session shares."""
-    if services.jobs is not None:
-        await services.jobs.close()
-    await services.downloads.close()
-    await services.writer.close()
-    await services.db.close()
+        await worker.services.close()  # not the render pool: the session's
 
 
 def queued_jobs(database: PostgresUrl) -> Callable[[], list[tuple[str, str]]]:

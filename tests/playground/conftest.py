@@ -24,7 +24,7 @@ async def playground_services(tmp_path: Path, render_pool: RenderPool) -> AsyncI
     )
     opened = await Services.open(settings, pool=render_pool)
     yield opened
-    await opened.db.close()
+    await opened.close()
 
 
 @pytest.fixture

@@ -36,8 +36,7 @@ async def workshop(tmp_path: Path, render_pool: RenderPool, openai_server: OpenA
     )
     services = await Services.open(settings, pool=render_pool)
     yield Workshop(services)
-    await services.writer.close()
-    await services.db.close()
+    await services.close()
 
 
 async def _human_version(workshop: Workshop, openai_server: OpenAIServer) -> tuple[Song, Version]:
