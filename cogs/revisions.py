@@ -36,7 +36,6 @@ from bot.tree import (
     safe_reply,
 )
 from bot.workshop.actors import Actor
-from bot.workshop.delivery import Delivery
 from bot.workshop.records import Song, Version
 from bot.workshop.revising import (
     MELODY_EXTENSIONS,
@@ -78,16 +77,6 @@ def shown_version(message: object, bot_user: discord.ClientUser | None) -> tuple
             if found:
                 return int(found["song"]), int(found["version"])
     return None
-
-
-def change_heading(delivery: Delivery, parent: Version) -> str:
-    """One line under a revision: who changed what against which parent."""
-    parts = [f"{delivery.version.label} by {delivery.version.author_name}, from v{parent.number}"]
-    if delivery.diff is not None and delivery.diff.has_changes:
-        parts.append(delivery.diff.summary())
-    if delivery.melody is not None:
-        parts.append("new melody")
-    return " · ".join(parts)
 
 
 class RevisionModal(discord.ui.Modal):
@@ -227,7 +216,7 @@ class Revising(commands.Cog):
             channel,
             delivery,
             view=draft_buttons.draft_view(song.id, delivery.version.number, human=True),
-            heading=change_heading(delivery, parent),
+            heading=delivery.change_heading(parent),
             fallback=fallback,
         )
         await confirm(interaction, f"Saved as {delivery.version.label}: {message.jump_url}")
@@ -263,7 +252,7 @@ class Revising(commands.Cog):
                 message.channel,
                 delivery,
                 view=draft_buttons.draft_view(song.id, delivery.version.number, human=True),
-                heading=change_heading(delivery, parent),
+                heading=delivery.change_heading(parent),
                 reference=message,
             )
         except Exception as exc:

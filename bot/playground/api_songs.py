@@ -18,7 +18,7 @@ from bot.playground.media import media_response
 from bot.playground.members import CHANNEL_ID, GUILD_ID, MEMBERS, Member, member, thread_id
 from bot.playground.posts import Post
 from bot.playground.revision_form import read_revision_form
-from bot.playground.views import change_heading, credits_view, diff_view, history_view, song_view, version_view
+from bot.playground.views import credits_view, diff_view, history_view, song_view, version_view
 from bot.songwriting.versions.revisions import VersionError, parse_version
 from bot.songwriting.words.brief import FORMS, THEME_MAX, Brief
 from bot.songwriting.words.text import file_stem
@@ -158,7 +158,7 @@ async def revise(request: web.Request) -> web.Response:
     delivery = await playground.workshop.revisions.submit(
         song, author.actor, text=form.text, upload=form.upload, parent=parent
     )
-    return _posted(playground, delivery, heading=change_heading(delivery, parent), status=201)
+    return _posted(playground, delivery, heading=delivery.change_heading(parent), status=201)
 
 
 @routes.post("/api/songs/{song}/versions/{version}/regenerate")

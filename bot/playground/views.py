@@ -83,16 +83,6 @@ def prosody_view(lyrics: Lyrics) -> list[Json]:
     ]
 
 
-def change_heading(delivery: Delivery, parent: Version) -> str:
-    """One line over a revision, as in the thread: who changed what against which parent."""
-    parts = [f"{delivery.version.label} by {delivery.version.author_name}, from v{parent.number}"]
-    if delivery.diff is not None and delivery.diff.has_changes:
-        parts.append(delivery.diff.summary())
-    if delivery.melody is not None:
-        parts.append("new melody")
-    return " · ".join(parts)
-
-
 def history_view(versions: list[Version]) -> list[Json]:
     """The revision tree, depth first: each version with its depth, author and line counts against its parent.
 

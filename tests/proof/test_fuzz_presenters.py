@@ -15,7 +15,6 @@ from bot.songwriting.render.sketch import SketchFiles
 from bot.songwriting.versions.soundoff import Option
 from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 from bot.workshop.delivery import Delivery
-from cogs.revisions import change_heading
 from cogs.soundoff import option_embed
 from tests.proof.strategies import display_name, fuzz, lyric_text
 from tests.songwriting.songs import NIGHT_TRAIN
@@ -93,7 +92,7 @@ def test_version_message_fits_discord_for_any_lyrics(
         FILES if with_melody else None,
         tuple(notes),
     )
-    shown = version_message(delivery, heading=change_heading(delivery, parent) if author else None)
+    shown = version_message(delivery, heading=delivery.change_heading(parent) if author else None)
     assert_within_embed_limits(shown.embed)
     if not lyrics.is_empty():
         assert (shown.embed.description or "").count("```") == 2
