@@ -3,8 +3,8 @@
 A draft job's work (lyrics, composing, rendering: bench_sketch.py, ~0.4 s warm) dwarfs the queue; this shows
 what the queue adds per job: deferring one (an INSERT and a NOTIFY) and running it (fetch, mark done, delete).
 Jobs are deferred in one burst, then 1 or 2 workers (each a procrastinate worker in its own process, 4 at once)
-drain them; the rate is jobs over the time from starting the workers (their ~1 s of imports included) until
-the queue is empty.
+drain them; the rate is jobs over the longest time a worker took from opening the queue to finding it empty
+(imports excluded; the workers start a few milliseconds apart, so they overlap).
 
 Needs PostgreSQL: SOUNDOFF_TEST_POSTGRES_URL, else scripts/test-postgres is started for the run (and stopped).
 Run: python bench/bench_queue.py [--jobs N]
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
+from _postgres import fresh_database, postgres_server  # noqa: E402  # bench/ is on sys.path when run
 
 from bot.database_target import PostgresUrl  # noqa: E402
 from bot.jobs.queue import build_app, ensure_schema  # noqa: E402
@@ -49,7 +50,9 @@ async def _work(url: PostgresUrl) -> None:
         return None
 
     async with app.open_async():
+        began = time.perf_counter()
         await app.run_worker_async(queues=["bench"], concurrency=4, wait=False, install_signal_handlers=False)
+        print(time.perf_counter() - began, flush=True)  # from the open queue to caught up: no imports
 
 
 def _left(url: PostgresUrl) -> int:
@@ -58,22 +61,13 @@ def _left(url: PostgresUrl) -> int:
     return int(row[0]) if row else 0
 
 
-def _database(server: PostgresUrl, name: str) -> PostgresUrl:
-    with psycopg.connect(server.conninfo, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
-        conn.execute(f"CREATE DATABASE {name}".encode())
-    return server.with_database(name)
-
-
 def run(server: PostgresUrl, jobs: int, workers: int) -> tuple[float, float]:
-    url = _database(server, f"soundoff_bench_queue_{workers}")
+    url = fresh_database(server, f"soundoff_bench_queue_{workers}")
     asyncio.run(ensure_schema(url))
     deferring = asyncio.run(_defer(url, jobs))
-    began = time.perf_counter()
-    processes = [subprocess.Popen([sys.executable, __file__, "--work", url.conninfo], cwd=ROOT) for _ in range(workers)]
-    for process in processes:
-        process.wait()
-    took = time.perf_counter() - began
+    command = [sys.executable, __file__, "--work", url.conninfo]
+    processes = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    took = max(float(process.communicate()[0].strip().splitlines()[-1]) for process in processes)
     assert _left(url) == 0, "jobs were left in the queue"
     return jobs / deferring, jobs / took
 
@@ -86,18 +80,10 @@ def main() -> None:
     if args.work:
         asyncio.run(_work(PostgresUrl(args.work)))
         return
-    given = os.environ.get("SOUNDOFF_TEST_POSTGRES_URL")
-    text = (
-        given
-        or subprocess.run(
-            [str(ROOT / "scripts/test-postgres"), "start"], check=True, capture_output=True, text=True
-        ).stdout.strip()
-    )
-    try:
-        rates = {workers: run(PostgresUrl(text), args.jobs, workers) for workers in (1, 2)}
-    finally:
-        if not given:
-            subprocess.run([str(ROOT / "scripts/test-postgres"), "stop"], check=False)
+    with postgres_server() as server:
+        if server is None:
+            raise SystemExit("no PostgreSQL server: set SOUNDOFF_TEST_POSTGRES_URL")
+        rates = {workers: run(server, args.jobs, workers) for workers in (1, 2)}
     print(f"no-op jobs: {args.jobs}, each worker 4 at once, {os.cpu_count()} CPUs")
     for workers, (deferred, drained) in rates.items():
         print(f"  {workers} worker(s): deferred {deferred:,.0f} jobs/s (one by one), ran {drained:,.0f} jobs/s")

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,11 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _postgres import fresh_database, postgres_server  # noqa: E402  # bench/ is on sys.path when run
+
 from bot.database_target import DatabaseTarget, PostgresUrl  # noqa: E402
 from bot.db.connection import Database  # noqa: E402
 from bot.db.migrate import open_migrated  # noqa: E402
 from bot.db.soundoffs import SoundoffRepository, VoteRejectedError  # noqa: E402
 from tests.db.scenes import open_soundoff  # noqa: E402
+from tests.processes import started_together  # noqa: E402
 
 
 async def _worker(target: str, soundoff: int, first: int, count: int, in_flight: int) -> None:
@@ -78,63 +80,23 @@ def measure(target: DatabaseTarget, processes: int, votes: int, in_flight: int) 
     """Votes per second with ``processes`` processes sharing ``votes`` distinct members' votes."""
     soundoff = asyncio.run(_soundoff(target))
     share = votes // processes
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--worker",
-                _where(target),
-                str(soundoff),
-                str(1000 + n * share),
-                str(share),
-                str(in_flight),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+    commands = [
+        [sys.executable, __file__, "--worker", _where(target), str(soundoff), str(1000 + n * share), str(share),
+         str(in_flight)]
         for n in range(processes)
-    ]
-    for worker in workers:
-        assert worker.stdout is not None
-        assert worker.stdout.readline().strip() == "ready"
-    began = time.time()
-    for worker in workers:
-        assert worker.stdin is not None
-        worker.stdin.write("go\n")
-        worker.stdin.flush()
-    ends = []
-    for worker in workers:
-        out, _ = worker.communicate(timeout=600)
-        if worker.returncode != 0:
-            raise SystemExit(f"a worker failed: {out}")
-        ends.append(json.loads(out.strip().splitlines()[-1])["done"])
+    ]  # fmt: skip
+    with started_together(commands) as workers:
+        began = time.time()
+        ends = []
+        for worker in workers:
+            out, _ = worker.communicate(timeout=600)
+            if worker.returncode != 0:
+                raise SystemExit(f"a worker failed: {out}")
+            ends.append(json.loads(out.strip().splitlines()[-1])["done"])
     stored = asyncio.run(_stored(target, soundoff))
     if stored != share * processes:
         raise SystemExit(f"{stored} votes stored of {share * processes}: votes were lost")
     return stored / (max(ends) - began)
-
-
-def _postgres() -> tuple[PostgresUrl | None, bool]:
-    """The server to use, and whether this run started it."""
-    named = os.environ.get("SOUNDOFF_TEST_POSTGRES_URL", "").strip()
-    if named:
-        return PostgresUrl(named), False
-    started = subprocess.run([str(ROOT / "scripts" / "test-postgres"), "start"], capture_output=True, text=True)
-    if started.returncode != 0:
-        print(f"PostgreSQL rows skipped: no server ({started.stderr.strip().splitlines()[-1:]})")
-        return None, False
-    return PostgresUrl(started.stdout.strip()), True
-
-
-def _fresh(server: PostgresUrl, name: str) -> PostgresUrl:
-    import psycopg
-
-    with psycopg.connect(server.conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
-        conn.execute(f'CREATE DATABASE "{name}"'.encode())
-    return server.with_database(name)
 
 
 def main() -> None:
@@ -148,17 +110,13 @@ def main() -> None:
         print(f"SQLite, 1 process:      {rate:7.0f} votes/s")
         rate = measure(Path(folder) / "bench2.db", 2, args.votes, args.in_flight)
         print(f"SQLite, 2 processes:    {rate:7.0f} votes/s (writers take turns, across processes too)")
-    server, started = _postgres()
-    if server is None:
-        return
-    try:
+    with postgres_server() as server:
+        if server is None:
+            return
         for processes in (1, 2, 4):
-            target = _fresh(server, f"soundoff_bench_scale_{processes}")
+            target = fresh_database(server, f"soundoff_bench_scale_{processes}")
             rate = measure(target, processes, args.votes, args.in_flight)
             print(f"PostgreSQL, {processes} process{'es' if processes > 1 else '  '}: {rate:7.0f} votes/s")
-    finally:
-        if started:
-            subprocess.run([str(ROOT / "scripts" / "test-postgres"), "stop"], capture_output=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
+from _harness import percentile  # noqa: E402  # bench/ is on sys.path when run
+from _postgres import fresh_database, postgres_server  # noqa: E402  # bench/ is on sys.path when run
 
 from bot.app import SoundOffBot  # noqa: E402
 from bot.database_target import PostgresUrl  # noqa: E402
@@ -35,13 +36,6 @@ from bot.settings import Settings  # noqa: E402
 from tests.standin import StandIn  # noqa: E402
 
 
-def _database(server: PostgresUrl, name: str) -> PostgresUrl:
-    with psycopg.connect(server.conninfo, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
-        conn.execute(f"CREATE DATABASE {name}".encode())
-    return server.with_database(name)
-
-
 def _workers_up(url: PostgresUrl) -> int:
     with psycopg.connect(url.conninfo) as conn:
         row = conn.execute("SELECT count(*) FROM procrastinate_workers").fetchone()
@@ -49,7 +43,7 @@ def _workers_up(url: PostgresUrl) -> int:
 
 
 async def measure(server: PostgresUrl, workers: int, drafts: int) -> tuple[float, float, float]:
-    url = _database(server, f"soundoff_bench_workers_{workers}")
+    url = fresh_database(server, f"soundoff_bench_workers_{workers}")
     await (await open_migrated(url)).close()
     standin = await StandIn().start()
     apply_endpoints(standin.api_base_url, standin.gateway_url)
@@ -101,9 +95,8 @@ async def measure(server: PostgresUrl, workers: int, drafts: int) -> tuple[float
                     shown[handle.record.id] = time.perf_counter()
             await asyncio.sleep(0.02)
         took = time.perf_counter() - began
-        latencies = sorted(shown[i] - sent[i] for i in sent)
-        p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
-        return drafts / took, statistics.median(latencies), p95
+        latencies = [shown[i] - sent[i] for i in sent]
+        return drafts / took, percentile(latencies, 0.5), percentile(latencies, 0.95)
     finally:
         for process in processes:
             process.kill()
@@ -118,18 +111,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drafts", type=int, default=16)
     args = parser.parse_args()
-    given = os.environ.get("SOUNDOFF_TEST_POSTGRES_URL")
-    text = (
-        given
-        or subprocess.run(
-            [str(ROOT / "scripts/test-postgres"), "start"], check=True, capture_output=True, text=True
-        ).stdout.strip()
-    )
-    try:
-        results = {n: asyncio.run(measure(PostgresUrl(text), n, args.drafts)) for n in (1, 2)}
-    finally:
-        if not given:
-            subprocess.run([str(ROOT / "scripts/test-postgres"), "stop"], check=False)
+    with postgres_server() as server:
+        if server is None:
+            raise SystemExit("no PostgreSQL server: set SOUNDOFF_TEST_POSTGRES_URL")
+        results = {n: asyncio.run(measure(server, n, args.drafts)) for n in (1, 2)}
     print(f"/cowrite song ×{args.drafts} at once through the queue, {os.cpu_count()} CPUs")
     for workers, (rate, p50, p95) in results.items():
         print(f"  {workers} worker(s): {rate:.2f} drafts/s, command → draft shown p50 {p50:.1f} s, p95 {p95:.1f} s")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +11,7 @@ from bot.database_target import DatabaseTarget
 from bot.db.connection import Database, Dialect
 from bot.db.migrate import Migration, MigrationError, available_migrations, schema_version, upgrade
 from tests.postgres import PostgresServer
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import started_together
 
 
 async def _table_exists(db: Database, name: str) -> bool:
@@ -124,32 +121,14 @@ asyncio.run(main())
 def test_processes_starting_together_apply_each_migration_once(postgres_server: PostgresServer) -> None:
     """Four processes migrating one empty PostgreSQL database at once: one applies everything, three find it done."""
     url = postgres_server.empty()
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", MIGRATE_WHEN_TOLD, url.conninfo],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(4)
-    ]
     try:
-        for process in processes:
-            assert process.stdout is not None
-            assert process.stdout.readline().strip() == "ready"
-        for process in processes:
-            assert process.stdin is not None
-            process.stdin.write("go\n")
-            process.stdin.flush()
-        results = []
-        for process in processes:
-            out, _ = process.communicate(timeout=60)
-            assert process.returncode == 0
-            results.append(json.loads(out))
+        with started_together([[sys.executable, "-c", MIGRATE_WHEN_TOLD, url.conninfo]] * 4) as processes:
+            results = []
+            for process in processes:
+                out, _ = process.communicate(timeout=60)
+                assert process.returncode == 0
+                results.append(json.loads(out))
         names = [m.name for m in available_migrations(Dialect.POSTGRESQL)]
         assert sorted(results, key=len) == [[], [], [], names]
     finally:
-        for process in processes:
-            process.kill()
         postgres_server.drop(url)

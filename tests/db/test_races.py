@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import AbstractContextManager
 
 from bot.database_target import DatabaseTarget, PostgresUrl
 from bot.db.connection import Database
@@ -15,8 +13,8 @@ from bot.db.migrate import open_migrated
 from bot.db.soundoffs import SoundoffRepository
 from bot.db.usage import UsageRepository
 from tests.db.scenes import open_soundoff
+from tests.processes import started_together
 
-ROOT = Path(__file__).resolve().parents[2]
 NOON = 1_764_072_000.0
 
 
@@ -24,32 +22,9 @@ def _where(target: DatabaseTarget) -> str:
     return target.conninfo if isinstance(target, PostgresUrl) else str(target)
 
 
-@contextmanager
-def _racers(*commands: list[str]) -> Iterator[list[subprocess.Popen[str]]]:
+def _racers(*commands: list[str]) -> AbstractContextManager[list[subprocess.Popen[str]]]:
     """Start each racer, wait until all are connected, and let them go at once."""
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.db.racer", *command],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for command in commands
-    ]
-    try:
-        for process in processes:
-            assert process.stdout is not None
-            assert process.stdout.readline().strip() == "ready"
-        for process in processes:
-            assert process.stdin is not None
-            process.stdin.write("go\n")
-            process.stdin.flush()
-        yield processes
-    finally:
-        for process in processes:
-            process.kill()
-            process.wait()
+    return started_together([[sys.executable, "-m", "tests.db.racer", *command] for command in commands])
 
 
 def _result(process: subprocess.Popen[str]) -> list[int]:
