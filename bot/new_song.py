@@ -9,7 +9,7 @@ crash posts nothing twice: a recorded message is not posted again and a recorded
 from __future__ import annotations
 
 import logging
-from typing import Literal, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 import discord
 
@@ -35,6 +35,8 @@ HOW_TO_REVISE = (
 )
 REPLIES_ON = "• Or just reply to a version with your edited lyrics or a melody file.\n"
 THREAD_EXISTS = 160004
+ORIGINAL = cast(int, "@original")
+"""The webhook route's name for an interaction's first response (discord.py types message ids as int)."""
 THREAD_FAILURES = {
     50001: "I can't see this channel well enough to open a thread (I need View Channel and Read Message History).",
     50013: "I need the Create Public Threads permission here to open the song's thread.",
@@ -106,17 +108,7 @@ class WebhookAnswer:
         self.in_thread = in_thread
 
     async def edit_original(self, shown: Message, view: discord.ui.View) -> discord.Message | None:
-        if self._reply.expired():  # Discord would refuse it: straight to the channel
-            return None
-        original = cast(int, "@original")  # the route's name for the interaction's first response
-        try:
-            return await self._webhook.edit_message(
-                original, content=None, embed=shown.embed, attachments=shown.files, view=view
-            )
-        except discord.HTTPException as error:
-            if token_expired(error):
-                return None
-            raise
+        return await self._edit_original(content=None, embed=shown.embed, attachments=shown.files, view=view)
 
     async def tell(self, text: str) -> None:
         if not self._reply.expired():
@@ -126,14 +118,22 @@ class WebhookAnswer:
         """Nothing to note: no error handler of this process answers that interaction."""
 
     async def fail(self, text: str) -> None:
-        """Show why the draft could not be made where "thinking…" was (or in private, once that is gone)."""
-        if self._reply.expired():
-            return
-        original = cast(int, "@original")
+        """Show why the draft could not be made where "thinking…" was (past the token's life, Discord has said so)."""
         try:
-            await self._webhook.edit_message(original, content=text, embeds=[], attachments=[], view=None)
+            await self._edit_original(content=text, embeds=[], attachments=[], view=None)
         except discord.HTTPException:
             log.warning("Could not tell the member why their draft failed", exc_info=True)
+
+    async def _edit_original(self, **fields: Any) -> discord.Message | None:
+        """Edit the interaction's first response; None once its token has expired (by the clock or by Discord)."""
+        if self._reply.expired():
+            return None
+        try:
+            return await self._webhook.edit_message(ORIGINAL, **fields)
+        except discord.HTTPException as error:
+            if token_expired(error):
+                return None
+            raise
 
 
 async def deliver_new_song(client: discord.Client, workshop: Workshop, answer: Answer, delivery: Delivery) -> None:

@@ -97,8 +97,10 @@ class Worker:
         """Retry the jobs of workers that stopped heartbeating; now and then sweep overdue sound-offs."""
         swept = 0.0
         while True:
-            with contextlib.suppress(Exception):
+            try:
                 await self._retry_stalled()
+            except Exception:
+                log.exception("Retrying the jobs of stopped workers failed")
             if time.monotonic() - swept >= SWEEP_SECONDS:
                 swept = time.monotonic()
                 try:
