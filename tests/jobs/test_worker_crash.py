@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -23,35 +24,48 @@ from tests.standin import StandIn
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class Spawn(Protocol):
+    def __call__(self, name: str, command: str, **env: str) -> subprocess.Popen[bytes]: ...
+
+
 @pytest.fixture
-def spawn_worker(standin: StandIn, queue_database: PostgresUrl, tmp_path: Path) -> Iterator[object]:
-    """``spawn(name, llm=url)``: `python -m bot worker` as its own process, on the test's database and stand-in."""
+def spawn(standin: StandIn, queue_database: PostgresUrl, tmp_path: Path) -> Iterator[Spawn]:
+    """``spawn(name, "worker" | "run", **env)``: `python -m bot COMMAND` as its own process, in scale-out mode on the
+    test's database and stand-in, logging to ``tmp_path/NAME.log``; killed at the end if still running."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def spawn(name: str, *, llm: str) -> subprocess.Popen[bytes]:
+    def start(name: str, command: str, **extra: str) -> subprocess.Popen[bytes]:
         env = {
             **os.environ,
             "DISCORD_TOKEN": standin.token,
             "DISCORD_API_BASE_URL": standin.api_base_url,
+            "DISCORD_GATEWAY_URL": standin.gateway_url,
             "SOUNDOFF_DATABASE": queue_database.conninfo,
+            "SOUNDOFF_RENDER_QUEUE": "true",
             "SOUNDOFF_RENDER_WORKERS": "1",
-            "OPENAI_BASE_URL": llm,
-            "OPENAI_API_KEY": "test",
-            "SOUNDOFF_LLM_TIMEOUT": "30",
-            "SOUNDOFF_LLM_DEADLINE": "30",
+            **extra,
         }
         log = (tmp_path / f"{name}.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "worker"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "bot", command], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         started.append(process)
         return process
 
-    yield spawn
+    yield start
     for process in started:
         if process.poll() is None:
             process.kill()
         process.wait(10)
+
+
+def _slow_llm(server: OpenAIServer) -> dict[str, str]:
+    return {
+        "OPENAI_BASE_URL": server.base_url,
+        "OPENAI_API_KEY": "test",
+        "SOUNDOFF_LLM_TIMEOUT": "30",
+        "SOUNDOFF_LLM_DEADLINE": "30",
+    }
 
 
 def _query(database: PostgresUrl, sql: str) -> list[int]:
@@ -75,18 +89,17 @@ async def test_a_worker_killed_mid_draft_has_it_finished_by_another(
     queued_bot: SoundOffBot,
     queue_database: PostgresUrl,
     openai_server: OpenAIServer,
-    spawn_worker: object,
+    spawn: Spawn,
     tmp_path: Path,
 ) -> None:
     """Worker A takes the draft and hangs on the LLM; SIGKILL it: worker B finishes it, one version, in < 10 s."""
     openai_server.script(Reply.slow(120))  # A's request never returns; B's get 500s and fall back to offline
-    spawn = spawn_worker
-    first = spawn("worker-a", llm=openai_server.base_url)  # type: ignore[operator]
+    first = spawn("worker-a", "worker", **_slow_llm(openai_server))
     handle = await standin.slash("cowrite lyrics", {"theme": "night ferry", "seed": 5}, member=standin.scene.owner)
     await wait_for(lambda: _running_on(queue_database) or None, within=30)
     [worker_a] = _workers(queue_database)
     await wait_for(lambda: len(openai_server.requests) >= 1)  # A is inside the draft
-    second = spawn("worker-b", llm=openai_server.base_url)  # type: ignore[operator]
+    second = spawn("worker-b", "worker", **_slow_llm(openai_server))
     await wait_for(lambda: len(_workers(queue_database)) == 2, within=30)  # B is up and idle: the job is A's
     assert _running_on(queue_database) == [worker_a]
 
@@ -112,8 +125,7 @@ async def test_fifty_deadlines_close_once_while_a_worker_is_killed(
     standin: StandIn,
     queued_bot: SoundOffBot,
     queue_database: PostgresUrl,
-    openai_server: OpenAIServer,
-    spawn_worker: object,
+    spawn: Spawn,
 ) -> None:
     """50 sound-offs due within seconds, two workers, one SIGKILLed part-way: each closes once, one results post."""
     scene, jobs = standin.scene, queued_bot.services.jobs
@@ -126,9 +138,8 @@ async def test_fifty_deadlines_close_once_while_a_worker_is_killed(
         soundoff = await queued_bot.workshop.soundoffs.get(soundoff_id)
         await jobs.close_at(soundoff_id, soundoff.ends_at)
         deadlines[soundoff_id] = soundoff.ends_at
-    spawn = spawn_worker
-    doomed = spawn("worker-a", llm=openai_server.base_url)  # type: ignore[operator]
-    spawn("worker-b", llm=openai_server.base_url)  # type: ignore[operator]
+    doomed = spawn("worker-a", "worker")
+    spawn("worker-b", "worker")
 
     def posted() -> list[object]:
         return [m for m in standin.messages(scene.general) if "results.png" in standin.files(m)]
@@ -142,3 +153,36 @@ async def test_fifty_deadlines_close_once_while_a_worker_is_killed(
     assert len({s.results_message_id for s in closed}) == 50
     assert len(posted()) == 50  # one results message each, none doubled
     await wait_for(lambda: queued_jobs(queue_database)() == [] or None, within=30)
+
+
+def _synced(standin: StandIn, name: str) -> bool | None:
+    try:
+        standin.core.commands.find(name, 1, standin.scene.guild.id)
+    except LookupError:
+        return None
+    return True
+
+
+async def test_a_bot_process_killed_after_acknowledging_loses_no_draft(
+    standin: StandIn, queue_database: PostgresUrl, spawn: Spawn
+) -> None:
+    """The bot defers and queues /cowrite, then is SIGKILLed: a worker started afterwards still answers the member."""
+    bot = spawn(
+        "bot",
+        "run",
+        SOUNDOFF_DEV_GUILD_ID=str(standin.scene.guild.id),
+        SOUNDOFF_GUILD_READY_TIMEOUT="0.05",
+        SOUNDOFF_COOLDOWN_SECONDS="0",
+    )
+    await wait_for(lambda: bool(standin.gateway.sessions) and _synced(standin, "cowrite"), within=60)
+    handle = await standin.slash("cowrite lyrics", {"theme": "a ferry at night", "seed": 9}, member=standin.scene.owner)
+    assert (await handle.response(within=5)).type == 5  # acknowledged by that process
+    await wait_for(lambda: queued_jobs(queue_database)() == [("soundoff.draft", "todo")] or None, within=10)
+    bot.send_signal(signal.SIGKILL)
+    assert bot.wait(10) == -signal.SIGKILL
+
+    spawn("worker", "worker")  # no bot process is left: the queue alone carries the draft
+    draft = await shown(handle, lambda m: m.embeds, within=60)
+    assert "AI draft · v1" in str(draft.embeds[0]["footer"]["text"])
+    thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
+    await wait_for(lambda: any("where the song gets written" in m.content for m in standin.messages(thread)))
