@@ -1,0 +1,87 @@
+"""Hostile melody uploads through the real revision path: refused before anything is stored, listings intact."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from bot.db.songs import NewVersion, Song
+from bot.errors import UserFacingError
+from bot.services import Services
+from bot.songwriting.words.lyrics import Lyrics, Section
+from bot.workshop.actors import Actor
+from bot.workshop.revising import Revisions, Upload
+from bot.workshop.workshop import Workshop
+from tests.songwriting.music import hostile
+
+ANA = Actor(guild_id=1, user_id=10, name="Ana")
+DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
+
+
+async def _song(services: Services) -> Song:
+    song, _ = await services.songs.create(
+        guild_id=1,
+        channel_id=2,
+        owner_id=10,
+        title="Harbour",
+        theme="harbour",
+        brief=None,
+        first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
+    )
+    return song
+
+
+async def assert_every_listing_answers(services: Services, song: Song) -> None:
+    """The song, its history, every diff, credits and export of every version answer."""
+    workshop = Workshop(services)
+    versions = await workshop.songs.versions(await workshop.songs.by_id(song.guild_id, song.id))
+    assert len(await workshop.library.history(song)) == len(versions)
+    for version in versions:
+        await workshop.library.diff(song, versions[0].number, version.number)
+        assert (await workshop.library.credits(song, version)).total
+        name, data = await workshop.library.export(song, version)
+        assert name.endswith(f"-{version.label}.zip")
+        assert "credits.md" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+@pytest.mark.parametrize("name", ["musicxml-negative-duration", "musicxml-negative-forward"])
+async def test_a_poisoning_file_is_refused_and_the_song_still_lists(services: Services, name: str) -> None:
+    """The negative-duration MusicXML that poisoned a song (and a negative <forward>) is refused in a sentence;
+    nothing is stored, and every listing of the song still works, before and after a good revision."""
+    song = await _song(services)
+    revisions = Revisions(services)
+    data = hostile.CORPUS[name][0]()
+    with pytest.raises(UserFacingError, match="durations can't be negative"):
+        await revisions.submit(
+            song,
+            ANA,
+            text=None,
+            upload=Upload("tune.musicxml", len(data), data),
+            parent=await revisions.parent_for(song, None),
+        )
+    assert len(await services.songs.versions(song.id)) == 1
+    await assert_every_listing_answers(services, song)
+    await revisions.submit(
+        song,
+        ANA,
+        text="[Verse 1]\nthe lamps are low tonight\nthe tide turns in the bay",
+        upload=None,
+        parent=await revisions.parent_for(song, None),
+    )
+    await assert_every_listing_answers(services, song)
+
+
+async def test_every_hostile_file_is_refused_through_the_revision_path(services: Services) -> None:
+    """Each attack in the corpus is refused by Revisions.submit with its own sentence, and stores nothing."""
+    song = await _song(services)
+    revisions = Revisions(services)
+    parent = await revisions.parent_for(song, None)
+    for name, (build, reason) in hostile.CORPUS.items():
+        data = build()
+        with pytest.raises(UserFacingError, match=reason.replace("(", r"\(")) as refused:
+            await revisions.submit(song, ANA, text=None, upload=Upload(f"{name}.mid", len(data), data), parent=parent)
+        assert str(refused.value).startswith(f"I couldn't read `{name}.mid`"), name
+    assert len(await services.songs.versions(song.id)) == 1
+    await assert_every_listing_answers(services, song)
