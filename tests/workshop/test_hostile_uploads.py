@@ -85,3 +85,34 @@ async def test_every_hostile_file_is_refused_through_the_revision_path(services:
         assert str(refused.value).startswith(f"I couldn't read `{name}.mid`"), name
     assert len(await services.songs.versions(song.id)) == 1
     await assert_every_listing_answers(services, song)
+
+
+def pre_fix_upload() -> NewVersion:
+    """The version a pre-fix upload of the poisoning file stored, as it stored it."""
+    return NewVersion("human-revision", ANA.user_id, ANA.name, DRAFT, hostile.pre_fix_melody(), parent=1)
+
+
+async def test_an_unreadable_stored_melody_is_listed_as_such_and_the_rest_still_works(services: Services) -> None:
+    """A bad melody stored before the fix shows as unreadable in the song, history and export; nothing fails."""
+    song = await _song(services)
+    await services.songs.add_version(song.id, pre_fix_upload())
+    revisions = Revisions(services)
+    await revisions.submit(
+        song,
+        ANA,
+        text="[Verse 1]\nthe lamps are low tonight\nthe tide turns in the bay",
+        upload=None,
+        parent=await revisions.parent_for(song, None),
+    )
+    versions = await services.songs.versions(song.id)
+    assert [(v.number, v.melody_unreadable) for v in versions] == [(1, False), (2, True), (3, False)]
+    assert versions[1].melody is None
+    await assert_every_listing_answers(services, song)
+    workshop = Workshop(services)
+    assert (await workshop.library.history(song))[
+        1
+    ] == "↳ v2 · human-revision · by Ana · +0 ~0 −0 · ♪ (could not be read)"
+    assert (await workshop.drafts.render(song, versions[1])).notes == (
+        "v2's melody could not be read, so its files are left out.",
+    )
+    assert (await workshop.library.credits(song, versions[2])).total == 2

@@ -17,6 +17,9 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
+
+from bot.songwriting.music.melody import Melody, Note
 
 NOTE = "<note><pitch><step>C</step><octave>4</octave></pitch><duration>{d}</duration><type>quarter</type></note>"
 
@@ -42,6 +45,19 @@ def negative_duration() -> bytes:
 def negative_forward() -> bytes:
     """A <forward> of -3 divisions: the next note starts before the piece does."""
     return musicxml([NOTE.format(d=1) + "<forward><duration>-3</duration></forward>" + NOTE.format(d=1)])
+
+
+def pre_fix_melody() -> Melody:
+    """What parsing the negative-duration file gave before melodies were checked: a note starting at -5."""
+    return Melody(
+        notes=(Note(62, Fraction(-5), Fraction(1), None, 0, 0), Note(60, Fraction(0), Fraction(1), None, 0, 0)),
+        chords=(),
+        tonic="C",
+        mode="major",
+        tempo=100,
+        meter="4/4",
+        seed=0,
+    )
 
 
 def huge_metre(in_measure: int = 1) -> bytes:
