@@ -8,8 +8,8 @@ from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
 from bot.songwriting.music.melody import Melody, MelodyInputError
-from bot.songwriting.render.sketch import read_melody, render_sketch
-from bot.songwriting.versions.credits import version_disclosure
+from bot.songwriting.render.sketch import SketchFiles, read_melody, render_sketch
+from bot.songwriting.versions.credits import Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import diff_lines, is_identical
 from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
@@ -128,10 +128,7 @@ class Revisions:
         except DuplicateSourceError:
             raise UserFacingError("That message is already a version of this song.") from None
         disclosure = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), version.number)
-        files = None
-        if melody is not None:
-            files = await self._s.pool.run(render_sketch, melody, lyrics, song.title, disclosure=disclosure)
-        notes = files.notes if files else ()
+        files, notes = await self._render(version, melody, lyrics, song.title, disclosure)
         return Delivery(
             song, version, melody, files, notes, diff=diff_lines(parent.lyrics, lyrics), disclosure=disclosure
         )
@@ -147,9 +144,21 @@ class Revisions:
         lyrics = parse_lyrics(text, title=title)
         return None if lyrics.is_empty() else lyrics
 
+    async def _render(
+        self, version: Version, melody: Melody | None, lyrics: Lyrics | None, title: str, disclosure: Disclosure
+    ) -> tuple[SketchFiles | None, tuple[str, ...]]:
+        """The files of a stored revision; a render that fails says the revision is saved all the same."""
+        if melody is None:
+            return None, ()
+        try:
+            files = await self._s.pool.run(render_sketch, melody, lyrics, title, disclosure=disclosure)
+        except UserFacingError as exc:
+            return None, (f"{version.label} is saved, but its score and audio could not be made: {exc}",)
+        return files, files.notes
+
     async def _melody(self, upload: Upload) -> Melody:
         check_upload_size(upload.filename, len(upload.data))
         try:
-            return await self._s.pool.run(read_melody, upload.data, upload.filename)
+            return await self._s.pool.parse(read_melody, upload.data, upload.filename)
         except MelodyInputError as exc:
             raise UserFacingError(f"I couldn't read `{upload.filename[:60]}`: {exc}") from None

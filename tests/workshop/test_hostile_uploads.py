@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
+from bot.render_pool import RenderPool
 from bot.services import Services
+from bot.settings import Settings
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
 from bot.workshop.revising import Revisions, Upload
@@ -116,3 +119,32 @@ async def test_an_unreadable_stored_melody_is_listed_as_such_and_the_rest_still_
         "v2's melody could not be read, so its files are left out.",
     )
     assert (await workshop.library.credits(song, versions[2])).total == 2
+
+
+async def test_a_revision_saved_but_not_rendered_says_it_was_saved(tmp_path: Path) -> None:
+    """The render of a stored revision runs out of time: the answer says v2 is saved (it is), never "too long"
+    alone, and the worker that ran on is replaced."""
+    pool = RenderPool(1, timeout=0.05)  # a parse keeps its own budget; every render runs out
+    settings = Settings(_env_file=None, SOUNDOFF_DATABASE=tmp_path / "soundoff.db", SOUNDOFF_COOLDOWN_SECONDS=0)  # type: ignore[call-arg]
+    services = await Services.open(settings, pool=pool)
+    try:
+        song = await _song(services)
+        revisions = Revisions(services)
+        abc = hostile.abc("C D E F | G A B c |]")
+        delivery = await revisions.submit(
+            song,
+            ANA,
+            text=None,
+            upload=Upload("tune.abc", len(abc), abc),
+            parent=await revisions.parent_for(song, None),
+        )
+        assert (delivery.version.number, delivery.files) == (2, None)
+        assert delivery.notes[0].startswith(
+            "v2 is saved, but its score and audio could not be made: That took too long"
+        )
+        stored = await services.songs.version(song.id, 2)
+        assert stored is not None
+        assert stored.melody == delivery.melody
+    finally:
+        await services.close()
+        pool.shutdown()
