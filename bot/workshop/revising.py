@@ -15,6 +15,7 @@ from bot.songwriting.versions.revisions import diff_lines, is_identical
 from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
+from bot.workshop.quota import claim_generation, refund_generation
 from bot.workshop.songs import version_nodes
 
 REVISION_MAX_CHARS = 4000
@@ -101,11 +102,36 @@ class Revisions:
         parent: Version,
         source_message_id: int | None = None,
     ) -> Delivery:
-        """Validate, store and render a member's revision; nothing is stored when anything is wrong."""
+        """Validate, store and render a member's revision; nothing is stored when anything is wrong.
+
+        A revision with a file costs a generation (the member's cooldown, the server's quota): reading and
+        rendering it is the renderers' work. It is given back when that work fails.
+        """
         if song.deleted:
             raise NotFoundError("That song was deleted.")
         lyrics = self._lyrics(song, parent, text)
-        melody = await self._melody(upload) if upload is not None else None
+        if upload is None:
+            return await self._store(song, author, lyrics, None, parent, source_message_id)
+        check_upload_size(upload.filename, len(upload.data))
+        claim = await claim_generation(self._s.settings, self._s.guild_settings, self._s.usage, author)
+        try:
+            delivery = await self._store(song, author, lyrics, await self._melody(upload), parent, source_message_id)
+        except Exception:
+            await refund_generation(self._s.usage, claim)
+            raise
+        if delivery.files is None:  # stored, but the render failed
+            await refund_generation(self._s.usage, claim)
+        return delivery
+
+    async def _store(
+        self,
+        song: Song,
+        author: Actor,
+        lyrics: Lyrics | None,
+        melody: Melody | None,
+        parent: Version,
+        source_message_id: int | None,
+    ) -> Delivery:
         if lyrics is None and melody is None:
             raise UserFacingError("That revision is empty: send edited lyrics or a melody file.")
         if lyrics is None:
@@ -157,7 +183,6 @@ class Revisions:
         return files, files.notes
 
     async def _melody(self, upload: Upload) -> Melody:
-        check_upload_size(upload.filename, len(upload.data))
         try:
             return await self._s.pool.parse(read_melody, upload.data, upload.filename)
         except MelodyInputError as exc:

@@ -123,9 +123,9 @@ async def test_an_unreadable_stored_melody_is_listed_as_such_and_the_rest_still_
 
 async def test_a_revision_saved_but_not_rendered_says_it_was_saved(tmp_path: Path) -> None:
     """The render of a stored revision runs out of time: the answer says v2 is saved (it is), never "too long"
-    alone, and the worker that ran on is replaced."""
+    alone, and the generation it claimed is given back."""
     pool = RenderPool(1, timeout=0.05)  # a parse keeps its own budget; every render runs out
-    settings = Settings(_env_file=None, SOUNDOFF_DATABASE=tmp_path / "soundoff.db", SOUNDOFF_COOLDOWN_SECONDS=0)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, SOUNDOFF_DATABASE=tmp_path / "soundoff.db", SOUNDOFF_COOLDOWN_SECONDS=60)  # type: ignore[call-arg]
     services = await Services.open(settings, pool=pool)
     try:
         song = await _song(services)
@@ -145,6 +145,7 @@ async def test_a_revision_saved_but_not_rendered_says_it_was_saved(tmp_path: Pat
         stored = await services.songs.version(song.id, 2)
         assert stored is not None
         assert stored.melody == delivery.melody
+        assert await services.usage.used_today(1) == 0  # the failed render gave its generation back
     finally:
         await services.close()
         pool.shutdown()
