@@ -12,13 +12,13 @@ from bot.songwriting.render.sketch import SketchFiles, read_melody, render_sketc
 from bot.songwriting.versions.credits import Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import diff_lines, is_identical
-from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
+from bot.songwriting.words.lyrics import LYRICS_MAX_CHARS, Lyrics, parse_lyrics, size_problem
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.quota import claim_generation, refund_generation
 from bot.workshop.songs import version_nodes
 
-REVISION_MAX_CHARS = 4000
+REVISION_MAX_CHARS = LYRICS_MAX_CHARS
 MELODY_MAX_BYTES = 1_000_000
 MELODY_EXTENSIONS = (".abc", ".mid", ".midi", ".musicxml", ".mxl", ".xml")
 
@@ -168,6 +168,8 @@ class Revisions:
             )
         title = parent.lyrics.title if parent.lyrics and parent.lyrics.title else song.title
         lyrics = parse_lyrics(text, title=title)
+        if (problem := size_problem(lyrics)) is not None:
+            raise UserFacingError(f"That revision has {problem}. Split the song up.")
         return None if lyrics.is_empty() else lyrics
 
     async def _render(

@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
+from bot.workshop.drafts import MusicOptions
 from bot.workshop.revising import Revisions, Upload
 from bot.workshop.workshop import Workshop
 from tests.songwriting.music import hostile
@@ -149,3 +150,21 @@ async def test_a_revision_saved_but_not_rendered_says_it_was_saved(tmp_path: Pat
     finally:
         await services.close()
         pool.shutdown()
+
+
+async def test_add_melody_on_stored_lyrics_past_the_limit_is_refused_in_a_sentence(services: Services) -> None:
+    """Lyrics stored before the line limit (1,999 one-letter lines) get a sentence from Add melody, not minutes of
+    rendering, and nothing is stored."""
+    long = Lyrics("Long", (Section("Verse", tuple("a" for _ in range(1999))),))
+    song, _ = await services.songs.create(
+        guild_id=1,
+        channel_id=2,
+        owner_id=10,
+        title="Long",
+        theme="long",
+        brief=None,
+        first=NewVersion("ai-draft", None, "AI", long, writer="offline writer", seed=1),
+    )
+    with pytest.raises(UserFacingError, match=r"1,999 lines \(a song may have 100\): too long to set to music"):
+        await Workshop(services).drafts.add_melody(song, MusicOptions(seed=1))
+    assert len(await services.songs.versions(song.id)) == 1

@@ -11,7 +11,7 @@ from music21 import converter, metadata
 from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.words.lyrics import Lyrics, Section
+from bot.songwriting.words.lyrics import LYRICS_MAX_LINES, Lyrics, Section
 from bot.workshop.actors import Actor
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
 
@@ -56,6 +56,7 @@ async def test_revision_is_stored_with_author_parent_and_diff(services: Services
         ("", "empty"),
         ("   \n\n ", "empty"),
         ("x" * (REVISION_MAX_CHARS + 1), "limit"),
+        ("\n".join("la" for _ in range(LYRICS_MAX_LINES + 1)), f"{LYRICS_MAX_LINES + 1} lines"),
         ("[Verse 1]\nthe lamps are low tonight\nthe tide is slow and grey", "identical"),
     ],
 )
