@@ -14,27 +14,11 @@ from bot.render_pool import RenderPool
 from bot.services import Services
 from bot.settings import Settings
 from bot.songwriting.words.lyrics import Lyrics, Section
-from bot.workshop.actors import Actor
 from bot.workshop.drafts import MusicOptions
 from bot.workshop.revising import Revisions, Upload
 from bot.workshop.workshop import Workshop
 from tests.songwriting.music import hostile
-
-ANA = Actor(guild_id=1, user_id=10, name="Ana")
-DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
-
-
-async def _song(services: Services) -> Song:
-    song, _ = await services.songs.create(
-        guild_id=1,
-        channel_id=2,
-        owner_id=10,
-        title="Harbour",
-        theme="harbour",
-        brief=None,
-        first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
-    )
-    return song
+from tests.workshop.songs import ANA, DRAFT, a_song
 
 
 async def assert_every_listing_answers(services: Services, song: Song) -> None:
@@ -54,7 +38,7 @@ async def assert_every_listing_answers(services: Services, song: Song) -> None:
 async def test_a_poisoning_file_is_refused_and_the_song_still_lists(services: Services, name: str) -> None:
     """The negative-duration MusicXML that poisoned a song (and a negative <forward>) is refused in a sentence;
     nothing is stored, and every listing of the song still works, before and after a good revision."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     data = hostile.CORPUS[name][0]()
     with pytest.raises(UserFacingError, match="durations can't be negative"):
@@ -67,19 +51,13 @@ async def test_a_poisoning_file_is_refused_and_the_song_still_lists(services: Se
         )
     assert len(await services.songs.versions(song.id)) == 1
     await assert_every_listing_answers(services, song)
-    await revisions.submit(
-        song,
-        ANA,
-        text="[Verse 1]\nthe lamps are low tonight\nthe tide turns in the bay",
-        upload=None,
-        parent=await revisions.parent_for(song, None),
-    )
+    await revise_a_line(revisions, song)
     await assert_every_listing_answers(services, song)
 
 
 async def test_every_hostile_file_is_refused_through_the_revision_path(services: Services) -> None:
     """Each attack in the corpus is refused by Revisions.submit with its own sentence, and stores nothing."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     parent = await revisions.parent_for(song, None)
     for name, (build, reason) in hostile.CORPUS.items():
@@ -91,6 +69,12 @@ async def test_every_hostile_file_is_refused_through_the_revision_path(services:
     await assert_every_listing_answers(services, song)
 
 
+async def revise_a_line(revisions: Revisions, song: Song) -> None:
+    """Ana changes the second line of the latest version."""
+    text = "[Verse 1]\nthe lamps are low tonight\nthe tide turns in the bay"
+    await revisions.submit(song, ANA, text=text, upload=None, parent=await revisions.parent_for(song, None))
+
+
 def pre_fix_upload() -> NewVersion:
     """The version a pre-fix upload of the poisoning file stored, as it stored it."""
     return NewVersion("human-revision", ANA.user_id, ANA.name, DRAFT, hostile.pre_fix_melody(), parent=1)
@@ -98,16 +82,10 @@ def pre_fix_upload() -> NewVersion:
 
 async def test_an_unreadable_stored_melody_is_listed_as_such_and_the_rest_still_works(services: Services) -> None:
     """A bad melody stored before the fix shows as unreadable in the song, history and export; nothing fails."""
-    song = await _song(services)
+    song = await a_song(services)
     await services.songs.add_version(song.id, pre_fix_upload())
     revisions = Revisions(services)
-    await revisions.submit(
-        song,
-        ANA,
-        text="[Verse 1]\nthe lamps are low tonight\nthe tide turns in the bay",
-        upload=None,
-        parent=await revisions.parent_for(song, None),
-    )
+    await revise_a_line(revisions, song)
     versions = await services.songs.versions(song.id)
     assert [(v.number, v.melody_unreadable) for v in versions] == [(1, False), (2, True), (3, False)]
     assert versions[1].melody is None
@@ -129,7 +107,7 @@ async def test_a_revision_saved_but_not_rendered_says_it_was_saved(tmp_path: Pat
     settings = Settings(_env_file=None, SOUNDOFF_DATABASE=tmp_path / "soundoff.db", SOUNDOFF_COOLDOWN_SECONDS=60)  # type: ignore[call-arg]
     services = await Services.open(settings, pool=pool)
     try:
-        song = await _song(services)
+        song = await a_song(services)
         revisions = Revisions(services)
         abc = hostile.abc("C D E F | G A B c |]")
         delivery = await revisions.submit(
@@ -155,16 +133,7 @@ async def test_a_revision_saved_but_not_rendered_says_it_was_saved(tmp_path: Pat
 async def test_add_melody_on_stored_lyrics_past_the_limit_is_refused_in_a_sentence(services: Services) -> None:
     """Lyrics stored before the line limit (1,999 one-letter lines) get a sentence from Add melody, not minutes of
     rendering, and nothing is stored."""
-    long = Lyrics("Long", (Section("Verse", tuple("a" for _ in range(1999))),))
-    song, _ = await services.songs.create(
-        guild_id=1,
-        channel_id=2,
-        owner_id=10,
-        title="Long",
-        theme="long",
-        brief=None,
-        first=NewVersion("ai-draft", None, "AI", long, writer="offline writer", seed=1),
-    )
+    song = await a_song(services, Lyrics("Long", (Section("Verse", tuple("a" for _ in range(1999))),)))
     with pytest.raises(UserFacingError, match=r"1,999 lines \(a song may have 100\): too long to set to music"):
         await Workshop(services).drafts.add_melody(song, MusicOptions(seed=1))
     assert len(await services.songs.versions(song.id)) == 1

@@ -18,6 +18,7 @@ import tracemalloc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 from bot.songwriting.music.melody import Melody, Note
 
@@ -221,22 +222,26 @@ class Outcome:
 
 
 def measure(corpus: dict[str, bytes]) -> tuple[list[Outcome], float]:
-    """Parse every file as an upload is parsed, timing each and tracing its peak memory; also return the
-    process's peak resident size in MB (music21 loaded included)."""
+    """Parse every file as an upload is parsed: once timed, once traced for its peak Python memory (tracing slows
+    a parse, so not both at once). Also return the process's peak resident size in MB, music21 included."""
     from bot.songwriting.music.melody import MelodyInputError
     from bot.songwriting.music.melody_input import parse_melody
 
-    parse_melody(abc("CDEF|"))  # music21's first parse loads its modules: not the files' cost
-    outcomes = []
-    for name, data in corpus.items():
-        tracemalloc.start()
-        started = time.perf_counter()
-        refusal = None
+    def parse(name: str, data: bytes) -> str | None:
         try:
             parse_melody(data, f"{name}.file")
         except MelodyInputError as exc:
-            refusal = str(exc)
+            return str(exc)
+        return None
+
+    parse("warm-up", abc("CDEF|"))  # music21's first parse loads its modules: not the files' cost
+    outcomes = []
+    for name, data in corpus.items():
+        started = time.perf_counter()
+        refusal = parse(name, data)
         seconds = time.perf_counter() - started
+        tracemalloc.start()
+        parse(name, data)
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
         outcomes.append(Outcome(name, seconds, peak, refusal))
@@ -247,7 +252,8 @@ def measure_in_subprocess(*, at_the_caps: bool = False) -> tuple[list[Outcome], 
     """``measure`` on the corpus (and the files at the caps) in a fresh process, so its peak resident size is
     the parses' alone."""
     command = [sys.executable, "-m", "tests.songwriting.music.hostile", *(["--at-the-caps"] if at_the_caps else [])]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=root)
     found = json.loads(done.stdout)
     return [Outcome(**o) for o in found["outcomes"]], float(found["peak_rss_mb"])
 
