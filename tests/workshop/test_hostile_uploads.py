@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,9 @@ from bot.errors import UserFacingError
 from bot.render_pool import RenderPool
 from bot.services import Services
 from bot.settings import Settings
+from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics, Section
+from bot.workshop.delivery import Delivery
 from bot.workshop.drafts import MusicOptions
 from bot.workshop.revising import Revisions, Upload
 from bot.workshop.workshop import Workshop
@@ -65,8 +69,28 @@ async def test_every_hostile_file_is_refused_through_the_revision_path(services:
         with pytest.raises(UserFacingError, match=reason.replace("(", r"\(")) as refused:
             await revisions.submit(song, ANA, text=None, upload=Upload(f"{name}.mid", len(data), data), parent=parent)
         assert str(refused.value).startswith(f"I couldn't read `{name}.mid`"), name
-    assert len(await services.songs.versions(song.id)) == 1
-    await assert_every_listing_answers(services, song)
+        assert len(await services.songs.versions(song.id)) == 1
+        await assert_every_listing_answers(services, song)
+
+
+async def test_a_draft_sent_beside_two_hostile_uploads_is_answered_on_time(services: Services) -> None:
+    """The two uploads that once held both renderers for minutes are refused, and a song draft sent with them
+    is answered well inside the render budget."""
+    song = await a_song(services)
+    revisions = Revisions(services)
+    parent = await revisions.parent_for(song, None)
+    uploads = [hostile.midi_key_signatures(), hostile.huge_metre()]
+    started = time.monotonic()
+    *refused, draft = await asyncio.gather(
+        *(revisions.submit(song, ANA, text=None, upload=Upload("x.mid", len(d), d), parent=parent) for d in uploads),
+        Workshop(services).drafts.lyrics(ANA, 2, Brief(theme="rain on the night bus home", seed=7), MusicOptions()),
+        return_exceptions=True,
+    )
+    assert all(isinstance(error, UserFacingError) for error in refused), refused
+    assert isinstance(draft, Delivery), draft
+    assert draft.files is not None
+    assert draft.files.ogg
+    assert time.monotonic() - started < services.pool.timeout / 3
 
 
 async def revise_a_line(revisions: Revisions, song: Song) -> None:

@@ -8,6 +8,7 @@ both read it, so the figures in a note are for the same files the tests refuse.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import resource
 import struct
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -95,6 +97,18 @@ def many_elements(count: int = 120_000) -> bytes:
     return musicxml([NOTE.format(d=4).replace("<type>", "<x/>" * count + "<type>", 1)])
 
 
+def zipped(score: bytes) -> bytes:
+    """A compressed MusicXML (.mxl) archive holding ``score``, with its container file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "META-INF/container.xml",
+            '<container><rootfiles><rootfile full-path="score.musicxml"/></rootfiles></container>',
+        )
+        archive.writestr("score.musicxml", score)
+    return buffer.getvalue()
+
+
 def _track(events: bytes) -> bytes:
     return b"MTrk" + struct.pack(">I", len(events)) + events
 
@@ -159,6 +173,8 @@ CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
     "musicxml-huge-metre": (huge_metre, "metre 99999999/64 is not supported"),
     "musicxml-huge-metre-in-bar-2": (lambda: huge_metre(2), "metre 99999999/64 is not supported"),
     "musicxml-huge-duration": (huge_duration, "longer than 400 bars"),
+    "mxl-huge-metre": (lambda: zipped(huge_metre()), "metre 99999999/64 is not supported"),
+    "mxl-negative-duration": (lambda: zipped(negative_duration()), "durations can't be negative"),
     "musicxml-10000-measures": (many_measures, "more than 600 bars"),
     "musicxml-500-parts": (many_parts, "more than 16 parts"),
     "musicxml-120000-elements": (many_elements, "more than 100,000 MusicXML elements"),
