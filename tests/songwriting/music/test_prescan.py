@@ -126,3 +126,40 @@ def test_fuzzed_abc_floods(symbols: int, decorations: int, changes: int, bars: i
     """Chord symbols, decorations, key changes and bars in any number are refused or read in time."""
     body = '"C"' * symbols + "!p!" * decorations + "[K:G]" * changes + "C D E F |" * bars
     _parse_within_budget(hostile.abc(body))
+
+
+def test_running_status_notes_are_counted() -> None:
+    """Notes written with MIDI running status (no status byte after the first) count like any others."""
+    notes = b"\x00\x90\x3c\x40" + b"\x60\x3c\x00\x00\x3c\x40" * 1000 + b"\x60\x3c\x00\x00\x3e\x40"
+    with pytest.raises(MelodyInputError, match="more than 2000 notes"):
+        prescan_midi(hostile.midi([notes * 2]), "the file")
+    prescan_midi(hostile.midi([notes]), "the file")  # 1002 notes
+
+
+def test_smpte_timed_midi_is_refused() -> None:
+    """A MIDI timed in SMPTE frames has no beats to lay out."""
+    data = bytearray(hostile.midi([hostile._notes(4)]))
+    data[12:14] = b"\xe7\x28"
+    with pytest.raises(MelodyInputError, match="SMPTE"):
+        prescan_midi(bytes(data), "the file")
+
+
+def test_a_timewise_score_is_followed_part_by_part() -> None:
+    """In a score-timewise file each part's bar is measured on its own; a <backup> past the bar is refused."""
+    note = hostile.NOTE.format(d=4)
+    bar = '<measure number="{n}"><part id="P1"><attributes><divisions>1</divisions></attributes>{body}</part></measure>'
+    good = "".join(bar.format(n=n, body=note) for n in range(1, 5))
+    prescan_musicxml(f"<score-timewise><part-list/>{good}</score-timewise>", "the file")
+    bad = bar.format(n=1, body=note + "<backup><duration>5</duration></backup>" + note)
+    with pytest.raises(MelodyInputError, match="backs up past the start of a bar"):
+        prescan_musicxml(f"<score-timewise><part-list/>{bad}</score-timewise>", "the file")
+    long = "".join(bar.format(n=n, body=hostile.NOTE.format(d=16)) for n in range(1, 120))
+    with pytest.raises(MelodyInputError, match="longer than 400 bars"):
+        prescan_musicxml(f"<score-timewise><part-list/>{long}</score-timewise>", "the file")
+
+
+def test_declared_entities_are_refused() -> None:
+    """A score that declares its own XML entities (the start of an expansion bomb) is refused unread."""
+    bomb = '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa">]><score-partwise>&a;</score-partwise>'
+    with pytest.raises(MelodyInputError, match="declares its own XML entities"):
+        prescan_musicxml(bomb, "the file")
