@@ -1,7 +1,8 @@
 """A process pool for CPU-heavy music work (composing, engraving, synthesis), so the event loop stays free.
 
 Every job has a budget: a wall-clock limit, after which its worker is killed and replaced (abandoned work never
-runs on, holding a gigabyte), and an address-space limit per worker, past which the job fails with MemoryError.
+runs on, holding a gigabyte), and an address-space limit per worker (a gigabyte over what warming up mapped),
+past which the job fails with MemoryError.
 Each worker has an executor of its own, so stopping one job touches no other, and a job's clock starts when a
 worker takes it: a draft queued behind two runaway jobs waits for a free worker, then has its whole budget.
 """
@@ -25,6 +26,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from types import FrameType
 from typing import ParamSpec, TypeVar
 
@@ -40,9 +42,10 @@ PARSE_TIMEOUT = 20.0
 """A member's melody file: the pre-scan keeps a parse within seconds, so one running on is stopped sooner."""
 WARM_UP_TIMEOUT = 120.0
 """A new worker's imports and warm-up sketch take seconds; they are not charged to the job that waits for them."""
-RENDER_MEMORY_BYTES = 1_500_000_000
-"""Address space a worker may map: a warm worker maps about 480 MB and a long sketch peaks near 600 MB, so this
-leaves a render room to work and stops one that would take the machine's memory (a hostile file once took 8 GB)."""
+RENDER_MEMORY_BYTES = 1_000_000_000
+"""Address space a job may add to a warm worker's: a warm worker maps about 480 MB (more on a machine with many
+cores, whose thread pools map more) and a long sketch adds about 120 MB, so this leaves a render room to work and
+stops one that would take the machine's memory (a hostile file once took 8 GB)."""
 PARENT_POLL_SECONDS = 1.0
 """How often a worker's watchdog checks that its bot still exists: a second of lag costs nothing, a wakeup little."""
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -108,24 +111,30 @@ def die_with_parent(
 
 
 def _warm_up(parent_pid: int, memory_bytes: int | None) -> None:
-    """Die with the bot, cap the address space, then pay the imports, the pronouncing dictionary and the font
-    decoding once per worker.
+    """Die with the bot, pay the imports, the pronouncing dictionary and the font decoding once per worker, then
+    cap the address space at what warming up mapped plus ``memory_bytes``.
 
     Workers also lower their priority: on a small machine the event loop must win the CPU over a render.
     """
     die_with_parent(parent_pid)
-    if memory_bytes is not None:
-        limit_memory(memory_bytes)
     from bot.songwriting.render.sketch import warm_up
 
     os.nice(10)
     warm_up()
+    if memory_bytes is not None:
+        limit_memory(memory_bytes)
 
 
-def limit_memory(memory_bytes: int) -> None:
-    """Cap this process's address space (never above a hard limit already set): past it, allocations fail."""
+def limit_memory(extra_bytes: int) -> None:
+    """Cap this process's address space at what it maps now plus ``extra_bytes`` (never above a hard limit
+    already set): past it, allocations fail with MemoryError. Only where /proc says what is mapped (Linux)."""
+    try:
+        mapped = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        log.warning("cannot read this worker's address space; its memory is not capped")
+        return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+    soft = mapped + extra_bytes if hard == resource.RLIM_INFINITY else min(mapped + extra_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
