@@ -2,9 +2,9 @@
 
 Uploads are untrusted: size, note count and length are bounded, the type is sniffed from the bytes (never the
 file name), zipped MusicXML is unpacked with a size cap, and ABC bars are checked for overfull durations because
-verovio would engrave them without complaint. music21's work grows with a score's span, and a few bytes can
-declare hours of music (a huge metre, a corrupted MIDI delta time), so spans are checked before music21 lays a
-score out wherever the format allows.
+verovio would engrave them without complaint. music21's work grows with what a file declares, and a few bytes
+can declare hours of music, so every file is pre-scanned (``prescan``) before music21 sees it; the melody read
+is then checked as a stored one is (``check_melody``), so what is saved can always be read back.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def parse_melody(data: bytes, filename: str | None = None) -> Melody:
 
 
 def _read(data: bytes, kind: str, label: str) -> Melody:
+    text = ""
     if kind == "midi":
         prescan_midi(data, label)
         score = midiStringToStream(data)  # type: ignore[no-untyped-call]  # untyped in music21
@@ -91,7 +92,6 @@ def _read(data: bytes, kind: str, label: str) -> Melody:
         raise MelodyInputError(f"Could not read {label} as {_NAMES[kind]}.")
     words = None
     if kind == "abc":
-        text = _text(data)
         _check_bars(score, text)
         words = abc_words(text)
     return _melody(score, label, words)
