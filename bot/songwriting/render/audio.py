@@ -7,9 +7,9 @@ medium compression level takes about a third of that. 24 kHz is one of Opus's na
 preview; the decoder plays it at 48 kHz.
 
 The SoundFont is TimGM6mb, which ships inside the pretty_midi wheel, so no system package is needed (Debian's
-copy is used when the wheel's is missing). tinysoundfont is the project's ``audio`` extra rather than a plain
-dependency: it declares PyAudio for live playback, which builds only with a C compiler and PortAudio's headers, so
-it is installed without its dependencies: the locks and ``make setup`` do that, and a sketch without it says how.
+copy is used when the wheel's is missing). tinysoundfont is the project's ``audio`` extra, not a plain dependency,
+because it declares PyAudio for live playback, which builds only with a C compiler and PortAudio's headers; the
+locks and ``make setup`` install it without its dependencies, and a sketch without it says how to add it.
 Without a synthesiser or SoundFont the preview is skipped with a reason rather than failing the sketch.
 """
 
