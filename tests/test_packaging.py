@@ -1,10 +1,11 @@
 """The install is reproducible and needs no compiler, by the lock or by the built wheel.
 
 The lock side: every dependency is pinned and PyAudio is not among them. The wheel side (slow): `python -m build`
-makes a wheel that carries every data file of the source tree; it installs into a fresh virtual environment with
-pip resolving its dependencies from wheels only (a wheelhouse of the lock's pins, no index, no compiler on PATH),
-and the installed `soundoff` writes a whole sketch and serves the playground from its own copy. tinysoundfont, the
-``audio`` extra, is added afterwards with ``--no-deps`` as the README says, and the preview then decodes.
+makes a wheel (from its sdist) that carries every data file of the source tree; it installs into a fresh virtual
+environment with pip resolving its dependencies from wheels only (a wheelhouse of the lock's pins, no index, no
+compiler on PATH), and the installed `soundoff` writes a whole sketch and serves the playground from its own copy.
+tinysoundfont, the ``audio`` extra, is added afterwards with ``--no-deps`` as the README says; the preview then
+decodes.
 """
 
 from __future__ import annotations
@@ -120,7 +121,8 @@ def _tracked(*folders: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`python -m build --wheel` on a copy of the tracked files, as a fresh clone has them (no build/ left over)."""
+    """`python -m build` on a copy of the tracked files, as a fresh clone has them (no build/ left over): the sdist,
+    then the wheel built from it, so a file the sdist leaves out is missing from the wheel too."""
     source = tmp_path_factory.mktemp("source")
     for name in _tracked():
         if (ROOT / name).is_file():
@@ -128,7 +130,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             (source / name).write_bytes((ROOT / name).read_bytes())
     dist = tmp_path_factory.mktemp("dist")
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(source)],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(source)],
         capture_output=True,
         text=True,
         timeout=120,
