@@ -199,6 +199,8 @@ def test_the_installed_wheel_needs_no_compiler_and_sketches(installed: Installed
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     _read_back(out)
+    # the score's engraving fonts were decoded from the installed verovio into this fresh home's cache
+    assert list((installed.home / ".cache" / "soundoff").glob("fonts-verovio-*/Leipzig-0.ttf"))
 
 
 def _read_back(out: Path) -> None:
