@@ -103,7 +103,7 @@ async def test_a_job_past_its_memory_is_stopped_and_the_worker_replaced() -> Non
 async def test_a_draft_beside_two_runaway_jobs_is_answered() -> None:
     """Two runaway jobs hold both workers; a draft sent beside them waits for a freed worker and then gets its
     whole budget, so it is answered, never told "too long"."""
-    pool = RenderPool(2, timeout=2.0)
+    pool = RenderPool(2, timeout=5.0)  # a two-bar draft renders in well under a second
     try:
         await asyncio.gather(pool.run(_sleep, 0.2), pool.run(_sleep, 0.2))  # both workers up and warm
         runaways = [asyncio.create_task(pool.run(_sleep, 60.0)) for _ in range(2)]
