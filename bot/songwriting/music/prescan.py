@@ -93,7 +93,12 @@ def prescan_midi(data: bytes, label: str) -> None:
 
 
 class _MidiScan:
-    """Counts across tracks; refuses the moment a count goes over, so a huge file costs no more than the cap."""
+    """Counts across tracks; refuses the moment a count goes over, so a huge file costs no more than the cap.
+
+    The walk is strict (the Standard MIDI File rules: meta and system-exclusive events cancel running status, no
+    event may run past its track's end) and refuses a file that breaks them: music21 skips what it cannot read and
+    reads on, so a laxer count could be made to miss events music21 then sees.
+    """
 
     def __init__(self, label: str) -> None:
         self.label = label
@@ -108,18 +113,19 @@ class _MidiScan:
             delta, i = _varlen(body, i)
             ticks += delta
             if i >= len(body):
-                break
+                break  # a last delta time with no event: nothing to read
             status = body[i]
             if status >= 0x80:
                 i += 1
-                if status < 0xF0:
-                    running = status
+                running = status if status < 0xF0 else 0
             elif running:
                 status = running
             else:
-                break  # data with no status: malformed, and music21 says so
+                raise self._damaged("data with no status byte")
             self._count()
-            if status == 0xFF and i < len(body):
+            if status == 0xFF:
+                if i >= len(body):
+                    raise self._damaged("a meta event cut short")
                 meta = body[i]
                 length, i = _varlen(body, i + 1)
                 self._meta(meta, body[i : i + length])
@@ -127,12 +133,20 @@ class _MidiScan:
             elif status in (0xF0, 0xF7):
                 length, i = _varlen(body, i)
                 i += length
+            elif status >= 0xF0:
+                raise self._damaged(f"a system message (0x{status:X}) that has no place in a file")
             else:
-                size = 1 if status & 0xF0 in (0xC0, 0xD0) else 2
                 if status & 0xF0 == 0x90 and i + 1 < len(body) and body[i + 1]:
                     self.notes += 1
-                i += size
+                i += 1 if status & 0xF0 in (0xC0, 0xD0) else 2
+            if i > len(body):
+                raise self._damaged("an event that runs past the end of its track")
         self.longest = max(self.longest, ticks)
+
+    def _damaged(self, what: str) -> MelodyInputError:
+        return MelodyInputError(
+            f"{self.label.capitalize()} is a damaged MIDI file (track {self.tracks} has {what}); export it again."
+        )
 
     def _count(self) -> None:
         self.events += 1

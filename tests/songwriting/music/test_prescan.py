@@ -6,6 +6,7 @@ them. Whatever is accepted must read back as a stored melody does.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -163,3 +164,20 @@ def test_declared_entities_are_refused() -> None:
     bomb = '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaaaaaaaa">]><score-partwise>&a;</score-partwise>'
     with pytest.raises(MelodyInputError, match="declares its own XML entities"):
         prescan_musicxml(bomb, "the file")
+
+
+@pytest.mark.parametrize(
+    ("events", "what"),
+    [
+        (b"\x00\x90\x3c\x40\x00\xff\x01\x01x\x00\x3c\x00", "data with no status byte"),  # running status after meta
+        (b"\x00\x3c\x40", "data with no status byte"),
+        (b"\x00\xf2\x00\x00", "a system message (0xF2)"),
+        (b"\x00\xff\x59\x20\x00", "runs past the end of its track"),
+    ],
+)
+def test_a_midi_file_that_breaks_the_format_is_refused(events: bytes, what: str) -> None:
+    """Meta events cancel running status, and no event may run past its track: a file that breaks either (so
+    that music21, which skips what it can't read, could see events the count did not) is refused."""
+    data = b"MThd" + b"\x00\x00\x00\x06\x00\x01\x00\x01\x01\xe0" + b"MTrk" + len(events).to_bytes(4, "big") + events
+    with pytest.raises(MelodyInputError, match=re.escape(what)):
+        prescan_midi(data, "the file")
