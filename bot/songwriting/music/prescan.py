@@ -357,20 +357,24 @@ _ABC_NOTE_LETTER = re.compile(r"[A-Ga-gz]")
 
 
 def prescan_abc(text: str, label: str) -> None:
-    """Count an ABC tune's bars, notes, chord symbols, decorations and field changes, and check its metres."""
+    """Count an ABC tune's bars, notes, chord symbols, decorations and field changes, and check its metres.
+
+    What costs music21 most (chord symbols, bars) is counted by its characters in the whole text, quotes and bar
+    lines in comments and headers too: an upper bound that no way of pairing quotes or hiding bars can slip past.
+    """
     for declared in ABC_METER.findall(text):
         value = METER_ALIASES.get(declared.strip(), declared.strip())
         if value.lower() != "none":
             check_metre(value)
     if len(_ABC_CHANGE.findall(text)) > MAX_CHANGES:
         raise _over(label, str(MAX_CHANGES), "key, metre, tempo and length changes", "remove most of them")
-    music = "\n".join(line.split("%", 1)[0] for line in text.splitlines() if not ABC_HEADER.match(line))
-    if len(_ABC_SYMBOL.findall(music)) > MAX_CHORD_SYMBOLS:
+    if (text.count('"') + 1) // 2 > MAX_CHORD_SYMBOLS:
         raise _over(label, str(MAX_CHORD_SYMBOLS), "chord symbols and annotations")
+    if text.count("|") > MAX_ABC_BARS:
+        raise _over(label, str(MAX_ABC_BARS), "bars", "attach a shorter melody")
+    music = "\n".join(line.split("%", 1)[0] for line in text.splitlines() if not ABC_HEADER.match(line))
     if len(_ABC_DECORATION.findall(music)) > MAX_ABC_DECORATIONS:
         raise _over(label, f"{MAX_ABC_DECORATIONS:,}", "decorations")
-    if music.count("|") > MAX_ABC_BARS:
-        raise _over(label, str(MAX_ABC_BARS), "bars", "attach a shorter melody")
     bare = _ABC_DECORATION.sub(" ", _ABC_SYMBOL.sub(" ", music))
     if len(_ABC_NOTE_LETTER.findall(bare)) > MAX_WRITTEN_NOTES:
         raise _over(label, f"{MAX_WRITTEN_NOTES:,}", "notes and rests")
