@@ -210,7 +210,7 @@ class _XmlScan:
         self.span: dict[str, Fraction] = {}
         self.part, self.in_measure, self.in_time, self.timewise = "", False, False, False
         self.divisions = Fraction(1)
-        self.position = self.reach = Fraction(0)
+        self.position = self.reach = self.onset = Fraction(0)
         self.chord = self.grace = False
         self.duration: Fraction | None = None
         self.beats: list[str] = []
@@ -259,7 +259,10 @@ class _XmlScan:
             value, self.buffer = "".join(self.buffer or ()), None
             self._value(name, value)
         elif name == "forward" or (name == "note" and not self.chord and not self.grace):
+            self.onset = self.position
             self._advance(self.duration or Fraction(0))
+        elif name == "note" and self.chord:  # sounds from the previous note's onset, however long it lasts
+            self._reach(self.onset + (self.duration or Fraction(0)))
         elif name == "backup":
             self.position -= self.duration or Fraction(0)
             if self.position < 0:
@@ -310,7 +313,10 @@ class _XmlScan:
 
     def _advance(self, length: Fraction) -> None:
         self.position += length
-        self.reach = max(self.reach, self.position)
+        self._reach(self.position)
+
+    def _reach(self, position: Fraction) -> None:
+        self.reach = max(self.reach, position)
         if self.reach > MAX_BEATS:
             raise too_long(self.label)
 

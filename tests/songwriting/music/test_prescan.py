@@ -181,3 +181,10 @@ def test_a_midi_file_that_breaks_the_format_is_refused(events: bytes, what: str)
     data = b"MThd" + b"\x00\x00\x00\x06\x00\x01\x00\x01\x01\xe0" + b"MTrk" + len(events).to_bytes(4, "big") + events
     with pytest.raises(MelodyInputError, match=re.escape(what)):
         prescan_midi(data, "the file")
+
+
+def test_a_long_chord_note_counts_towards_the_span() -> None:
+    """A chord's second note may last longer than its first: the bar reaches as far as the longest."""
+    chord = hostile.NOTE.format(d=1) + hostile.NOTE.format(d=99_999).replace("<pitch>", "<chord/><pitch>")
+    with pytest.raises(MelodyInputError, match="longer than 400 bars"):
+        prescan_musicxml(hostile.musicxml([chord]).decode(), "the file")
