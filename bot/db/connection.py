@@ -72,6 +72,11 @@ class Database(ABC):
     label: str
     """What to show a person for this database: the file path, or the URL without its password."""
 
+    @property
+    def storage_fault(self) -> str | None:
+        """What keeps the database from taking writes now, for the operator (``soundoff health``); None: nothing."""
+        return None
+
     @classmethod
     async def open(cls, target: DatabaseTarget | str) -> Database:
         """Open the file or connect to the server that ``target`` names (no migration: see ``migrate``)."""

@@ -1,8 +1,8 @@
 """What every request and response passes through: errors as members see them, and the page's safety rules.
 
 - Errors: a UserFacingError is the same sentence the member would read in Discord, sent as JSON for the page
-  to show inline (404 for what is gone, 403 for what the member may not do, 429 for cooldowns and quotas); the
-  unexpected ones are logged in full and answered with the bot's generic line.
+  to show inline (404 for what is gone, 403 for what the member may not do, 429 for cooldowns and quotas, 503
+  when the database cannot save); the unexpected ones are logged in full and answered with the bot's generic line.
 - Safety: there are no accounts, so the playground serves only the machine it runs on unless told otherwise.
   A strict Content-Security-Policy lets the page run its own scripts and nothing else (lyrics are user text: a
   ``<script>`` in a revision is shown, never run). Requests naming another host (DNS rebinding) and writes from
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from bot.errors import NotFoundError, PermissionDeniedError, RateLimitedError, UserFacingError
+from bot.errors import NotFoundError, PermissionDeniedError, RateLimitedError, StorageError, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_response(404, str(exc))
     except PermissionDeniedError as exc:
         return error_response(403, str(exc))
+    except StorageError as exc:
+        return error_response(503, str(exc))
     except UserFacingError as exc:
         return error_response(400, str(exc))
     except web.HTTPRequestEntityTooLarge:
