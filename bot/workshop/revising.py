@@ -13,6 +13,7 @@ from bot.songwriting.versions.credits import version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import diff_lines, is_identical
 from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
+from bot.songwriting.words.text import member_text
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.songs import version_nodes
@@ -144,7 +145,7 @@ class Revisions:
                 f"That revision is {len(text)} characters; the limit is {REVISION_MAX_CHARS}. Split the song up."
             )
         title = parent.lyrics.title if parent.lyrics and parent.lyrics.title else song.title
-        lyrics = parse_lyrics(text, title=title)
+        lyrics = parse_lyrics(member_text(text, "your lyrics"), title=title)
         return None if lyrics.is_empty() else lyrics
 
     async def _melody(self, upload: Upload) -> Melody:

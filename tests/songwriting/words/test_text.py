@@ -8,12 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.text import (
     ZWSP,
+    UnsafeTextError,
     chunk,
     escape_markdown,
     escape_markdown_block,
     file_stem,
+    member_text,
     neutralise_mentions,
     percent,
     plural,
@@ -181,3 +184,12 @@ def test_file_stems_are_always_safe(title: str) -> None:
     stem = file_stem(title, "song-1")
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", stem)
     assert len(stem) <= 40
+
+
+def test_member_text_keeps_one_line_fields_to_one_line() -> None:
+    """A theme (``lines=False``) refuses a line break; the brief refuses what the sanitiser refuses."""
+    assert member_text("rain\ton the bus", "the theme", lines=False) == "rain\ton the bus"
+    with pytest.raises(UnsafeTextError, match=r"^The theme must be one line: remove the line break\.$"):
+        member_text("rain\r\non the bus", "the theme", lines=False)
+    with pytest.raises(ValueError, match=r"^the mood has a control character \(U\+001B\)$"):
+        Brief("rain on the bus", mood="\x1b[2Jwistful")
