@@ -80,7 +80,7 @@ class SoundOffBot(commands.Bot):
         self.draining = False
         beat_at = heartbeat_path(services.settings.database)
         self.heartbeat = (
-            Heartbeat(self, beat_at, storage_fault=lambda: services.db.storage_fault) if beat_at is not None else None
+            Heartbeat(self, beat_at, check_storage=services.db.check_storage) if beat_at is not None else None
         )
 
     async def setup_hook(self) -> None:

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,11 +92,11 @@ class Heartbeat:
         path: Path,
         *,
         interval: float = HEARTBEAT_SECONDS,
-        storage_fault: Callable[[], str | None] = lambda: None,
+        check_storage: Callable[[], Awaitable[str | None]] | None = None,
     ) -> None:
         self._client = client
         self.path = path
-        self._storage_fault = storage_fault
+        self._check_storage = check_storage
         self._interval = interval
         self._task: asyncio.Task[None] | None = None
         self._wrote = False
@@ -134,7 +134,7 @@ class Heartbeat:
             try:
                 if self.connected():
                     latency, guilds = self._client.latency, len(self._client.guilds)
-                    fault = self._storage_fault()
+                    fault = await self._check_storage() if self._check_storage is not None else None
                     await asyncio.to_thread(
                         write_heartbeat, self.path, latency=latency, guilds=guilds, storage_fault=fault
                     )

@@ -77,6 +77,10 @@ class Database(ABC):
         """What keeps the database from taking writes now, for the operator (``soundoff health``); None: nothing."""
         return None
 
+    async def check_storage(self) -> str | None:
+        """Look for a fault that needs no write to be seen (a vanished file), then say what ``storage_fault`` says."""
+        return self.storage_fault
+
     @classmethod
     async def open(cls, target: DatabaseTarget | str) -> Database:
         """Open the file or connect to the server that ``target`` names (no migration: see ``migrate``)."""

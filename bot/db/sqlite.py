@@ -130,6 +130,15 @@ class SqliteDatabase(Database):
                 await self._rescue()
             await self._conn.close()
 
+    async def check_storage(self) -> str | None:
+        """Notice a vanished file between writes too (the heartbeat asks), and rescue it while it is still open."""
+        async with self._write_lock:
+            if self._moved():
+                if self._fault is not StorageFault.MISSING:
+                    self._fault_found(StorageFault.MISSING, "the path no longer names the opened file", writing=True)
+                await self._rescue()
+        return self.storage_fault
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self._write_lock:

@@ -199,6 +199,27 @@ async def test_a_vanished_database_is_rescued_and_never_silently_recreated(
         await reopened.close()
 
 
+async def test_a_vanished_database_is_noticed_and_rescued_between_writes(
+    data: Path, render_pool: RenderPool, allow_storage_errors: pytest.LogCaptureFixture
+) -> None:
+    """The heartbeat's storage check notices the deleted folder without waiting for a write, and rescues what
+    the process holds; the fault it reports is the one ``soundoff health`` shows."""
+    services = await Services.open(settings_for(data), pool=render_pool)
+    try:
+        songs = await _drafts(Workshop(services), 2)
+        await make_missing(services.db, data.parent)
+        fault = await services.db.check_storage()
+        assert fault is not None
+        assert fault.startswith("the database file was deleted or replaced while I was running")
+        (copy,) = rescued_copies(data)
+        with sqlite3.connect(copy) as rescued:
+            assert sorted(row[0] for row in rescued.execute("SELECT id FROM songs")) == sorted(songs)
+        rescued.close()
+    finally:
+        await services.close()
+    assert len(rescued_copies(data)) == 1  # rescued once, not again at close
+
+
 async def test_a_damaged_page_is_reported_at_start_and_every_answer_says_so(
     data: Path, render_pool: RenderPool, allow_storage_errors: pytest.LogCaptureFixture
 ) -> None:
@@ -298,9 +319,7 @@ async def test_a_member_revising_on_a_read_only_database_is_told_privately(
     assert seen.content.startswith("I can't save right now — the database is read-only."), seen.content
     assert seen.ephemeral
     assert bot.heartbeat is not None
-    heartbeat = type(bot.heartbeat)(
-        bot, bot.heartbeat.path, interval=0.05, storage_fault=lambda: bot.services.db.storage_fault
-    )
+    heartbeat = type(bot.heartbeat)(bot, bot.heartbeat.path, interval=0.05, check_storage=bot.services.db.check_storage)
     heartbeat.start()
     try:
         database = Path(str(bot.services.settings.database))
