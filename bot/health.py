@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.database_target import DatabaseTarget, PostgresUrl
+from bot.db.sqlite_file import marker_path
 
 if TYPE_CHECKING:
     from discord import Client
@@ -185,7 +186,9 @@ def _database_problem(database: Path) -> str | None:
     if str(database) == ":memory:":
         return None
     if not database.is_file():
-        return f"no database file at {database}"
+        marker = marker_path(database)
+        lost = f" (one was kept there: {marker.name} says so)" if marker.exists() else ""
+        return f"no database file at {database}{lost}"
     if not os.access(database, os.W_OK) or not os.access(database.parent, os.W_OK):
         return f"the database {database} (or its folder) is not writable by uid {os.getuid()}"
     if (free := _free_bytes(database.parent)) < DISK_FULL_BELOW:

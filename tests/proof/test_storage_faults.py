@@ -265,6 +265,7 @@ async def test_a_database_deleted_between_runs_is_not_recreated_until_the_operat
     assert "restore it from your backup" in message
     assert f"delete {marker_path(data)}" in message
     assert present(data) == [False]
+    assert check(data).line == f"unhealthy: no database file at {data} (one was kept there: bot.db.created says so)"
     remove(marker_path(data))
     db = await open_migrated(data)
     await db.close()

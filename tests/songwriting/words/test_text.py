@@ -193,3 +193,21 @@ def test_member_text_keeps_one_line_fields_to_one_line() -> None:
         member_text("rain\r\non the bus", "the theme", lines=False)
     with pytest.raises(ValueError, match=r"^the mood has a control character \(U\+001B\)$"):
         Brief("rain on the bus", mood="\x1b[2Jwistful")
+
+
+BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2030) | st.sampled_from("\ud800\ufffe\uffff")))
+def test_member_text_either_refuses_or_returns_only_safe_lines(text: str) -> None:
+    """Whatever a member sends: refused, naming the line of the first unsafe character, or returned with every
+    line break as ``\\n``, tabs kept, and every other character kept in order."""
+    lines = BREAKS.split(text)
+    unsafe = next((number for number, line in enumerate(lines, 1) if UNSAFE.search(line)), None)
+    if unsafe is not None:
+        with pytest.raises(UnsafeTextError) as refused:
+            member_text(text, "your lyrics")
+        assert refused.value.line == unsafe
+        return
+    assert member_text(text, "your lyrics") == "\n".join(lines)
