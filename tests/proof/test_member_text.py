@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.songwriting.words.lyrics import Lyrics, Section
@@ -25,6 +24,7 @@ from bot.workshop.workshop import Workshop
 from tests.cogs.conftest import answer, wait_for
 from tests.proof.conftest import Launch, new_song, quiet
 from tests.standin import StandIn
+from tests.workshop.test_revising import _song
 
 HOSTILE = {
     "nul": "\x00",
@@ -36,7 +36,6 @@ HOSTILE = {
     "non-character": "\ufffe",
 }
 ANA = Actor(guild_id=1, user_id=10, name="Ana")
-DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
 
 
 def hostile_verse(character: str) -> str:
@@ -48,19 +47,6 @@ def sentence(character: str) -> str:
     with pytest.raises(UserFacingError) as refused:
         member_text(hostile_verse(character), "your lyrics")
     return str(refused.value)
-
-
-async def _song(services: Services, lyrics: Lyrics = DRAFT, guild_id: int = 1) -> Song:
-    song, _ = await services.songs.create(
-        guild_id=guild_id,
-        channel_id=2,
-        owner_id=10,
-        title="Harbour",
-        theme="harbour",
-        brief=None,
-        first=NewVersion("ai-draft", None, "AI", lyrics, writer="offline writer", seed=1),
-    )
-    return song
 
 
 @pytest.mark.parametrize("character", HOSTILE.values(), ids=HOSTILE.keys())

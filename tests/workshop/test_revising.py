@@ -20,15 +20,16 @@ BEN = Actor(guild_id=1, user_id=11, name="Ben")
 DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
 
 
-async def _song(services: Services) -> Song:
+async def _song(services: Services, lyrics: Lyrics = DRAFT, guild_id: int = 1) -> Song:
+    """A song whose v1 is an AI draft of ``lyrics``."""
     song, _ = await services.songs.create(
-        guild_id=1,
+        guild_id=guild_id,
         channel_id=2,
         owner_id=10,
         title="Harbour",
         theme="harbour",
         brief=None,
-        first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
+        first=NewVersion("ai-draft", None, "AI", lyrics, writer="offline writer", seed=1),
     )
     return song
 
