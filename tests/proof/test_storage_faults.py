@@ -301,31 +301,44 @@ def test_health_reports_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 # --- through Discord -----------------------------------------------------------------------------------------
 
 
-async def test_a_member_revising_on_a_read_only_database_is_told_privately(
-    standin: StandIn, launch: Launch, discord_log_guard: LogGuard, allow_storage_errors: pytest.LogCaptureFixture
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+async def test_a_member_revising_on_a_faulty_database_is_told_privately(
+    fault: str,
+    tmp_path: Path,
+    standin: StandIn,
+    launch: Launch,
+    discord_log_guard: LogGuard,
+    allow_storage_errors: pytest.LogCaptureFixture,
 ) -> None:
-    """Revise on a read-only database: an ephemeral "I can't save right now" (not the generic failure), the
-    heartbeat reports the fault to ``soundoff health``, and the draft is still there."""
+    """Revise on a read-only, full or vanished database: an ephemeral "I can't save right now — …" (not the
+    generic failure), the heartbeat tells ``soundoff health``, and the draft is still there."""
     discord_log_guard.allow("Storage fault")
-    bot = await launch()
+    discord_log_guard.allow("vanished while open")
+    database = tmp_path / "data" / "bot.db"
+    bot = await launch(SOUNDOFF_DATABASE=str(database))
     scene = standin.scene
     draft = await new_song(standin, scene.owner)
-    await make_read_only(bot.services.db, Path())
+    cause, reason = FAULTS[fault]
+    await cause(bot.services.db, database.parent)
     opened = await (await standin.click(draft, label="Revise", member=scene.member)).modal()
-    handle = await standin.submit_modal(opened, {"lyrics": "[Verse 1]\nthe ferry horn at dawn"})
+    handle = await standin.submit_modal(opened, {"lyrics": LONG_VERSE})
     await handle.response()
     seen = await eventually(
         lambda: next((m for m in [*handle.followups, handle.original] if m and m.content), None), 20
     )
-    assert seen.content.startswith("I can't save right now — the database is read-only."), seen.content
+    assert seen.content.startswith(f"I can't save right now — {reason}. Nothing was saved"), seen.content
     assert seen.ephemeral
     assert bot.heartbeat is not None
     heartbeat = type(bot.heartbeat)(bot, bot.heartbeat.path, interval=0.05, check_storage=bot.services.db.check_storage)
     heartbeat.start()
     try:
-        database = Path(str(bot.services.settings.database))
         report = await eventually(lambda: None if (r := check(database)).healthy else r, 10)
-        assert report.line.startswith("unhealthy: the bot can't save: the database is read-only")
+        if fault == "missing":  # the process rescued its copy beside the marker; the file itself is gone
+            assert (
+                report.line == f"unhealthy: no database file at {database} (one was kept there: bot.db.created says so)"
+            )
+        else:
+            assert report.line.startswith(f"unhealthy: the bot can't save: {reason} ({database}): ")
     finally:
         await heartbeat.stop()
     song = await bot.services.songs.by_thread(draft.thread_id or 0)
