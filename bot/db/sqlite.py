@@ -15,13 +15,13 @@ from typing import Any
 import aiosqlite
 
 from bot.db.connection import Database, DatabaseOpenError, Dialect, IntegrityError, Params, Row, Transaction
-from bot.db.faults import StorageFault, classify, member_error
+from bot.db.faults import StorageFault, classify
 from bot.db.sqlite_file import FileIdentity, mark_created, refuse_if_lost, rescue_path
-from bot.errors import StorageError
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+MOVED = "the path no longer names the opened file"
 
 
 class SqliteTransaction(Transaction):
@@ -78,14 +78,7 @@ class SqliteDatabase(Database):
         self.label = path
         self._file = None if path == ":memory:" else Path(path)
         self._opened = None if self._file is None else FileIdentity.of(self._file)
-        self._fault: StorageFault | None = None
         self._rescued: Path | None = None
-
-    @property
-    def storage_fault(self) -> str | None:
-        if self._fault is None:
-            return None
-        return f"{self._fault.reason} ({self.path}): {self._fault.advice}"
 
     @classmethod
     async def connect(cls, path: Path) -> SqliteDatabase:
@@ -135,7 +128,7 @@ class SqliteDatabase(Database):
         async with self._write_lock:
             if self._moved():
                 if self._fault is not StorageFault.MISSING:
-                    self._fault_found(StorageFault.MISSING, "the path no longer names the opened file", writing=True)
+                    self._fault_found(StorageFault.MISSING, MOVED, writing=True)
                 await self._rescue()
         return self.storage_fault
 
@@ -147,41 +140,36 @@ class SqliteDatabase(Database):
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                self._raise_fault(exc, writing=True)
+                self._raise_fault(self._classify(exc), exc, writing=True)
                 raise
             try:
                 yield self._reads
                 if self._moved():
-                    raise self._fault_found(
-                        StorageFault.MISSING, "the path no longer names the opened file", writing=True
-                    )
+                    raise self._fault_found(StorageFault.MISSING, MOVED, writing=True)
                 await self._conn.execute("COMMIT")
             except BaseException as exc:
                 if self._conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
                         await self._conn.execute("ROLLBACK")
-                error = self._storage_error(exc, writing=True) if isinstance(exc, sqlite3.Error) else None
-                if self._fault is StorageFault.MISSING:
+                fault = self._classify(exc) if isinstance(exc, sqlite3.Error) else None
+                if fault is StorageFault.MISSING or self._fault is StorageFault.MISSING:
                     await self._rescue()
-                if error is not None:
-                    raise error from exc
+                self._raise_fault(fault, exc, writing=True)
                 raise
-            if self._fault is not None and self._fault.passes:
-                log.info("Writes to the database %s work again", self.path)
-                self._fault = None
+            self._write_worked()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         try:
             return await self._reads.fetch_one(sql, params)
         except sqlite3.Error as exc:
-            self._raise_fault(exc, writing=False)
+            self._raise_fault(self._classify(exc), exc, writing=False)
             raise
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         try:
             return await self._reads.fetch_all(sql, params)
         except sqlite3.Error as exc:
-            self._raise_fault(exc, writing=False)
+            self._raise_fault(self._classify(exc), exc, writing=False)
             raise
 
     async def executescript(self, script: str) -> None:
@@ -236,31 +224,10 @@ class SqliteDatabase(Database):
         self._rescued = copy
         log.error("The database %s vanished while open: everything it held is rescued to %s", self.path, copy)
 
-    def _raise_fault(self, error: sqlite3.Error, *, writing: bool) -> None:
-        """Raise the member's StorageError for a storage fault; return for any other SQLite error."""
-        if (found := self._storage_error(error, writing=writing)) is not None:
-            raise found from error
-
-    def _storage_error(self, error: sqlite3.Error, *, writing: bool) -> StorageError | None:
-        """The member's StorageError for a storage fault; None for any other SQLite error (raised as it is)."""
+    def _classify(self, error: sqlite3.Error) -> StorageFault | None:
+        """The storage fault behind an SQLite error; an I/O error on a file that vanished is the vanishing."""
         fault = classify(error)
-        if fault is None:
-            return None
-        if fault is StorageFault.IO and self._moved():
-            fault = StorageFault.MISSING
-        return self._fault_found(fault, str(error), writing=writing)
-
-    def _fault_found(self, fault: StorageFault, detail: str, *, writing: bool) -> StorageError:
-        """Log a fault for the operator when it begins (then once per refused write, quieter) and remember it."""
-        action = "write to" if writing else "read"
-        if fault is not self._fault:
-            log.error(
-                "Storage fault: cannot %s %s: %s (%s). %s.", action, self.path, fault.reason, detail, fault.advice
-            )
-        else:
-            log.warning("Storage fault persists: cannot %s %s: %s (%s)", action, self.path, fault.reason, detail)
-        self._fault = fault
-        return member_error(fault, writing=writing)
+        return StorageFault.MISSING if fault is StorageFault.IO and self._moved() else fault
 
 
 def _probe(path: str) -> None:
