@@ -1,7 +1,8 @@
 """Storage faults: the ways a database stops taking writes, in words for the member and for the operator.
 
-SQLite says why a statement failed in its result code; a read-only file, a full disk, a damaged page and a file
-that vanished each need a different fix, so each is named once here and every adapter shows the same sentence.
+SQLite says why a statement failed in its result code, PostgreSQL in its SQLSTATE; a read-only file, a full disk,
+a damaged page and a file that vanished each need a different fix, so each is named once here and every adapter
+shows the same sentence.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ _REASONS = {
     StorageFault.IO: "the disk holding the database reported an error",
 }
 _ADVICE = {
-    StorageFault.READ_ONLY: "Make the file, its folder and its disk writable by the bot's user",
+    StorageFault.READ_ONLY: (
+        "Make the file, its folder and its disk writable by the bot's user (on PostgreSQL: point the bot at the "
+        "primary server, and check default_transaction_read_only)"
+    ),
     StorageFault.FULL: "Free space on that disk (writes resume by themselves)",
     StorageFault.CORRUPT: "Stop the bot and restore the file from a backup (or salvage it with sqlite3's .recover)",
     StorageFault.MISSING: "Stop the bot, put the database back (a rescued copy is named in the log), then start it",
@@ -59,6 +63,20 @@ _BY_CODE = {
     sqlite3.SQLITE_IOERR: StorageFault.IO,
     sqlite3.SQLITE_CANTOPEN: StorageFault.IO,
 }
+
+
+_BY_SQLSTATE = {
+    "25006": StorageFault.READ_ONLY,  # read_only_sql_transaction: a standby, or default_transaction_read_only
+    "53100": StorageFault.FULL,  # disk_full
+    "XX001": StorageFault.CORRUPT,  # data_corrupted
+    "XX002": StorageFault.CORRUPT,  # index_corrupted
+    "58030": StorageFault.IO,  # io_error
+}
+
+
+def classify_sqlstate(sqlstate: str | None) -> StorageFault | None:
+    """The storage fault behind a PostgreSQL error's SQLSTATE, or None for anything else."""
+    return _BY_SQLSTATE.get(sqlstate or "")
 
 
 def classify(error: sqlite3.Error) -> StorageFault | None:

@@ -6,9 +6,10 @@ comes from the statements themselves (conditional upserts, row locks), never fro
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,6 +18,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot.database_target import PostgresUrl
 from bot.db.connection import Database, DatabaseOpenError, Dialect, IntegrityError, Params, Row, Transaction
+from bot.db.faults import classify_sqlstate
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +133,10 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._pool.connection() as conn, conn.transaction():
-            yield PostgresTransaction(conn)
+        with self._faults(writing=True):
+            async with self._pool.connection() as conn, conn.transaction():
+                yield PostgresTransaction(conn)
+        self._write_worked()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -141,13 +145,27 @@ class PostgresDatabase(Database):
             yield conn
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._pool.connection() as conn:
-            return await PostgresTransaction(conn).fetch_one(sql, params)
+        with self._faults(writing=False):
+            async with self._pool.connection() as conn:
+                return await PostgresTransaction(conn).fetch_one(sql, params)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._pool.connection() as conn:
-            return await PostgresTransaction(conn).fetch_all(sql, params)
+        with self._faults(writing=False):
+            async with self._pool.connection() as conn:
+                return await PostgresTransaction(conn).fetch_all(sql, params)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
-            return await PostgresTransaction(conn).execute(sql, params)
+        with self._faults(writing=True):
+            async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
+                changed = await PostgresTransaction(conn).execute(sql, params)
+        self._write_worked()
+        return changed
+
+    @contextlib.contextmanager
+    def _faults(self, *, writing: bool) -> Iterator[None]:
+        """A storage fault in the block (a read-only server, a full disk, damaged data) becomes a StorageError."""
+        try:
+            yield
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=writing)
+            raise

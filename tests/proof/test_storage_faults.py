@@ -20,6 +20,7 @@ import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.database_target import PostgresUrl
 from bot.db.connection import Database, DatabaseOpenError
 from bot.db.migrate import open_migrated
 from bot.db.sqlite_file import marker_path, rescued_copies
@@ -33,6 +34,7 @@ from bot.settings import Settings
 from bot.songwriting.words.brief import Brief
 from bot.workshop.actors import Actor
 from bot.workshop.workshop import Workshop
+from tests.postgres import PostgresServer
 from tests.proof.conftest import Launch, new_song, quiet
 from tests.standin import LogGuard, StandIn
 from tests.standin.polling import eventually
@@ -87,7 +89,7 @@ def remove(path: Path) -> None:
     path.unlink()
 
 
-def settings_for(path: Path) -> Settings:
+def settings_for(path: Path | PostgresUrl) -> Settings:
     return Settings(  # type: ignore[call-arg]  # pydantic-settings' init-only keyword
         _env_file=None, SOUNDOFF_DATABASE=str(path), SOUNDOFF_COOLDOWN_SECONDS=0, SOUNDOFF_DAILY_QUOTA=1000
     )
@@ -419,3 +421,37 @@ async def test_the_playground_on_a_damaged_database_answers_503_with_the_sentenc
             assert "the database file is damaged" in (await revision.json())["error"]
     finally:
         await services.close()
+
+
+# --- PostgreSQL (scale-out mode) -----------------------------------------------------------------------------
+
+
+async def test_a_read_only_postgresql_server_answers_with_the_sentence(
+    postgres_server: PostgresServer, render_pool: RenderPool, allow_storage_errors: pytest.LogCaptureFixture
+) -> None:
+    """The bot starts on a read-only PostgreSQL database (a standby, or default_transaction_read_only), shows
+    what is stored, and answers a write with "I can't save right now — the database is read-only"."""
+    url = postgres_server.clone()
+    try:
+        services = await Services.open(settings_for(url), pool=render_pool)
+        try:
+            (song,) = await _drafts(Workshop(services), 1)
+        finally:
+            await services.close()
+        name = url.conninfo.rsplit("/", 1)[1]
+        postgres_server._admin("ALTER DATABASE {name} SET default_transaction_read_only = on", name)
+        services = await Services.open(settings_for(url), pool=render_pool)
+        workshop = Workshop(services)
+        try:
+            assert [v.number for v in await services.songs.versions(song)] == [1]
+            with pytest.raises(StorageError) as refused:
+                await _revise(workshop, song, LONG_VERSE)
+            assert str(refused.value).startswith(
+                "I can't save right now — the database is read-only. Nothing was saved"
+            )
+            assert (services.db.storage_fault or "").startswith("the database is read-only (postgresql://")
+            assert [v.number for v in await services.songs.versions(song)] == [1]
+        finally:
+            await services.close()
+    finally:
+        postgres_server.drop(url)
