@@ -6,10 +6,9 @@ comes from the statements themselves (conditional upserts, row locks), never fro
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -133,9 +132,12 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        with self._faults(writing=True):
+        try:
             async with self._pool.connection() as conn, conn.transaction():
                 yield PostgresTransaction(conn)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=True)
+            raise
         self._write_worked()
 
     @asynccontextmanager
@@ -145,27 +147,27 @@ class PostgresDatabase(Database):
             yield conn
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        with self._faults(writing=False):
+        try:
             async with self._pool.connection() as conn:
                 return await PostgresTransaction(conn).fetch_one(sql, params)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=False)
+            raise
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        with self._faults(writing=False):
+        try:
             async with self._pool.connection() as conn:
                 return await PostgresTransaction(conn).fetch_all(sql, params)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=False)
+            raise
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        with self._faults(writing=True):
+        try:
             async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
                 changed = await PostgresTransaction(conn).execute(sql, params)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=True)
+            raise
         self._write_worked()
         return changed
-
-    @contextlib.contextmanager
-    def _faults(self, *, writing: bool) -> Iterator[None]:
-        """A storage fault in the block (a read-only server, a full disk, damaged data) becomes a StorageError."""
-        try:
-            yield
-        except psycopg.Error as exc:
-            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=writing)
-            raise
