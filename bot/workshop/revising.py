@@ -13,6 +13,7 @@ from bot.songwriting.versions.credits import Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import diff_lines, is_identical
 from bot.songwriting.words.lyrics import LYRICS_MAX_CHARS, Lyrics, parse_lyrics, size_problem
+from bot.songwriting.words.text import member_text
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.quota import claim_generation, refund_generation
@@ -167,7 +168,7 @@ class Revisions:
                 f"That revision is {len(text)} characters; the limit is {REVISION_MAX_CHARS}. Split the song up."
             )
         title = parent.lyrics.title if parent.lyrics and parent.lyrics.title else song.title
-        lyrics = parse_lyrics(text, title=title)
+        lyrics = parse_lyrics(member_text(text, "your lyrics"), title=title)
         if (problem := size_problem(lyrics)) is not None:
             raise UserFacingError(f"That revision has {problem}. Split the song up.")
         return None if lyrics.is_empty() else lyrics

@@ -12,10 +12,10 @@ BEN = Actor(guild_id=1, user_id=11, name="Ben")
 DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
 
 
-async def a_song(services: Services, lyrics: Lyrics = DRAFT) -> Song:
+async def a_song(services: Services, lyrics: Lyrics = DRAFT, guild_id: int = 1) -> Song:
     """Store a song whose v1 is the AI's ``lyrics``."""
     song, _ = await services.songs.create(
-        guild_id=1,
+        guild_id=guild_id,
         channel_id=2,
         owner_id=ANA.user_id,
         title=lyrics.title,
