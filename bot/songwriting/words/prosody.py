@@ -92,7 +92,7 @@ def line_words(line: str) -> list[str]:
     """Split a line into the words that are sung, in order (numbers spelled out, markup dropped)."""
     words: list[str] = []
     for token in _tokens(line):
-        words.extend(_sung_words(token))
+        words.extend(sung_words(token))
     return words
 
 
@@ -132,7 +132,7 @@ def _tokens(line: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _sung_words(token: str) -> list[str]:
+def sung_words(token: str) -> list[str]:
     """Expand a token into sung words: digits become number words, letters stay as written."""
     if token.isalpha() or ("'" in token and not any(c.isdecimal() for c in token)):
         return [token]

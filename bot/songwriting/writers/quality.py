@@ -150,13 +150,25 @@ def hook_title(lyrics: Lyrics) -> str:
     return title_case(" ".join(words))
 
 
+SMALL_TITLE_WORDS = frozenset(
+    {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of", "off", "on"}
+    | {"per", "to", "up", "via", "from", "with", "into", "onto", "over", "than"}
+)
+"""Words a title keeps lower case inside it (articles, conjunctions, short prepositions): "The Pawnshop on Fifth"."""
+
+
 def title_case(text: str) -> str:
-    """Capitalise each word except function words inside the title ("Over the Rocks")."""
+    """Capitalise every word but the small ones inside the title ("The Mine Closed", "Over the Rocks")."""
     words = text.split()
-    stop = function_words()
     return " ".join(
-        w if (0 < i < len(words) - 1 and w.lower() in stop) else w[:1].upper() + w[1:] for i, w in enumerate(words)
+        w.lower() if (0 < i < len(words) - 1 and w.lower() in SMALL_TITLE_WORDS) else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
     )
+
+
+def is_title_case(title: str) -> bool:
+    """True when a title is already in title case."""
+    return title == title_case(title)
 
 
 def assess_song(brief: Brief, lyrics: Lyrics) -> Assessment:

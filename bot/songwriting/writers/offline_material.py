@@ -1,0 +1,227 @@
+"""The offline writer's curated material: typed line templates, rhyme families, imagery and the themes' own worlds.
+
+Everything here is read once from ``bot/songwriting/data`` and cached; words are grouped by slot type and syllable
+count so a template can be filled to an exact syllable target. Verb phrases are stored in the base form and
+inflected with lemminflect ("count the change" → "counted the change"), so no table spells a tense by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.songwriting.music.genres import find_genre
+from bot.songwriting.words import phrases
+from bot.songwriting.words.prosody import count_syllables
+from bot.songwriting.words.theme import inflect, normalise
+
+ENDINGS = ("place", "noun", "adj", "act", "verb", "adv", "time")
+ENDED_BY = {
+    "place": ("place",),
+    "noun": ("noun", "place"),
+    "adj": ("adj",),
+    "act": ("act",),
+    "verb": ("verb", "act"),
+    "adv": ("adv", "time"),
+}
+"""Rhyme-word categories each ``end:`` template section takes: a place is also a noun, an act also a verb."""
+ROLES = frozenset({"scene", "move", "turn", "hook"})
+_SLOT = re.compile(r"\{(\w+)\}")
+
+Vocabulary = dict[str, dict[int, tuple[str, ...]]]
+"""Words by slot type, then by syllable count."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of a template: fixed text, optional text, or a typed slot."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A line pattern; a fragment ("oh, the golden night") never follows a lead. ``roles``/``genres`` limit it."""
+
+    parts: tuple[Part, ...]
+    fragment: bool = False
+    roles: frozenset[str] = frozenset()
+    genres: frozenset[str] = frozenset()
+
+    def fits(self, role: str, tags: tuple[str, ...]) -> bool:
+        return (not self.roles or role in self.roles) and (not self.genres or bool(self.genres & set(tags)))
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """The concrete world of a theme (a pawnshop's ticket, counter and price), split so verses differ."""
+
+    name: str
+    things: tuple[str, ...]
+    places: tuple[str, ...]
+    people: tuple[str, ...]
+    acts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    templates: dict[str, tuple[Template, ...]]
+    families: tuple[dict[str, tuple[str, ...]], ...]
+    tense_words: dict[str, frozenset[str]]
+    imagery: dict[str, Any]
+    fields: tuple[tuple[frozenset[str], Field], ...]
+
+
+def fields_for(theme: str) -> list[Field]:
+    """The worlds a theme's words belong to, best match first; the common world when none matches."""
+    material = load()
+    keys = {w.lower() for w in phrases.words(normalise(theme))}
+    keys |= {inflect(w, "NN") for w in keys} | {_lemma(w) for w in keys}
+    found = [(len(k & keys), i, f) for i, (k, f) in enumerate(material.fields) if k & keys]
+    found.sort(key=lambda row: (-row[0], row[1]))
+    chosen = [f for _, _, f in found]
+    common = next(f for _, f in material.fields if f.name == "common")
+    return [*chosen[:2], common]
+
+
+def field_vocabulary(fields: list[Field], share: int, shares: int) -> Vocabulary:
+    """The field words one section sings: verse ``share`` of ``shares`` gets its own slice of things, so verse 2
+    moves on with new images; the first field's words come first, a common world fills in."""
+    main, *rest = fields
+    words: dict[str, list[str]] = {"thing": [], "spot": [], "person": [], "act": []}
+    for name, items in (("thing", main.things), ("spot", main.places), ("person", main.people), ("act", main.acts)):
+        size = max(3, -(-len(items) // max(shares, 1)))
+        start = (share * size) % len(items)
+        words[name].extend((items[start:] + items[:start])[:size])
+    for other in rest:
+        size = max(2, len(other.things) // max(shares, 1))
+        start = (share * size) % len(other.things)
+        words["thing"].extend((other.things[start:] + other.things[:start])[:size])
+        words["act"].extend((other.acts[start % len(other.acts) :] + other.acts)[:size])
+        if not words["person"]:
+            words["person"].extend(other.people)
+    grouped = {
+        "thing": words["thing"],
+        "things": [inflect(t, "NNS") if " " not in t else _plural_phrase(t) for t in words["thing"]],
+        "spot": words["spot"],
+        "person": words["person"],
+        "act": words["act"],
+        "act_past": [inflect(a, "VBD") for a in words["act"]],
+    }
+    return {name: by_syllables(items) for name, items in grouped.items()}
+
+
+def _plural_phrase(phrase: str) -> str:
+    head, _, last = phrase.rpartition(" ")
+    return f"{head} {inflect(last, 'NNS')}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _lemma(word: str) -> str:
+    import lemminflect
+
+    for upos in ("NOUN", "VERB"):
+        found = lemminflect.getAllLemmas(word, upos=upos).get(upos)
+        if found:
+            return str(found[0])
+    return word
+
+
+def by_syllables(items: list[str]) -> dict[int, tuple[str, ...]]:
+    grouped: dict[int, list[str]] = {}
+    for item in dict.fromkeys(items):
+        grouped.setdefault(syllables(item), []).append(item)
+    return {count: tuple(words) for count, words in grouped.items()}
+
+
+@functools.lru_cache(maxsize=128)
+def imagery_vocabulary(mood: str | None, genre: str | None) -> Vocabulary:
+    """Group the imagery for a mood and a genre by slot type and syllable count."""
+    imagery = load().imagery
+    sources = [imagery["common"]]
+    mood_key = style(mood)
+    found = find_genre(genre)
+    if mood_key:
+        sources.append(imagery["moods"][mood_key])
+    if found is not None and found.genre.value in imagery["genres"]:
+        sources.append(imagery["genres"][found.genre.value])
+    words: dict[str, list[str]] = {c: [] for c in ("prep", "noun", "nouns", "place", "adj")}
+    for source in sources:
+        for category in words:
+            words[category].extend(source.get(category, []))
+    return {category: by_syllables(items) for category, items in words.items()}
+
+
+def style(mood: str | None) -> str | None:
+    """Match a free-text mood to a curated one by name or alias ("sad" is melancholy)."""
+    if not mood:
+        return None
+    wanted = mood.lower()
+    for key, entry in load().imagery["moods"].items():
+        if any(re.search(rf"\b{re.escape(alias)}\b", wanted) for alias in [key, *entry.get("aliases", [])]):
+            return str(key)
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def syllables(text: str) -> int:
+    return count_syllables(text)
+
+
+@functools.cache
+def load() -> Material:
+    data = importlib.resources.files("bot.songwriting.data")
+    rhymes = json.loads(data.joinpath("rhyme_families.json").read_text("utf-8"))
+    imagery = json.loads(data.joinpath("imagery.json").read_text("utf-8"))
+    fields = json.loads(data.joinpath("fields.json").read_text("utf-8"))["fields"]
+    templates: dict[str, list[Template]] = {}
+    section = ""
+    for raw in data.joinpath("line_templates.txt").read_text("utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            templates[section] = []
+        else:
+            templates[section].append(parse_template(line))
+    return Material(
+        templates={k: tuple(v) for k, v in templates.items()},
+        families=tuple({c: tuple(f.get(c, ())) for c in ENDINGS} for f in rhymes["families"]),
+        tense_words={tense: frozenset(words) for tense, words in rhymes["tense"].items()},
+        imagery=imagery,
+        fields=tuple(
+            (
+                frozenset(entry["keys"]) | {name},
+                Field(
+                    name, tuple(entry["things"]), tuple(entry["places"]), tuple(entry["people"]), tuple(entry["acts"])
+                ),
+            )
+            for name, entry in fields.items()
+        ),
+    )
+
+
+def parse_template(line: str) -> Template:
+    tags: list[str] = []
+    while line.startswith("@"):
+        tag, _, line = line.partition(" ")
+        tags.append(tag[1:])
+        line = line.strip()
+    parts: list[Part] = []
+    for token in re.findall(r"\([^)]*\)|\S+", line.removeprefix("!")):
+        if token.startswith("("):
+            parts.append(Part("optional", token[1:-1]))
+        elif (slot := _SLOT.fullmatch(token.rstrip(","))) is not None:
+            parts.append(Part("slot", slot.group(1)))
+            if token.endswith(","):
+                parts.append(Part("text", ","))
+        else:
+            parts.append(Part("text", token))
+    roles = frozenset(t for t in tags if t in ROLES)
+    return Template(tuple(parts), line.startswith("!"), roles, frozenset(tags) - roles)
