@@ -15,7 +15,7 @@ from bot.songwriting.words.theme import Tense, is_plural, verb_form
 
 FUTURE = frozenset({"tomorrow", "someday", "soon"})
 PAST = frozenset({"yesterday", "ago"})
-_SINGULAR_DET = frozenset({"a", "an", "every", "each", "another", "this"})
+_SINGULAR_DET = frozenset({"a", "an", "every", "each", "another", "this", "one"})
 _PLURAL_DET = frozenset({"these", "those", "many", "all"})
 _PLURAL_VERB = frozenset({"are", "were"})
 _SINGULAR_VERB = frozenset({"is", "was"})
@@ -52,7 +52,7 @@ def problems(line: str, theme: str = "") -> list[str]:
 
 
 def _plural_noun(word: str) -> bool:
-    return word.endswith("s") and not word.endswith("ss") and is_plural(word) and verb_form(word) is None
+    return word.endswith("s") and not word.endswith("ss") and is_plural(word)
 
 
 def _singular_subject(word: str) -> bool:

@@ -86,7 +86,7 @@ _PRESENT_AUX = frozenset(
 def normalise(theme: str) -> str:
     """The theme as sung words: request wording dropped ("write a song about"), clock times and digits spelled."""
     text = _INTRO.sub("", theme.replace("\u2019", "'"), count=1)
-    text = _CLOCK.sub(lambda m: f"{m.group(1)} in the {'morning' if m.group(3).lower() == 'a' else 'evening'}", text)
+    text = _CLOCK.sub(lambda m: f"{m.group(1)} o'clock", text)  # "4 am" sung as "four o'clock", not "four a m"
     spelled = [" ".join(sung_words(w)) if any(c.isdecimal() for c in w) else w for w in phrases.words(text)]
     return " ".join(spelled)
 

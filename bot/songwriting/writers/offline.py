@@ -35,7 +35,7 @@ from bot.songwriting.writers.quality import title_case
 __all__ = ["WRITER_NAME", "ThemeChunk", "theme_chunks", "vary_section", "write"]
 
 WRITER_NAME = "offline writer"
-OPENING_MAX = 2
+OPENING_MAX = 1
 """Lines of one song that may open on the same two words."""
 _ARTICLE = re.compile(r"\b([Aa]) (?=([^\W_][\w'-]*))")
 _IR_CATEGORIES = ("place", "noun")
@@ -58,6 +58,7 @@ class _Song:
     section_templates: set[int] = field(default_factory=set)
     openings: Counter[str] = field(default_factory=Counter)
     rhyme_inside: bool = False
+    worn_openings_allowed: bool = False
     inner: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -226,7 +227,7 @@ def _family_pool(song: _Song, need: int, anchors: Sequence[str], times: int = 0)
         pool = [(w, c) for c in material.ENDINGS for w in family[c] if w not in song.used]
         if len(pool) < need or any(rhyme_kind(end_word(pool[0][0]) or "", anchor) for anchor in anchors):
             continue
-        if sum(c == "time" for _, c in pool) < times:
+        if sum(c == "time" for _, c in pool) < times or len(pool) < need + 3:  # room to choose words that fit
             fallback = fallback or pool
             continue
         song.rng.shuffle(pool)
@@ -252,9 +253,10 @@ def _rhymed_line(
         rhymes = ends and last not in taken and all(rhyme_kind(last, e) for e in ends)
         if rhymes and (line := _theme_line(chunk, None, song)):
             return line
+    own = [(w, "noun") for w in _all(song, "thing")] + [(w, "place") for w in _all(song, "spot")] if ends else []
     fitting = [
         (word, category)
-        for word, category in pool
+        for word, category in [*own, *pool]
         if word not in song.used
         and (end_word(word) or "").lower() not in taken
         and all(rhyme_kind(end_word(word) or "", e) for e in ends)
@@ -274,16 +276,33 @@ def _rhymed_line(
     if not last_resort:
         return ""
     # Out of fresh rhymes (a long AAAA section with no theme words of its own): reuse one rather than fail.
-    rhyming = [(w, c) for w, c in pool if all(rhyme_kind(end_word(w) or "", e) for e in ends)]
-    candidates = fitting or rhyming or list(pool)
-    if not candidates:
-        return ""
-    word, category = candidates[0]
-    song.used.add(word)
+    rhyming = [
+        (w, c)
+        for w, c in pool
+        if (end_word(w) or "").lower() not in taken and all(rhyme_kind(end_word(w) or "", e) for e in ends)
+    ]
+    candidates = list(dict.fromkeys([*fitting, *rhyming])) or list(pool)
     song.inner = {}
-    templates = _templates(category, song)
-    line = next((line for t in range(13) if (line := _fit(templates, {"END": word}, song, t, checked=False))), "")
-    return _pad(line or _finish(f"oh, {word}"), song.target)
+    song.worn_openings_allowed = True  # a worn opening is better than a line off its syllable target
+    found = next(
+        (
+            (word, line)
+            for tolerance in (0, 1)
+            for word, category in candidates
+            if (line := _fit(_templates(category, song), {"END": word}, song, tolerance))
+        ),
+        None,
+    )
+    song.worn_openings_allowed = False
+    if found is None and candidates:
+        word, category = candidates[0]
+        templates = _templates(category, song)
+        line = next((ln for t in range(13) if (ln := _fit(templates, {"END": word}, song, t, checked=False))), "")
+        found = (word, _pad(line or _finish(f"oh, {word}"), song.target))
+    if found is None:
+        return ""
+    song.used.add(found[0])
+    return found[1]
 
 
 def _inner_rhymes(end: str, fitting: Sequence[tuple[str, str]]) -> dict[int, tuple[str, ...]]:
@@ -323,7 +342,12 @@ def _templates(category: str, song: _Song) -> list[Template]:
     """The templates a rhyme word of this category can end, for this section's role and the song's genre:
     the genre's own first (and, in a rap verse, the bars with an internal rhyme before all)."""
     sections = [section for section, ends in material.ENDED_BY.items() if category in ends]
-    found = [t for s in sections for t in material.load().templates[f"end:{s}"] if t.fits(song.role, song.form.tags)]
+    found = [
+        t
+        for s in sections
+        for t in material.load().templates[f"end:{s}"]
+        if t.fits(song.role, song.form.tags, song.target)
+    ]
     order = _shuffled(found, song)
     return sorted(order, key=lambda t: (not (song.rhyme_inside and _has_slot(t, "IR")), not t.genres))
 
@@ -341,7 +365,7 @@ def _fit(
         if line := _fill(template.parts, fixed, song, tolerance, checked=checked):
             song.section_templates.add(id(template))
             return line
-    leads = [t for t in _shuffled(material.load().templates["lead"], song) if not song.rhyme_inside]
+    leads = _shuffled(material.load().templates["lead"], song)
     for lead, template in itertools.product(leads, templates):
         if not template.fragment and (line := _fill((*lead.parts, *template.parts), fixed, song, tolerance)):
             song.section_templates.update((id(lead), id(template)))
@@ -389,9 +413,13 @@ def _fill(
         goal -= count
         fresh = [w for w in group[count] if w not in song.used and w not in words]
         words.append(song.rng.choice(fresh or group[count]))
+    chosen = [w for w, p in zip(words, template, strict=True) if p.kind == "slot" and w]
+    if checked and len(set(chosen)) < len(chosen):
+        return ""  # one image twice in a line ("the ticket … the ticket")
     line = _finish(" ".join(w for w in words if w))
     opening = _opening(line)
-    if checked and (song.openings[opening] >= OPENING_MAX or grammar.problems(line, song.theme)):
+    worn = song.openings[opening] >= OPENING_MAX and not song.worn_openings_allowed
+    if checked and (worn or grammar.problems(line, song.theme)):
         return ""
     song.openings[opening] += 1
     song.used.update(w for w, p in zip(words, template, strict=True) if p.kind == "slot")
@@ -421,4 +449,4 @@ def _vowel_sound(word: str) -> bool:
 
 
 def _all(song: _Song, category: str) -> list[str]:
-    return [w for words in song.vocabulary[category].values() for w in words]
+    return [w for words in song.vocabulary.get(category, {}).values() for w in words]

@@ -30,6 +30,7 @@ ENDED_BY = {
 }
 """Rhyme-word categories each ``end:`` template section takes: a place is also a noun, an act also a verb."""
 ROLES = frozenset({"scene", "move", "turn", "hook"})
+TINY = 5
 _SLOT = re.compile(r"\{(\w+)\}")
 
 Vocabulary = dict[str, dict[int, tuple[str, ...]]]
@@ -52,9 +53,12 @@ class Template:
     fragment: bool = False
     roles: frozenset[str] = frozenset()
     genres: frozenset[str] = frozenset()
+    tiny: bool = False
+    """Only for the shortest lines (5 syllables or fewer), where nothing else fits: "Oh, the rain"."""
 
-    def fits(self, role: str, tags: tuple[str, ...]) -> bool:
-        return (not self.roles or role in self.roles) and (not self.genres or bool(self.genres & set(tags)))
+    def fits(self, role: str, tags: tuple[str, ...], target: int) -> bool:
+        wanted = (not self.roles or role in self.roles) and (not self.genres or bool(self.genres & set(tags)))
+        return wanted and (not self.tiny or target <= TINY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,4 +228,5 @@ def parse_template(line: str) -> Template:
         else:
             parts.append(Part("text", token))
     roles = frozenset(t for t in tags if t in ROLES)
-    return Template(tuple(parts), line.startswith("!"), roles, frozenset(tags) - roles)
+    genres = frozenset(tags) - roles - {"tiny"}
+    return Template(tuple(parts), line.startswith("!"), roles, genres, "tiny" in tags)
