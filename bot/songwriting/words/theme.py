@@ -11,6 +11,7 @@ between a verb and its object ("the landlord raised | the rent" is no cut).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -127,7 +128,7 @@ def theme_chunks(theme: str, budget: int) -> list[ThemeChunk]:
                 pending.insert(0, rest)
             if not run:
                 continue
-        chunks.append(typed(run))
+        chunks.append(_determined(typed(run), budget))
     found = [c for c in chunks if phrases.phrase_words(c.text.split()) > 0] or chunks
     if found:
         lead = next((c for c in found if c.kind is Kind.NOUN and phrases.phrase_words(c.text.split()) >= 2), None)
@@ -149,6 +150,27 @@ def typed(run: list[str]) -> ThemeChunk:
         return ThemeChunk(text, Kind.CLAUSE, verb)
     head = next((w for w in reversed(keys) if not phrases.needs_more(w)), keys[-1])
     return ThemeChunk(text, Kind.NOUN, plural=is_plural(head))
+
+
+_BARE_OK = frozenset({"last", "next", "one", "every", "each", "all", "some", "no"})
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
+
+
+def _determined(chunk: ThemeChunk, budget: int) -> ThemeChunk:
+    """A singular noun phrase with no determiner takes "the" ("kitchen radio" → "the kitchen radio"), so frames
+    such as "all I had was …" read; names ("fifth street"), gerunds ("leaving home") and plurals stay bare."""
+    first = chunk.text.split()[0]
+    bare = (
+        chunk.kind is Kind.NOUN
+        and not chunk.plural
+        and first.islower()
+        and first not in phrases.DETERMINERS | phrases.POSSESSIVES | _BARE_OK | _ORDINALS | phrases.SUBJECTS
+        and not first.endswith("ing")
+        and not any(c.isdigit() for c in first)
+        and "o'clock" not in chunk.text.split()[:2]
+        and _syllables(f"the {chunk.text}") <= budget
+    )
+    return dataclasses.replace(chunk, text=f"the {chunk.text}") if bare else chunk
 
 
 def _finite_verb(keys: list[str]) -> Tense | None:
@@ -260,9 +282,9 @@ def _fit_phrase(run: list[str], budget: int) -> tuple[list[str], list[str]]:
     lead = run[:1] if run[0].lower() in phrases.DETERMINERS | phrases.POSSESSIVES else []
     body = run[len(lead) :]
     while len(body) > 1 and _syllables(" ".join([*lead, *body])) > budget:
-        if phrases.is_possessive(body[0]):
-            lead = []  # the determiner belonged to the owner just dropped ("a keeper's")
-        body = body[1:]
+        if phrases.is_possessive(body[0]) and lead and lead[0].lower() in phrases.DETERMINERS:
+            lead = []  # the article belonged to the owner just dropped ("a keeper's"); "my" still fits the rest
+        body = body[2:] if len(body) > 2 and body[1].lower() == "o'clock" else body[1:]
     return [*lead, *body] if _syllables(" ".join([*lead, *body])) <= budget else body, []
 
 

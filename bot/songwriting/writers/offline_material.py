@@ -26,7 +26,8 @@ ENDED_BY = {
     "adj": ("adj",),
     "act": ("act",),
     "verb": ("verb", "act"),
-    "adv": ("adv", "time"),
+    "adv": ("adv",),
+    "time": ("time",),
 }
 """Rhyme-word categories each ``end:`` template section takes: a place is also a noun, an act also a verb."""
 ROLES = frozenset({"scene", "move", "turn", "hook"})
