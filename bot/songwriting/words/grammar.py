@@ -3,7 +3,8 @@
 The offline writer checks every line before it keeps it, and bench/bench_lyric_quality.py counts the lines that
 fail. Each check is one mistake a listener hears at once: "a tickets" (number), "the clerks was" (subject and
 verb), "I counts" (person), "stopped running tomorrow" (a past clause meeting the future), "for pawned my
-guitar" (a preposition before a past verb), "the the" (a stutter), and the phrase rules of ``words.phrases``.
+guitar" (a preposition before a past verb), "the the" (a stutter), "anymore" with no "no", one content word
+twice in a line, and the phrase rules of ``words.phrases``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import itertools
 
 from bot.songwriting.words import phrases
+from bot.songwriting.words.prosody import function_words
 from bot.songwriting.words.theme import Tense, is_plural, verb_form
 
 FUTURE = frozenset({"tomorrow", "someday", "soon"})
+NEGATIVES = frozenset({"no", "not", "never", "nobody", "nothing", "none", "nowhere"})
 PAST = frozenset({"yesterday", "ago"})
 _SINGULAR_DET = frozenset({"a", "an", "every", "each", "another", "this", "one"})
 _PLURAL_DET = frozenset({"these", "those", "many", "all"})
@@ -48,6 +51,13 @@ def problems(line: str, theme: str = "") -> list[str]:
         found.append("tense")
     if any(w in PAST for w in words) and any(w in {"is", "are", "am", "will"} for w in words):
         found.append("tense")
+    if "nowadays" in words and _past_clause(words):
+        found.append("tense")
+    if "anymore" in words and not any(w in NEGATIVES or w.endswith("n't") for w in words):
+        found.append("polarity")  # "I punched the clock anymore": "anymore" needs a "no" before it
+    content = [w for w in words if w not in function_words() and len(w) > 2]
+    if len(set(content)) < len(content):
+        found.append("repeat")  # one image twice in a line: "open the door in the door"
     return list(dict.fromkeys(found))
 
 

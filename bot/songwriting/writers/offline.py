@@ -39,6 +39,8 @@ OPENING_MAX = 1
 """Lines of one song that may open on the same two words."""
 _ARTICLE = re.compile(r"\b([Aa]) (?=([^\W_][\w'-]*))")
 _IR_CATEGORIES = ("place", "noun")
+_AFTER_A_NOUN = frozenset({"tonight", "again", "once more", "after dark", "all night long", "forever", "one more time"})
+"""When-words that can follow a bare noun phrase as a sung fragment ("the diner tonight")."""
 _FIELD_SLOTS = frozenset({"thing", "things", "act", "act_past"})
 
 
@@ -179,7 +181,9 @@ def _write_group(
         if attempt == "anchor":
             anchor = end_word(assigned[themed[0]].text) or ""
             pool = [(w, c) for w, c in _pool_for(anchor, song) if w not in song.used]
-            line = _theme_line(assigned[themed[0]], None, song) if len(pool) >= len(indices) - 1 else ""
+            own = [w for w in [*_all(song, "thing"), *_all(song, "spot")] if rhyme_kind(anchor, end_word(w) or "")]
+            enough = len(pool) + len(own) >= len(indices) - 1
+            line = _theme_line(assigned[themed[0]], None, song) if enough else ""
             if not line:
                 continue
             lines[themed[0]] = line
@@ -261,9 +265,9 @@ def _rhymed_line(
         and (end_word(word) or "").lower() not in taken
         and all(rhyme_kind(end_word(word) or "", e) for e in ends)
     ]
-    for tolerance in (0, 1):
+    for strict, tolerance in ((True, 0), (True, 1), (False, 1)):
         for word, category in fitting:
-            timed = chunk is not None and category == "time" and _tense_fits(word, chunk)
+            timed = chunk is not None and category == "time" and _tense_fits(word, chunk, strict=strict)
             if timed and chunk is not None and (line := _theme_line(chunk, word, song, tolerance)):
                 song.used.add(word)
                 return line
@@ -311,14 +315,15 @@ def _inner_rhymes(end: str, fitting: Sequence[tuple[str, str]]) -> dict[int, tup
     return material.by_syllables(words)
 
 
-def _tense_fits(word: str, chunk: ThemeChunk) -> bool:
-    """A when-word closes a theme line only in a tense it fits: no "stopped running tomorrow"."""
+def _tense_fits(word: str, chunk: ThemeChunk, *, strict: bool = True) -> bool:
+    """A when-word closes a theme line only in a tense it fits: no "stopped running tomorrow". After a noun
+    phrase it is a sung fragment ("the diner tonight"): the few that read so, unless no other keeps the theme."""
     tenses = material.load().tense_words
     if chunk.tense is Tense.PAST:
         return word not in tenses["future"] and word not in tenses["present"]
     if chunk.kind is Kind.CLAUSE:
         return word not in tenses["past"]
-    return word not in tenses["future"]
+    return word in _AFTER_A_NOUN or (not strict and word not in tenses["future"] | tenses["past"])
 
 
 def _theme_line(chunk: ThemeChunk, suffix: str | None, song: _Song, tolerance: int = 1) -> str:
