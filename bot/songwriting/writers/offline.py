@@ -60,7 +60,8 @@ class _Song:
     section_templates: set[int] = field(default_factory=set)
     openings: Counter[str] = field(default_factory=Counter)
     rhyme_inside: bool = False
-    worn_openings_allowed: bool = False
+    relaxed: bool = False
+    """The last resort: openings may repeat and the theme's images be sung again."""
     inner: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -189,7 +190,7 @@ def _write_group(
             lines[themed[0]] = line
             ends.append(end_word(line) or "")
         else:
-            pool = _family_pool(song, len(indices), anchors, times=len(themed))
+            pool = _family_pool(song, len(indices), anchors, [assigned[i] for i in themed])
         for i in indices:
             if i not in lines:
                 lines[i] = _rhymed_line(pool, ends, song, assigned.get(i), last_resort=attempt == "last resort")
@@ -219,10 +220,12 @@ def _pool_for(anchor: str, song: _Song) -> list[tuple[str, str]]:
     return perfect + slant
 
 
-def _family_pool(song: _Song, need: int, anchors: Sequence[str], times: int = 0) -> list[tuple[str, str]]:
+def _family_pool(
+    song: _Song, need: int, anchors: Sequence[str], chunks: Sequence[ThemeChunk] = ()
+) -> list[tuple[str, str]]:
     """Pick an unused rhyme family with enough fresh words that does not rhyme with the section's other groups.
 
-    ``times`` asks for that many fresh when-words ("tonight"), to close lines that carry the theme.
+    Each of ``chunks`` asks for a fresh when-word of its tense ("tonight", "long ago"), to close its line.
     """
     families = list(enumerate(material.load().families))
     song.rng.shuffle(families)
@@ -231,7 +234,9 @@ def _family_pool(song: _Song, need: int, anchors: Sequence[str], times: int = 0)
         pool = [(w, c) for c in material.ENDINGS for w in family[c] if w not in song.used]
         if len(pool) < need or any(rhyme_kind(end_word(pool[0][0]) or "", anchor) for anchor in anchors):
             continue
-        if sum(c == "time" for _, c in pool) < times or len(pool) < need + 3:  # room to choose words that fit
+        times = [w for w, c in pool if c == "time"]
+        timed = all(any(_tense_fits(w, chunk, strict=False) for w in times) for chunk in chunks)
+        if len(times) < len(chunks) or not timed or len(pool) < need + 3:  # room to choose words that fit
             fallback = fallback or pool
             continue
         song.rng.shuffle(pool)
@@ -287,7 +292,7 @@ def _rhymed_line(
     ]
     candidates = list(dict.fromkeys([*fitting, *rhyming])) or list(pool)
     song.inner = {}
-    song.worn_openings_allowed = True  # a worn opening is better than a line off its syllable target
+    song.relaxed = True  # a worn opening or a second use of an image beats a line off its syllable target
     found = next(
         (
             (word, line)
@@ -297,7 +302,7 @@ def _rhymed_line(
         ),
         None,
     )
-    song.worn_openings_allowed = False
+    song.relaxed = False
     if found is None and candidates:
         word, category = candidates[0]
         templates = _templates(category, song)
@@ -412,7 +417,8 @@ def _fill(
     for i, group in enumerate(groups):
         counts = [c for c in group if goal - c in reach[i + 1]]
         fresh_counts = [c for c in counts if any(w not in song.used and w not in words for w in group[c])]
-        if checked and not fresh_counts and template[i].kind == "slot" and template[i].value in _FIELD_SLOTS:
+        field_slot = template[i].kind == "slot" and template[i].value in _FIELD_SLOTS
+        if checked and not song.relaxed and not fresh_counts and field_slot:
             return ""  # the theme's world sings each of its images once: verse 2 moves on to new ones
         count = song.rng.choice(fresh_counts or counts)
         goal -= count
@@ -423,7 +429,7 @@ def _fill(
         return ""  # one image twice in a line ("the ticket … the ticket")
     line = _finish(" ".join(w for w in words if w))
     opening = _opening(line)
-    worn = song.openings[opening] >= OPENING_MAX and not song.worn_openings_allowed
+    worn = song.openings[opening] >= OPENING_MAX and not song.relaxed
     if checked and (worn or grammar.problems(line, song.theme)):
         return ""
     song.openings[opening] += 1

@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import lemminflect
+
 from bot.songwriting.music.genres import find_genre
 from bot.songwriting.words import phrases
-from bot.songwriting.words.prosody import count_syllables
+from bot.songwriting.words.prosody import count_syllables, function_words
 from bot.songwriting.words.theme import inflect, normalise
 
 ENDINGS = ("place", "noun", "adj", "act", "verb", "adv", "time")
@@ -33,6 +35,10 @@ ENDED_BY = {
 ROLES = frozenset({"scene", "move", "turn", "hook"})
 TINY = 5
 _SLOT = re.compile(r"\{(\w+)\}")
+_NUMBERS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "thirty", "hundred"}
+    | {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "o'clock"}
+)
 
 Vocabulary = dict[str, dict[int, tuple[str, ...]]]
 """Words by slot type, then by syllable count."""
@@ -80,36 +86,56 @@ class Material:
     tense_words: dict[str, frozenset[str]]
     imagery: dict[str, Any]
     fields: tuple[tuple[frozenset[str], Field], ...]
+    people: frozenset[str]
+    theme_verbs: tuple[str, ...]
 
 
 def fields_for(theme: str) -> list[Field]:
-    """The worlds a theme's words belong to, best match first; the common world when none matches."""
+    """The worlds a theme's words belong to, best match first, then the theme's own nouns and people as a world
+    of their own; the common world only backs up a theme that matches none."""
     material = load()
-    keys = {w.lower() for w in phrases.words(normalise(theme))}
-    keys |= {inflect(w, "NN") for w in keys} | {_lemma(w) for w in keys}
+    words = [w.lower() for w in phrases.words(normalise(theme))]
+    keys = set(words) | {inflect(w, "NN") for w in words} | {_lemma(w) for w in words}
     found = [(len(k & keys), i, f) for i, (k, f) in enumerate(material.fields) if k & keys]
     found.sort(key=lambda row: (-row[0], row[1]))
-    chosen = [f for _, _, f in found]
+    chosen = [f for _, _, f in found][:2]
+    own = _own_field(words)
     common = next(f for _, f in material.fields if f.name == "common")
-    return [*chosen[:2], common]
+    return [*chosen, own] if chosen else [own, common]
+
+
+def _own_field(words: list[str]) -> Field:
+    """A world made of the theme's own concrete nouns ("motorcycle") and people ("brother")."""
+    material = load()
+    bare = [w.removesuffix("'s").removesuffix("'") for w in words]
+    nouns = [
+        _lemma(w)
+        for w in bare
+        if w.isalpha() and len(w) > 2 and w not in function_words() and _is_noun(w) and not phrases.needs_more(w)
+    ]
+    people = [n for n in nouns if n in material.people]
+    things = [n for n in dict.fromkeys(nouns) if n not in material.people]
+    acts = [f"{verb} the {thing}" for thing in things for verb in material.theme_verbs]
+    return Field("theme", tuple(things), (), tuple(people), tuple(acts))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_noun(word: str) -> bool:
+    found = lemminflect.getAllLemmas(word)
+    return "NOUN" in found and "ADJ" not in found and not word.endswith(("ing", "ed")) and word not in _NUMBERS
 
 
 def field_vocabulary(fields: list[Field], share: int, shares: int) -> Vocabulary:
     """The field words one section sings: verse ``share`` of ``shares`` gets its own slice of things, so verse 2
     moves on with new images; the first field's words come first, a common world fills in."""
-    main, *rest = fields
     words: dict[str, list[str]] = {"thing": [], "spot": [], "person": [], "act": []}
-    for name, items in (("thing", main.things), ("spot", main.places), ("person", main.people), ("act", main.acts)):
-        size = max(3, -(-len(items) // max(shares, 1)))
-        start = (share * size) % len(items)
-        words[name].extend((items[start:] + items[:start])[:size])
-    for other in rest:
-        size = max(2, len(other.things) // max(shares, 1))
-        start = (share * size) % len(other.things)
-        words["thing"].extend((other.things[start:] + other.things[:start])[:size])
-        words["act"].extend((other.acts[start % len(other.acts) :] + other.acts)[:size])
-        if not words["person"]:
-            words["person"].extend(other.people)
+    for rank, world in enumerate(fields):
+        for name, items in (("thing", world.things), ("spot", world.places), ("act", world.acts)):
+            if items and (rank == 0 or name != "spot" or not words["spot"]):
+                size = max(3 if rank == 0 else 2, -(-len(items) // max(shares, 1)))
+                start = (share * size) % len(items)
+                words[name].extend((items[start:] + items[:start])[:size])
+        words["person"].extend(world.people)
     grouped = {
         "thing": words["thing"],
         "things": [inflect(t, "NNS") if " " not in t else _plural_phrase(t) for t in words["thing"]],
@@ -128,8 +154,6 @@ def _plural_phrase(phrase: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _lemma(word: str) -> str:
-    import lemminflect
-
     for upos in ("NOUN", "VERB"):
         found = lemminflect.getAllLemmas(word, upos=upos).get(upos)
         if found:
@@ -183,7 +207,8 @@ def load() -> Material:
     data = importlib.resources.files("bot.songwriting.data")
     rhymes = json.loads(data.joinpath("rhyme_families.json").read_text("utf-8"))
     imagery = json.loads(data.joinpath("imagery.json").read_text("utf-8"))
-    fields = json.loads(data.joinpath("fields.json").read_text("utf-8"))["fields"]
+    worlds = json.loads(data.joinpath("fields.json").read_text("utf-8"))
+    fields = worlds["fields"]
     templates: dict[str, list[Template]] = {}
     section = ""
     for raw in data.joinpath("line_templates.txt").read_text("utf-8").splitlines():
@@ -209,6 +234,8 @@ def load() -> Material:
             )
             for name, entry in fields.items()
         ),
+        people=frozenset(worlds["people"]),
+        theme_verbs=tuple(worlds["theme_verbs"]),
     )
 
 
