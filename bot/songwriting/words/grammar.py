@@ -13,7 +13,7 @@ import itertools
 
 from bot.songwriting.words import phrases
 from bot.songwriting.words.prosody import function_words
-from bot.songwriting.words.theme import Tense, is_plural, verb_form
+from bot.songwriting.words.theme import Tense, is_noun, is_plural, verb_form
 
 FUTURE = frozenset({"tomorrow", "someday", "soon"})
 NEGATIVES = frozenset({"no", "not", "never", "nobody", "nothing", "none", "nowhere"})
@@ -69,7 +69,7 @@ def _singular_subject(word: str) -> bool:
     """A noun right before "were"/"are" that is singular: "the clerk were" (not "if I were", "you were")."""
     if word in phrases.SUBJECTS or word in phrases.OBJECTS or word in {"you", "we", "they", "i", "and"}:
         return False
-    return word.isalpha() and not is_plural(word) and verb_form(word) is None and word not in phrases.PREPOSITIONS
+    return word.isalpha() and is_noun(word) and not is_plural(word) and word not in phrases.PREPOSITIONS
 
 
 def _past_verb(word: str) -> bool:

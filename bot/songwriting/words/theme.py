@@ -226,7 +226,16 @@ def is_plural(noun: str) -> bool:
     """True for a plural noun ("tickets", "children"); a word lemminflect does not know is taken as singular."""
     key = noun.lower()
     lemmas = lemminflect.getAllLemmas(key, upos="NOUN").get("NOUN")
-    return bool(lemmas) and lemmas[0] != key and key in lemminflect.getInflection(lemmas[0], "NNS")
+    if not lemmas:  # a compound the lexicon lacks ("streetlights"): its rules still find the lemma
+        lemmas = lemminflect.getLemma(key, upos="NOUN", lemmatize_oov=True)
+        return bool(lemmas) and lemmas[0] != key and key.endswith("s")
+    return lemmas[0] != key and key in lemminflect.getInflection(lemmas[0], "NNS")
+
+
+@functools.lru_cache(maxsize=4096)
+def is_noun(word: str) -> bool:
+    """True for a word the lexicon knows as a noun ("clerk", "ticket"), whatever else it can be."""
+    return "NOUN" in lemminflect.getAllLemmas(word.lower())
 
 
 @functools.lru_cache(maxsize=4096)
