@@ -38,7 +38,7 @@ WRITER_NAME = "offline writer"
 OPENING_MAX = 1
 """Lines of one song that may open on the same two words."""
 _ARTICLE = re.compile(r"\b([Aa]) (?=([^\W_][\w'-]*))")
-_IR_CATEGORIES = ("place", "noun")
+_IR_CATEGORIES = ("place",)
 _AFTER_A_NOUN = frozenset({"tonight", "again", "once more", "after dark", "all night long", "forever", "one more time"})
 """When-words that can follow a bare noun phrase as a sung fragment ("the diner tonight")."""
 _FIELD_SLOTS = frozenset({"thing", "things", "act", "act_past"})
@@ -290,7 +290,7 @@ def _rhymed_line(
         for w, c in pool
         if (end_word(w) or "").lower() not in taken and all(rhyme_kind(end_word(w) or "", e) for e in ends)
     ]
-    candidates = list(dict.fromkeys([*fitting, *rhyming])) or list(pool)
+    candidates = list(dict.fromkeys([*fitting, *rhyming])) or _other_rhymes(ends, taken, song) or list(pool)
     song.inner = {}
     song.relaxed = True  # a worn opening or a second use of an image beats a line off its syllable target
     found = next(
@@ -314,8 +314,21 @@ def _rhymed_line(
     return found[1]
 
 
+def _other_rhymes(ends: Sequence[str], taken: set[str], song: _Song) -> list[tuple[str, str]]:
+    """Every curated ending that rhymes with the group, from any family: the family ran dry (an 8-line AAAA)."""
+    found = [
+        (word, category)
+        for family in material.load().families
+        for category in material.ENDINGS
+        for word in family[category]
+        if (end_word(word) or "").lower() not in taken and all(rhyme_kind(end_word(word) or "", e) for e in ends)
+    ]
+    song.rng.shuffle(found)
+    return found
+
+
 def _inner_rhymes(end: str, fitting: Sequence[tuple[str, str]]) -> dict[int, tuple[str, ...]]:
-    """Words for a rap bar's internal rhyme: places and things that rhyme with the bar's end word."""
+    """Words for a rap bar's internal rhyme: places ("… in the rain") that rhyme with the bar's end word."""
     words = [w for w, c in fitting if c in _IR_CATEGORIES and w != end and " " not in w]
     return material.by_syllables(words)
 
@@ -377,7 +390,10 @@ def _fit(
             return line
     leads = _shuffled(material.load().templates["lead"], song)
     for lead, template in itertools.product(leads, templates):
-        if not template.fragment and (line := _fill((*lead.parts, *template.parts), fixed, song, tolerance)):
+        body = tuple(
+            itertools.dropwhile(lambda part: part.kind == "optional", template.parts)
+        )  # no "by the door, and …"
+        if not template.fragment and (line := _fill((*lead.parts, *body), fixed, song, tolerance)):
             song.section_templates.update((id(lead), id(template)))
             return line
     return ""

@@ -7,6 +7,7 @@ inflected with lemminflect ("count the change" → "counted the change"), so no 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.resources
 import json
@@ -101,7 +102,9 @@ def fields_for(theme: str) -> list[Field]:
     chosen = [f for _, _, f in found][:2]
     own = _own_field(words)
     common = next(f for _, f in material.fields if f.name == "common")
-    return [*chosen, own] if chosen else [own, common]
+    if chosen:  # the theme's own people join a matched world; its nouns are already that world's
+        return [*chosen, dataclasses.replace(own, things=(), acts=())]
+    return [own, common]
 
 
 def _own_field(words: list[str]) -> Field:
