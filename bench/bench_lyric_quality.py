@@ -9,7 +9,7 @@ syllable target that cycle over all 12 genres, with ``--seeds`` seeds each. Prin
   opening alike;
 - the share of blues verses in AAB form, of hip-hop verses with an internal rhyme;
 - rhyme adherence (scheme pairs met) and syllable adherence (lines within ±1 of their section's target);
-- titles not in title case, and the time a song (median, p95, max).
+- titles not in title case, choruses that sing the hook, and the time a song (median, p95, max).
 
 Run: python bench/bench_lyric_quality.py [--seeds N] [--tuning] [--show N]
 """
@@ -88,6 +88,7 @@ def main() -> None:
     bad: list[tuple[str, str, list[str]]] = []
     lines_total = self_rhyme = worst_opening = untitled = 0
     aab = blues_verses = rap_verses = rap_inner = pairs = met = on_target = sung_lines = 0
+    choruses = hooked = 0
     for number, brief in enumerate(rows):
         started = time.perf_counter()
         lyrics = write(brief)
@@ -97,6 +98,10 @@ def main() -> None:
             print(f"--- {brief.theme} · {brief.genre} · {brief.form} · {brief.rhyme_scheme} · {brief.syllables}")
             print(lyrics.to_text())
         untitled += not is_title_case(lyrics.title)
+        chorus = next((s for s in lyrics.sections if s.label == "Chorus"), None)
+        if chorus is not None:
+            choruses += 1
+            hooked += lyrics.title.lower() in " ".join(chorus.lines).lower()
         song_openings: Counter[str] = Counter()
         for label, lines in unique_sections(lyrics):
             target = expand_scheme(brief.section_scheme, len(lines))
@@ -140,7 +145,7 @@ def main() -> None:
     print(f"hip-hop verses with an internal rhyme: {rap_inner} of {rap_verses}")
     print(f"rhyme adherence: {met} of {pairs} scheme pairs ({met / pairs:.1%})")
     print(f"syllable adherence (±1 of the section's target): {on_target / sung_lines:.1%}")
-    print(f"titles not in title case: {untitled}")
+    print(f"titles not in title case: {untitled}; choruses that sing the hook (the title): {hooked} of {choruses}")
     ms = sorted(t * 1000 for t in times)
     print(
         f"time a song: median {statistics.median(ms):.0f} ms, p95 {ms[int(len(ms) * 0.95)]:.0f} ms, max {ms[-1]:.0f} ms"

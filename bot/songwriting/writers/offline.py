@@ -170,16 +170,17 @@ def _write_group(
     indices: list[int], assigned: dict[int, ThemeChunk], song: _Song, anchors: list[str]
 ) -> dict[int, str]:
     """Write lines that must rhyme together: on the first theme chunk's own sound if the material allows it,
-    else on a fresh rhyme family (theme chunks then end on a rhyming word, or give way); the last try
-    accepts lines off the syllable target rather than fail."""
+    else on a fresh rhyme family (theme chunks then end on a when-word, or give way); then on the chunk's sound
+    again, taking worn rhymes rather than lose the theme; the last try accepts lines off the syllable target."""
     themed = [i for i in indices if i in assigned]
-    tries = (["anchor"] if themed else []) + ["family", "family", "last resort"]
+    tries = ["anchor", "family", "family", "anchor last resort"] if themed else ["family", "family"]
+    tries.append("last resort")
     for attempt in tries:
         saved = set(song.used)
         saved_openings = song.openings.copy()
         lines: dict[int, str] = {}
         ends: list[str] = []
-        if attempt == "anchor":
+        if attempt.startswith("anchor"):
             anchor = end_word(assigned[themed[0]].text) or ""
             pool = [(w, c) for w, c in _pool_for(anchor, song) if w not in song.used]
             own = [w for w in [*_all(song, "thing"), *_all(song, "spot")] if rhyme_kind(anchor, end_word(w) or "")]
@@ -193,7 +194,7 @@ def _write_group(
             pool = _family_pool(song, len(indices), anchors, [assigned[i] for i in themed])
         for i in indices:
             if i not in lines:
-                lines[i] = _rhymed_line(pool, ends, song, assigned.get(i), last_resort=attempt == "last resort")
+                lines[i] = _rhymed_line(pool, ends, song, assigned.get(i), last_resort=attempt.endswith("last resort"))
                 ends.append(end_word(lines[i]) or "")
         if all(lines.values()):
             return lines
@@ -362,8 +363,9 @@ def _frame_words(template: Template) -> set[str]:
 
 
 def _templates(category: str, song: _Song) -> list[Template]:
-    """The templates a rhyme word of this category can end, for this section's role and the song's genre:
-    the genre's own first (and, in a rap verse, the bars with an internal rhyme before all)."""
+    """The templates a rhyme word of this category can end, for this section's role and the song's genre: in a
+    rap verse the bars with an internal rhyme first, then those not yet used in the section, the genre's own
+    before the rest, whole clauses before fragments ("the ticket, the rain")."""
     sections = [section for section, ends in material.ENDED_BY.items() if category in ends]
     found = [
         t
@@ -372,7 +374,15 @@ def _templates(category: str, song: _Song) -> list[Template]:
         if t.fits(song.role, song.form.tags, song.target)
     ]
     order = _shuffled(found, song)
-    return sorted(order, key=lambda t: (not (song.rhyme_inside and _has_slot(t, "IR")), not t.genres))
+    return sorted(
+        order,
+        key=lambda t: (
+            not (song.rhyme_inside and _has_slot(t, "IR")),
+            id(t) in song.section_templates,
+            not t.genres,
+            t.fragment,
+        ),
+    )
 
 
 def _has_slot(template: Template, name: str) -> bool:
