@@ -13,7 +13,7 @@ import itertools
 
 from bot.songwriting.words import phrases
 from bot.songwriting.words.prosody import function_words
-from bot.songwriting.words.theme import Tense, is_noun, is_plural, verb_form
+from bot.songwriting.words.theme import Tense, is_noun, is_plural, singular, verb_form
 
 FUTURE = frozenset({"tomorrow", "someday", "soon"})
 NEGATIVES = frozenset({"no", "not", "never", "nobody", "nothing", "none", "nowhere"})
@@ -55,7 +55,7 @@ def problems(line: str, theme: str = "") -> list[str]:
         found.append("tense")
     if "anymore" in words and not any(w in NEGATIVES or w.endswith("n't") for w in words):
         found.append("polarity")  # "I punched the clock anymore": "anymore" needs a "no" before it
-    content = [w for w in words if w not in function_words() and len(w) > 2]
+    content = [singular(w) if _plural_noun(w) else w for w in words if w not in function_words() and len(w) > 2]
     if len(set(content)) < len(content):
         found.append("repeat")  # one image twice in a line: "open the door in the door"
     return list(dict.fromkeys(found))

@@ -233,6 +233,13 @@ def is_plural(noun: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
+def singular(noun: str) -> str:
+    """The singular of a noun ("watches" → "watch"), by lemminflect's lexicon and its rules for unknown words."""
+    found = lemminflect.getLemma(noun.lower(), upos="NOUN", lemmatize_oov=True)
+    return str(found[0]) if found else noun.lower()
+
+
+@functools.lru_cache(maxsize=4096)
 def is_noun(word: str) -> bool:
     """True for a word the lexicon knows as a noun ("clerk", "ticket"), whatever else it can be."""
     return "NOUN" in lemminflect.getAllLemmas(word.lower())

@@ -20,6 +20,7 @@ from bot.songwriting.words.grammar import problems
         ("Sing it out for pawned my guitar", "preposition"),
         ("I punched the clock anymore", "polarity"),
         ("The clerk would open the door in the door", "repeat"),
+        ("With the watch, the watches are low", "repeat"),
         ("I walked the the line", "stutter"),
         ("I left my heart in the", "dangling"),
     ],
