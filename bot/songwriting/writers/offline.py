@@ -95,7 +95,10 @@ def write(brief: Brief) -> Lyrics:
             if not refrain_labels and hook:
                 assigned[len(scheme) - 1] = hook
         share = verse_labels.index(label) if verse else number
-        song.vocabulary = {**song.imagery, **material.field_vocabulary(fields, share, len(verse_labels) + 1)}
+        song.vocabulary = {
+            **song.imagery,
+            **material.field_vocabulary(fields, share, len(verse_labels) + 1, brief.theme),
+        }
         song.target = form.syllables(label, brief.syllables)
         song.rhyme_inside = form.internal_rhyme and verse
         copies = _copies(len(scheme)) if form.aab_verses and verse else {}

@@ -12,6 +12,7 @@ import functools
 import importlib.resources
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,15 +129,17 @@ def _is_noun(word: str) -> bool:
     return "NOUN" in found and "ADJ" not in found and not word.endswith(("ing", "ed")) and word not in _NUMBERS
 
 
-def field_vocabulary(fields: list[Field], share: int, shares: int) -> Vocabulary:
+def field_vocabulary(fields: list[Field], share: int, shares: int, theme: str = "") -> Vocabulary:
     """The field words one section sings: verse ``share`` of ``shares`` gets its own slice of things, so verse 2
-    moves on with new images; the first field's words come first, a common world fills in."""
+    moves on with new images; the first field's words come first, a common world fills in. Where the slices
+    start depends on the theme, so two themes of one world (a bakery, a diner) sing different parts of it."""
     words: dict[str, list[str]] = {"thing": [], "spot": [], "person": [], "act": []}
+    offset = zlib.crc32(theme.lower().encode())
     for rank, world in enumerate(fields):
         for name, items in (("thing", world.things), ("spot", world.places), ("act", world.acts)):
             if items and (rank == 0 or name != "spot" or not words["spot"]):
                 size = max(3 if rank == 0 else 2, -(-len(items) // max(shares, 1)))
-                start = (share * size) % len(items)
+                start = (share * size + offset) % len(items)
                 words[name].extend((items[start:] + items[:start])[:size])
         words["person"].extend(world.people)
     grouped = {
