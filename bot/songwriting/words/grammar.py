@@ -49,8 +49,8 @@ def problems(line: str, theme: str = "") -> list[str]:
             found.append("agreement")
     if any(w in FUTURE for w in words) and _past_clause(words):
         found.append("tense")
-    if any(w in PAST for w in words) and any(w in {"is", "are", "am", "will"} for w in words):
-        found.append("tense")
+    if any(w in PAST for w in words) and not _past_clause(words):
+        found.append("tense")  # "I coil the line long ago": a past time needs a past verb
     if "nowadays" in words and _past_clause(words):
         found.append("tense")
     if "anymore" in words and not any(w in NEGATIVES or w.endswith("n't") for w in words):

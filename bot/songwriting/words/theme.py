@@ -153,18 +153,21 @@ def typed(run: list[str]) -> ThemeChunk:
 
 
 _BARE_OK = frozenset({"last", "next", "one", "every", "each", "all", "some", "no"})
+_TIMES = frozenset({"noon", "midnight", "dawn", "dusk", "tonight", "today", "yesterday", "christmas", "easter"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
 
 
 def _determined(chunk: ThemeChunk, budget: int) -> ThemeChunk:
     """A singular noun phrase with no determiner takes "the" ("kitchen radio" → "the kitchen radio"), so frames
-    such as "all I had was …" read; names ("fifth street"), gerunds ("leaving home") and plurals stay bare."""
+    such as "all I had was …" read; names ("fifth street"), owners ("grandpa's boat"), times of day ("noon"),
+    gerunds ("leaving home") and plurals stay bare."""
     first = chunk.text.split()[0]
     bare = (
         chunk.kind is Kind.NOUN
         and not chunk.plural
         and first.islower()
-        and first not in phrases.DETERMINERS | phrases.POSSESSIVES | _BARE_OK | _ORDINALS | phrases.SUBJECTS
+        and first not in phrases.DETERMINERS | phrases.POSSESSIVES | _BARE_OK | _ORDINALS | phrases.SUBJECTS | _TIMES
+        and not phrases.is_possessive(first)
         and not first.endswith("ing")
         and not any(c.isdigit() for c in first)
         and "o'clock" not in chunk.text.split()[:2]

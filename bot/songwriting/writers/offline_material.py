@@ -26,14 +26,15 @@ from bot.songwriting.words.theme import inflect, normalise
 ENDINGS = ("place", "noun", "adj", "act", "verb", "adv", "time")
 ENDED_BY = {
     "place": ("place",),
-    "noun": ("noun", "place"),
+    "noun": ("noun",),
     "adj": ("adj",),
     "act": ("act",),
     "verb": ("verb", "act"),
     "adv": ("adv",),
     "time": ("time",),
 }
-"""Rhyme-word categories each ``end:`` template section takes: a place is also a noun, an act also a verb."""
+"""Rhyme-word categories each ``end:`` template section takes: an act is also a verb. A place is not a noun
+("like a highway" reads, "like a ground" does not)."""
 ROLES = frozenset({"scene", "move", "turn", "hook"})
 TINY = 5
 _SLOT = re.compile(r"\{(\w+)\}")
