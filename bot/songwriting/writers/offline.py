@@ -374,7 +374,7 @@ def _templates(category: str, song: _Song) -> list[Template]:
         t
         for s in sections
         for t in material.load().templates[f"end:{s}"]
-        if t.fits(song.role, song.form.tags, song.target)
+        if t.fits(song.role, song.form.tags, song.target, relaxed=song.relaxed)
     ]
     order = _shuffled(found, song)
     return sorted(

@@ -66,9 +66,10 @@ class Template:
     tiny: bool = False
     """Only for the shortest lines (5 syllables or fewer), where nothing else fits: "Oh, the rain"."""
 
-    def fits(self, role: str, tags: tuple[str, ...], target: int) -> bool:
+    def fits(self, role: str, tags: tuple[str, ...], target: int, *, relaxed: bool = False) -> bool:
+        """True when the template may end a line of this role and genre; a tiny one also in a last resort."""
         wanted = (not self.roles or role in self.roles) and (not self.genres or bool(self.genres & set(tags)))
-        return wanted and (not self.tiny or target <= TINY)
+        return wanted and (not self.tiny or target <= TINY or relaxed)
 
 
 @dataclass(frozen=True, slots=True)
