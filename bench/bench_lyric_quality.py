@@ -26,7 +26,7 @@ from _lyric_themes import HELD_OUT, TUNING
 from bot.songwriting.music.genres import Genre
 from bot.songwriting.words import grammar
 from bot.songwriting.words.brief import FORMS, Brief
-from bot.songwriting.words.genre_forms import is_aab, lyric_form, self_rhymes
+from bot.songwriting.words.genre_forms import PLAIN, is_aab, lyric_form, self_rhymes
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.prosody import count_syllables
 from bot.songwriting.words.rhyme import FREE, end_word, expand_scheme, rhymes, unmet_rhymes
@@ -81,7 +81,19 @@ def main() -> None:
     args = parser.parse_args()
     themes = TUNING if args.tuning else HELD_OUT
     write(Brief("warm up", seed=0))  # loads the dictionaries once, as a running bot has
-    rows = briefs(themes, args.seeds)
+    results: list[tuple[Brief, Lyrics, float]] = []
+    for brief in briefs(themes, args.seeds):
+        started = time.perf_counter()
+        lyrics = write(brief)
+        results.append((brief, lyrics, time.perf_counter() - started))
+    which = "tuning" if args.tuning else "held-out"
+    print(f"{len(results)} {which} briefs ({len(themes)} themes × {args.seeds} seeds, all {len(GENRES)} genres)")
+    measure(results, show=args.show)
+
+
+def measure(results: list[tuple[Brief, Lyrics, float]], *, show: int = 0, genre_forms: bool = True) -> None:
+    """Print every figure over drafted briefs; ``genre_forms`` measures syllables against each genre's targets
+    (off: against the brief's target alone, for a writer that knows no genre forms)."""
     times: list[float] = []
     sung: dict[str, set[str]] = defaultdict(set)
     openings: Counter[str] = Counter()
@@ -89,12 +101,10 @@ def main() -> None:
     lines_total = self_rhyme = worst_opening = untitled = 0
     aab = blues_verses = rap_verses = rap_inner = pairs = met = on_target = sung_lines = 0
     choruses = hooked = 0
-    for number, brief in enumerate(rows):
-        started = time.perf_counter()
-        lyrics = write(brief)
-        times.append(time.perf_counter() - started)
-        form = lyric_form(brief.genre)
-        if number < args.show:
+    for number, (brief, lyrics, seconds) in enumerate(results):
+        times.append(seconds)
+        form = lyric_form(brief.genre) if genre_forms else PLAIN
+        if number < show:
             print(f"--- {brief.theme} · {brief.genre} · {brief.form} · {brief.rhyme_scheme} · {brief.syllables}")
             print(lyrics.to_text())
         untitled += not is_title_case(lyrics.title)
@@ -129,8 +139,6 @@ def main() -> None:
         worst_opening = max(worst_opening, max(song_openings.values()))
     reused = {line: themes_ for line, themes_ in sung.items() if len(themes_) > 1}
     top = sum(count for _, count in openings.most_common(12))
-    which = "tuning" if args.tuning else "held-out"
-    print(f"{len(rows)} {which} briefs ({len(themes)} themes × {args.seeds} seeds, all {len(GENRES)} genres)")
     print(f"lines (distinct per song): {lines_total}")
     print(f"grammar failures: {len(bad)} lines")
     for theme, line, found in bad[:8]:
