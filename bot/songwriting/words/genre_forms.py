@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from bot.songwriting.music.genres import Genre, find_genre
 from bot.songwriting.words.lyrics import Lyrics
+from bot.songwriting.words.rhyme import FREE, end_word, expand_scheme
+from bot.songwriting.words.theme import singular
 
 SYLLABLES_MAX = 16
 
@@ -99,18 +101,16 @@ def is_aab(lines: tuple[str, ...] | list[str]) -> bool:
 
 
 def self_rhymes(lines: tuple[str, ...] | list[str], scheme: str) -> list[tuple[int, int]]:
-    """Pairs of different lines of one rhyme group that end on the same word (raised/raised): a rhyme with itself.
+    """Pairs of different lines of one rhyme group that end on the same word (raised/raised, dock/docks).
 
     A whole line sung again (the blues' repeat, a refrain) is repetition, not a rhyme.
     """
-    from bot.songwriting.words.rhyme import FREE, end_word, expand_scheme
-
     target = expand_scheme(scheme, len(lines))
     found: list[tuple[int, int]] = []
     for i, line in enumerate(lines):
         for j in range(i):
             same_group = target[i] == target[j] != FREE
-            same_word = (end_word(line) or "").lower() == (end_word(lines[j]) or "").lower()
+            same_word = singular(end_word(line) or "") == singular(end_word(lines[j]) or "")
             if same_group and same_word and line.strip().lower() != lines[j].strip().lower():
                 found.append((j, i))
     return found

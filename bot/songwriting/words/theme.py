@@ -153,6 +153,8 @@ def typed(run: list[str]) -> ThemeChunk:
 
 
 _BARE_OK = frozenset({"last", "next", "one", "every", "each", "all", "some", "no"})
+_NAMED_PLACES = frozenset({"street", "avenue", "road", "boulevard", "lane", "square", "drive"})
+"""Heads that make a name of what comes before ("main street", "fifth avenue"): a name takes no "the"."""
 _TIMES = frozenset({"noon", "midnight", "dawn", "dusk", "tonight", "today", "yesterday", "christmas", "easter"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
 
@@ -171,6 +173,7 @@ def _determined(chunk: ThemeChunk, budget: int) -> ThemeChunk:
         and not first.endswith("ing")
         and not any(c.isdigit() for c in first)
         and "o'clock" not in chunk.text.split()[:2]
+        and chunk.text.split()[-1].lower() not in _NAMED_PLACES
         and _syllables(f"the {chunk.text}") <= budget
     )
     return dataclasses.replace(chunk, text=f"the {chunk.text}") if bare else chunk
@@ -304,6 +307,8 @@ def _fit_phrase(run: list[str], budget: int) -> tuple[list[str], list[str]]:
         if phrases.is_possessive(body[0]) and lead and lead[0].lower() in phrases.DETERMINERS:
             lead = []  # the article belonged to the owner just dropped ("a keeper's"); "my" still fits the rest
         body = body[2:] if len(body) > 2 and body[1].lower() == "o'clock" else body[1:]
+    if lead and lead[0].lower() in phrases.DETERMINERS and body and body[0].lower().endswith("ing"):
+        lead = []  # "a soldier coming home" cut to "coming home", never "a coming home"
     return [*lead, *body] if _syllables(" ".join([*lead, *body])) <= budget else body, []
 
 

@@ -27,7 +27,7 @@ from bot.songwriting.words.genre_forms import LyricForm, lyric_form
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.songwriting.words.prosody import count_syllables, pronunciations
 from bot.songwriting.words.rhyme import FREE, end_word, rhyme_kind
-from bot.songwriting.words.theme import Kind, Tense, ThemeChunk, theme_chunks
+from bot.songwriting.words.theme import Kind, Tense, ThemeChunk, singular, theme_chunks
 from bot.songwriting.writers import offline_material as material
 from bot.songwriting.writers.offline_material import Part, Template, Vocabulary
 from bot.songwriting.writers.quality import title_case
@@ -38,6 +38,22 @@ WRITER_NAME = "offline writer"
 OPENING_MAX = 1
 """Lines of one song that may open on the same two words."""
 _ARTICLE = re.compile(r"\b([Aa]) (?=([^\W_][\w'-]*))")
+_ON_PLACES = (
+    "shore",
+    "pier",
+    "beach",
+    "porch",
+    "sandbar",
+    "dock",
+    "roof",
+    "floor",
+    "ground",
+    "front porch",
+    "tin roof",
+)
+_IN_ON = re.compile(rf"\b((?:out |down )?)in the ((?:{'|'.join(_ON_PLACES)})\b)")
+_AT_PLACES = ("gate", "door", "counter", "front desk", "bus stop", "window seat", "station")
+_IN_AT = re.compile(rf"\b((?:out |down )?)in the ((?:{'|'.join(_AT_PLACES)})\b)")
 _IR_CATEGORIES = ("place",)
 _AFTER_A_NOUN = frozenset({"tonight", "again", "once more", "after dark", "all night long", "forever", "one more time"})
 """When-words that can follow a bare noun phrase as a sung fragment ("the diner tonight")."""
@@ -260,10 +276,10 @@ def _rhymed_line(
     else with a when-word of its tense after it ("... tonight"); failing both, the line is imagery. Empty when
     nothing fits, unless ``last_resort``, which takes the nearest syllable count and pads it.
     """
-    taken = {e.lower() for e in ends}
+    taken = {singular(e) for e in ends}
     if chunk is not None:
         last = (end_word(chunk.text) or "").lower()
-        rhymes = ends and last not in taken and all(rhyme_kind(last, e) for e in ends)
+        rhymes = ends and singular(last) not in taken and all(rhyme_kind(last, e) for e in ends)
         if rhymes and (line := _theme_line(chunk, None, song)):
             return line
     own = [(w, "noun") for w in _all(song, "thing")] + [(w, "place") for w in _all(song, "spot")] if ends else []
@@ -271,7 +287,7 @@ def _rhymed_line(
         (word, category)
         for word, category in [*own, *pool]
         if word not in song.used
-        and (end_word(word) or "").lower() not in taken
+        and singular(end_word(word) or "") not in taken
         and all(rhyme_kind(end_word(word) or "", e) for e in ends)
     ]
     for strict, tolerance in ((True, 0), (True, 1), (False, 1)):
@@ -292,7 +308,7 @@ def _rhymed_line(
     rhyming = [
         (w, c)
         for w, c in pool
-        if (end_word(w) or "").lower() not in taken and all(rhyme_kind(end_word(w) or "", e) for e in ends)
+        if singular(end_word(w) or "") not in taken and all(rhyme_kind(end_word(w) or "", e) for e in ends)
     ]
     candidates = list(dict.fromkeys([*fitting, *rhyming])) or _other_rhymes(ends, taken, song) or list(pool)
     song.inner = {}
@@ -325,7 +341,7 @@ def _other_rhymes(ends: Sequence[str], taken: set[str], song: _Song) -> list[tup
         for family in material.load().families
         for category in material.ENDINGS
         for word in family[category]
-        if (end_word(word) or "").lower() not in taken and all(rhyme_kind(end_word(word) or "", e) for e in ends)
+        if singular(end_word(word) or "") not in taken and all(rhyme_kind(end_word(word) or "", e) for e in ends)
     ]
     song.rng.shuffle(found)
     return found
@@ -473,6 +489,8 @@ def _opening(line: str) -> str:
 
 def _finish(line: str) -> str:
     line = _ARTICLE.sub(lambda m: m.group(1) + ("n " if _vowel_sound(m.group(2)) else " "), line)
+    line = _IN_ON.sub(r"\1on the \2", line)  # "on the shore", never "in the shore"
+    line = _IN_AT.sub(r"\1at the \2", line)  # "at the gate"
     line = re.sub(r"\s+([,.!?])", r"\1", line).strip().rstrip(",")
     return line[:1].upper() + line[1:]
 

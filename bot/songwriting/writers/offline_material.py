@@ -91,6 +91,7 @@ class Material:
     imagery: dict[str, Any]
     fields: tuple[tuple[frozenset[str], Field], ...]
     people: frozenset[str]
+    kin: frozenset[str]
     theme_verbs: tuple[str, ...]
 
 
@@ -119,7 +120,7 @@ def _own_field(words: list[str]) -> Field:
         for w in bare
         if w.isalpha() and len(w) > 2 and w not in function_words() and _is_noun(w) and not phrases.needs_more(w)
     ]
-    people = [n for n in nouns if n in material.people]
+    people = [n for n in nouns if n in material.people and n not in material.kin]
     things = [n for n in dict.fromkeys(nouns) if n not in material.people]
     acts = [f"{verb} the {thing}" for thing in things for verb in material.theme_verbs]
     return Field("theme", tuple(things), (), tuple(people), tuple(acts))
@@ -243,6 +244,7 @@ def load() -> Material:
             for name, entry in fields.items()
         ),
         people=frozenset(worlds["people"]),
+        kin=frozenset(worlds["kin"]),
         theme_verbs=tuple(worlds["theme_verbs"]),
     )
 

@@ -51,3 +51,10 @@ def test_a_bare_singular_noun_phrase_takes_the() -> None:
     assert theme_chunks("fifth street", 8)[0].text == "fifth street"
     assert theme_chunks("late trains", 8)[0].text == "late trains"
     assert theme_chunks("leaving home", 8)[0].text == "leaving home"
+
+
+def test_cuts_leave_no_broken_noun_phrase() -> None:
+    """A cut never leaves "a coming home"; a street name takes no "the"; an owner keeps its phrase bare."""
+    assert [c.text for c in theme_chunks("a soldier coming home", 4)] == ["coming home"]
+    assert "main street" in [c.text for c in theme_chunks("a barber shop on main street", 6)]
+    assert theme_chunks("grandpa's fishing boat", 8)[0].text == "grandpa's fishing boat"

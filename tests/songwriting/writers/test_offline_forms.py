@@ -161,3 +161,16 @@ def test_every_genre_has_imagery_and_a_lyric_form() -> None:
     assert set(GENRE_FORMS) == set(Genre)
     assert lyric_form("delta blues").aab_verses
     assert not lyric_form("purple").aab_verses
+
+
+def test_places_take_their_own_prepositions() -> None:
+    """Lines say "on the shore" and "at the gate", never "in the shore" or "in the gate"."""
+    for seed in range(12):
+        for theme in ("a picnic by the lake", "the mill town after the mill"):
+            for line in write(Brief(theme, seed=seed)).lines:
+                assert "in the shore" not in line.lower() and "in the gate" not in line.lower(), line
+
+
+def test_a_word_and_its_plural_are_one_rhyme_word() -> None:
+    """"dock" and "docks" ending two lines of one group is a rhyme with itself."""
+    assert self_rhymes(("he worked the docks", "out on the dock", "the tide", "the ride"), "AABB") == [(0, 1)]
