@@ -155,7 +155,11 @@ def typed(run: list[str]) -> ThemeChunk:
 _BARE_OK = frozenset({"last", "next", "one", "every", "each", "all", "some", "no"})
 _NAMED_PLACES = frozenset({"street", "avenue", "road", "boulevard", "lane", "square", "drive"})
 """Heads that make a name of what comes before ("main street", "fifth avenue"): a name takes no "the"."""
-_TIMES = frozenset({"noon", "midnight", "dawn", "dusk", "tonight", "today", "yesterday", "christmas", "easter"})
+_TIMES = frozenset(
+    {"noon", "midnight", "dawn", "dusk", "tonight", "today", "yesterday", "christmas", "easter", "monday", "tuesday"}
+    | {"wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may"}
+    | {"june", "july", "august", "september", "october", "november", "december"}
+)
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
 
 
@@ -198,6 +202,8 @@ def _finite_verb(keys: list[str]) -> Tense | None:
         form = verb_form(key)
         if form is Tense.PAST and not _noun_first(key):
             return Tense.PAST
+        if form is Tense.PRESENT and before.endswith(("er", "or", "man", "woman")) and is_noun(before):
+            return Tense.PRESENT  # "the farmer prays for rain"; "bus rides" stays a noun phrase
     return None
 
 

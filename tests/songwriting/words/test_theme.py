@@ -18,6 +18,8 @@ from bot.songwriting.words.theme import Kind, Tense, normalise, theme_chunks
         ("tell me", "tell me", Kind.ACTION, Tense.BASE),
         ("the rent is due on friday", "the rent is due on friday", Kind.CLAUSE, Tense.PRESENT),
         ("leaving home", "leaving home", Kind.NOUN, Tense.NONE),
+        ("the farmer prays for rain", "the farmer prays for rain", Kind.CLAUSE, Tense.PRESENT),
+        ("late night bus rides", "late night bus rides", Kind.NOUN, Tense.NONE),
     ],
 )
 def test_pieces_are_typed(theme: str, text: str, kind: Kind, tense: Tense) -> None:
@@ -51,6 +53,7 @@ def test_a_bare_singular_noun_phrase_takes_the() -> None:
     assert theme_chunks("fifth street", 8)[0].text == "fifth street"
     assert theme_chunks("late trains", 8)[0].text == "late trains"
     assert theme_chunks("leaving home", 8)[0].text == "leaving home"
+    assert theme_chunks("friday", 8)[0].text == "friday"
 
 
 def test_cuts_leave_no_broken_noun_phrase() -> None:
