@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import lemminflect
 import pronouncing
 import pyphen
 import syllables as syllable_estimator
@@ -71,9 +72,12 @@ _ORDINAL_WORDS = {
 
 
 def load_dictionary() -> None:
-    """Load the CMU dictionary and hyphenation patterns now rather than on the first line sung."""
+    """Load the CMU dictionary, hyphenation patterns and lemminflect's word-class lexicon (the offline writer's)
+    now rather than on the first line sung or written: together a second or two, once per process."""
     pronouncing.init_cmu()
     _hyphenator()
+    lemminflect.getAllLemmas("warm")
+    lemminflect.getInflection("warm", "VBD")
 
 
 @functools.cache
