@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import lemminflect
 import pronouncing
 import pyphen
 import syllables as syllable_estimator
@@ -72,9 +73,12 @@ _ORDINAL_WORDS = {
 
 
 def load_dictionary() -> None:
-    """Load the CMU dictionary and hyphenation patterns now rather than on the first line sung."""
+    """Load the CMU dictionary, hyphenation patterns and lemminflect's word-class lexicon (the offline writer's)
+    now rather than on the first line sung or written: together a second or two, once per process."""
     pronouncing.init_cmu()
     _hyphenator()
+    lemminflect.getAllLemmas("warm")
+    lemminflect.getInflection("warm", "VBD")
 
 
 @functools.cache
@@ -93,7 +97,7 @@ def line_words(line: str) -> list[str]:
     """Split a line into the words that are sung, in order (numbers spelled out, markup dropped)."""
     words: list[str] = []
     for token in _tokens(line):
-        words.extend(_sung_words(token))
+        words.extend(sung_words(token))
     return words
 
 
@@ -138,7 +142,7 @@ def _tokens(line: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _sung_words(token: str) -> list[str]:
+def sung_words(token: str) -> list[str]:
     """Expand a token into sung words: digits become number words, letters stay as written."""
     if token.isalpha() or ("'" in token and not any(c.isdecimal() for c in token)):
         return [token]
