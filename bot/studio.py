@@ -32,7 +32,16 @@ from bot.songwriting.writers.lyric_writer import OFFLINE, Draft, LyricWriter
 EXIT_OK, EXIT_USAGE = 0, 2
 LYRICS_MAX = 4000
 DEFAULT_THEME = "a lighthouse keeper's last night on the rocks"
-FILES = ("song.json", "lyrics.txt", "melody.mid", "lead-sheet.musicxml", "score.png", "preview.ogg", "melody.abc")
+FILES = (
+    "song.json",
+    "lyrics.txt",
+    "melody.mid",
+    "lead-sheet.musicxml",
+    "score.png",
+    "lead-sheet.pdf",
+    "preview.ogg",
+    "melody.abc",
+)
 
 
 class StudioError(StartupError):
@@ -99,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
             seed=seed,
             progress=lambda stage, seconds: print(f"{stage:<15}{seconds:.2f} s"),
             disclosure=disclosure,
+            lead_sheet=True,
         )
     except ValueError as exc:
         raise StudioError(str(exc)) from None

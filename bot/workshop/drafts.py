@@ -228,14 +228,17 @@ class Drafts:
         )
         return Delivery(song, version, notes=draft.notes, disclosure=Disclosure(Authorship.by_ai(draft.writer), None))
 
-    async def render(self, song: Song, version: Version) -> Delivery:
-        """Render a stored version's melody again (for export and sound-off previews), disclosed as its credits say."""
+    async def render(self, song: Song, version: Version, *, lead_sheet: bool = False) -> Delivery:
+        """Render a stored version's melody again (for export and sound-off previews), disclosed as its credits say;
+        ``lead_sheet`` adds the printable PDF of every page (the export's)."""
         nodes = version_nodes(await self._s.songs.versions(song.id))
         disclosure = version_disclosure(nodes, version.number, writer=version.writer)
         if version.melody is None:
             return Delivery(song, version, disclosure=disclosure)
         melody = version.melody
-        files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title, disclosure=disclosure)
+        files = await self._s.pool.run(
+            render_sketch, melody, version.lyrics, song.title, disclosure=disclosure, lead_sheet=lead_sheet
+        )
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
     async def _model(self, guild_id: int) -> str | None:

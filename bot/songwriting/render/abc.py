@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from bot.songwriting.music.harmony import Key, pitch_class
 from bot.songwriting.music.melody import Melody, Note
+from bot.songwriting.render.rests import rest_edges
 from bot.songwriting.versions.credits import Disclosure
 
 UNIT = Fraction(1, 2)  # L:1/8, in quarter notes
@@ -41,7 +42,7 @@ def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> 
         *([f"N:{_field(disclosure.line)}"] if disclosure else []),
         f"M:{melody.meter}",
         "L:1/8",
-        f"Q:1/4={melody.tempo}",
+        f"Q:{_tempo(melody)}",
         f"K:{key.tonic}{_MODE_SUFFIX.get(key.mode, '')}",
     ]
     signature = {name[0]: _alter(name) for name in key.names}
@@ -76,6 +77,14 @@ def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> 
     return "\n".join(header + lines) + "\n"
 
 
+def _tempo(melody: Melody) -> str:
+    """The ``Q:`` field in the metre's beat: ``3/8=72`` for a 12/8 at 108 quarters (the felt dotted quarter)."""
+    dotted = Fraction(melody.tempo * 2, 3)
+    if melody.time.compound and dotted.denominator == 1:
+        return f"3/8={dotted}"
+    return f"1/4={melody.tempo}"
+
+
 def _field(text: str) -> str:
     """A header field's text on one line (a line break ends the field), ``%`` escaped (it starts a comment)."""
     return " ".join(text.split()).replace("%", "\\%")
@@ -96,7 +105,8 @@ def _pieces(melody: Melody, chord_starts: list[Fraction]) -> list[_Piece]:
         events.append((None, position, melody.length - position))
     for sounding, start, duration in events:
         end = start + duration
-        cuts = sorted({c for c in chord_starts if start < c < end} | set(time.notation_cuts(start, end)))
+        written = time.notation_cuts(start, end) if sounding is not None else rest_edges(time, start, end)[1:-1]
+        cuts = sorted({c for c in chord_starts if start < c < end} | set(written))
         edges = [start, *cuts, end]
         for i, (a, b) in enumerate(itertools.pairwise(edges)):
             pieces.append(_Piece(sounding, a, b - a, tied=sounding is not None and i < len(edges) - 2, first=i == 0))
