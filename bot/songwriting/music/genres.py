@@ -294,7 +294,8 @@ PROFILES: tuple[GenreProfile, ...] = (
         comping=Comping.STRUM,
         bass=BassLine.EIGHTHS,
         drums=Groove.BACKBEAT,
-        instruments=Instruments(melody=29, chords=29, bass=34),  # overdriven guitars, picked bass
+        # a distortion-guitar lead over the overdriven rhythm guitar (one program for both buried the tune), bass
+        instruments=Instruments(melody=30, chords=29, bass=34),
         melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.25, density=0.7),
     ),
     GenreProfile(
