@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import io
+import itertools
 import statistics
 from collections import Counter
 
