@@ -52,6 +52,9 @@ def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> 
     words: list[str] = []
     bar_index = 0
     current: dict[tuple[str, int], int] = {}
+    sung = [n for n in sorted(melody.notes, key=lambda n: n.start) if n.pitch is not None]
+    run_starts = {id(a) for a, b in itertools.pairwise(sung) if b.melisma and not a.melisma}
+    run_ends = {id(n) for i, n in enumerate(sung) if n.melisma and (i + 1 == len(sung) or not sung[i + 1].melisma)}
     for piece in _pieces(melody, sorted(chords)):
         bar = int(piece.start // time.bar)
         if bar != bar_index:
@@ -60,17 +63,20 @@ def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> 
             bar_index = bar
             if bar % BARS_PER_LINE == 0:
                 lines.extend(_flush(music, words))
-        token = f'"{chords[piece.start]}"' if piece.start in chords else ""
+        opens = piece.note is not None and piece.first and id(piece.note) in run_starts
+        token = ("(" if opens else "") + (f'"{chords[piece.start]}"' if piece.start in chords else "")
         if piece.note is None or piece.note.pitch is None:
             token += "z" + _length(piece.duration)
         else:
             token += _pitch(piece.note.pitch, key, signature, current) + _length(piece.duration)
             if piece.tied:
                 token += "-"
+            elif id(piece.note) in run_ends:
+                token += ")"  # a melisma is slurred
             if piece.first and piece.note.syllable:
                 words.append(_word(piece.note.syllable))
             elif piece.first:
-                words.append("*")
+                words.append("_" if piece.note.melisma else "*")  # "_" holds the syllable over the run's next note
         music.append(" " + token if piece.start % time.beat == 0 else token)
     music.append(" |]")
     lines.extend(_flush(music, words))

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Literal
 from xml.etree.ElementTree import Element, SubElement
 
-from music21 import clef, duration, expressions, harmony, key, metadata, meter, note, pitch, stream, tempo, tie
+from music21 import clef, duration, expressions, harmony, key, metadata, meter, note, pitch, spanner, stream, tempo, tie
 from music21.musicxml.m21ToXml import ScoreExporter
 
 from bot.songwriting.music.melody import Melody, Meter, pitch_name
@@ -96,6 +96,7 @@ def build_score(
     time = melody.time
     position = Fraction(0)
     previous_continues = False
+    runs: list[list[note.Note]] = []  # the notes of each melisma, slurred once the part is built
     for item in sorted(melody.notes, key=lambda n: n.start):
         if item.start > position:
             _insert_rests(part, time, position, item.start)
@@ -116,9 +117,16 @@ def build_score(
                     sounding.lyrics = [note.Lyric(text, syllabic=_syllabic(previous_continues, continues))]
                     previous_continues = continues
                 part.insert(float(start), sounding)
+                if item.melisma and runs:
+                    runs[-1].append(sounding)
+                elif index == 0:
+                    runs.append([sounding])
         position = max(position, item.end)
     if melody.length > position:
         _insert_rests(part, time, position, melody.length)
+    for run in runs:
+        if len(run) > 1:
+            part.insert(0, spanner.Slur(run))  # type: ignore[no-untyped-call]  # untyped in music21
     part.makeMeasures(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
     part.splitAtDurations(recurse=True)  # a five-eighth note becomes a tied half and eighth
     for bar in part.getElementsByClass(stream.Measure):
