@@ -45,7 +45,7 @@ MAX_BARS = 64
 _MAX_PHRASE = 16  # syllables per phrase; longer lines are split at word boundaries
 _DEFAULT_CHARACTER = MelodyCharacter()
 _MINOR_LIKE = ("minor", "dorian", "phrygian")
-_BASE = {"verse": 0.15, "chorus": 0.62, "bridge": 0.4}  # a section's starting height, as a share of the window
+_BASE = {"verse": 0.1, "chorus": 0.68, "bridge": 0.4}  # a section's starting height, as a share of the window
 _ECHO = 1.4  # pull of an echoing line toward its model, per degree away
 
 

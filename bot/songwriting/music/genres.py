@@ -326,7 +326,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.BOOGIE,
         drums=Groove.SHUFFLE,
         instruments=Instruments(melody=22, chords=0, bass=32),  # harmonica, piano, acoustic bass
-        melody=MelodyCharacter(window=8, leaps=0.05, syncopation=0.3, density=0.65, centre=60, melisma=0.15),
+        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.3, density=0.65, centre=60, melisma=0.15),
     ),
     GenreProfile(
         Genre.COUNTRY,
@@ -451,7 +451,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.SYNCOPATED,
         drums=Groove.FOUR_ON_THE_FLOOR,
         instruments=Instruments(melody=81, chords=90, bass=38, pad=90),  # saw lead, polysynth, synth bass
-        melody=MelodyCharacter(window=8, leaps=0.04, syncopation=0.35, density=0.7, centre=69),
+        melody=MelodyCharacter(window=9, leaps=0.04, syncopation=0.35, density=0.7, centre=69),
     ),
     GenreProfile(
         Genre.JAZZ,
