@@ -43,11 +43,15 @@ class MusicOptions:
     tempo: int | None = None
     meter: str | None = None
     seed: int | None = None
+    voice: str | None = None
+    """The singer's range (soprano, alto, tenor, baritone): the register, and the key when none is given."""
 
     def settings(self, *, mood: str | None = None, genre: str | None = None) -> MusicSettings:
         """The composer's settings: these choices over the song's genre and mood; a bad one is a clear error."""
         try:
-            return MusicSettings(key=self.key, tempo=self.tempo, meter=self.meter, mood=mood, genre=genre)
+            return MusicSettings(
+                key=self.key, tempo=self.tempo, meter=self.meter, mood=mood, genre=genre, voice=self.voice
+            )
         except SettingsError as exc:
             raise UserFacingError(f"That doesn't work: {exc}.") from None
 
