@@ -55,6 +55,7 @@ def to_musicxml(
             if not (creator.text or "").strip():  # the placeholder that keeps music21's "Music21" out
                 identification.remove(creator)
     _add_credits(root, title or UNTITLED, disclosure)
+    _extend_held_words(root)
     tempo_after_time_signature(root)
     swing = swing_mark(melody)
     if swing is not None:
@@ -154,6 +155,23 @@ def _add_credits(root: Element, title: str, disclosure: Disclosure | None) -> No
             words.set("font-weight", "bold")
         words.text = text
         root.insert(at + offset, credit)
+
+
+def _extend_held_words(root: Element) -> None:
+    """Draw the extender line under a word's last syllable held through a melisma (``<extend/>``): a sung note
+    with no syllable of its own that is not a tied continuation goes on singing the syllable before it."""
+    held: Element | None = None
+    for item in root.iterfind("part/measure/note"):
+        if item.find("rest") is not None:
+            held = None
+            continue
+        lyric = item.find("lyric")
+        if lyric is not None:
+            held = lyric if lyric.findtext("syllabic") in ("single", "end") else None
+        elif held is not None and item.find("tie[@type='stop']") is None:
+            if held.find("extend") is None:
+                SubElement(held, "extend")
+            held = None
 
 
 def choose_clef(melody: Melody) -> Clef:

@@ -8,6 +8,7 @@ import io
 import itertools
 import statistics
 from fractions import Fraction
+from xml.etree import ElementTree
 
 import mido
 import pytest
@@ -49,6 +50,13 @@ def test_melismatic_genres_sing_runs_slurred_with_one_lyric_each(genre: str) -> 
         assert not any(n.lyrics for n in sung[1:])
         steps = [abs(b.pitch.midi - a.pitch.midi) for a, b in itertools.pairwise(heads)]
         assert all(0 < s <= 4 for s in steps if s)  # a run moves by scale step
+    word_ends = sum(
+        1
+        for a, b in itertools.pairwise(melody.pitched)
+        if b.melisma and not a.melisma and a.syllable and not a.syllable.endswith("-")
+    )
+    extenders = ElementTree.fromstring(to_musicxml(melody, "t")).findall("part/measure/note/lyric/extend")
+    assert len(extenders) == word_ends  # a word's last syllable held through its run draws the extender line
     midi = mido.MidiFile(file=io.BytesIO(to_midi(melody, "t")))
     lyrics = [m.text for m in midi.tracks[1] if m.type == "lyrics"]
     onsets = [m for m in midi.tracks[1] if m.type == "note_on" and m.velocity]
