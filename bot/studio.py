@@ -21,7 +21,7 @@ from bot.errors import StartupError
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.music.voices import Voice
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render
-from bot.songwriting.render.sketch_files import sketch_contents, song_document
+from bot.songwriting.render.sketch_files import FILE_NAMES, sketch_contents, song_document
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.words.brief import FORMS, THEME_MAX, Brief
 from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
@@ -33,16 +33,7 @@ from bot.songwriting.writers.lyric_writer import OFFLINE, Draft, LyricWriter
 EXIT_OK, EXIT_USAGE = 0, 2
 LYRICS_MAX = 4000
 DEFAULT_THEME = "a lighthouse keeper's last night on the rocks"
-FILES = (
-    "song.json",
-    "lyrics.txt",
-    "melody.mid",
-    "lead-sheet.musicxml",
-    "score.png",
-    "lead-sheet.pdf",
-    "preview.ogg",
-    "melody.abc",
-)
+FILES = tuple(name for name in FILE_NAMES if name != "credits.md")  # the export's files; credits are per song
 
 
 class StudioError(StartupError):
