@@ -19,8 +19,9 @@ from pathlib import Path
 
 from bot.errors import StartupError
 from bot.songwriting.music.settings import MusicSettings
+from bot.songwriting.music.voices import Voice
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render
-from bot.songwriting.render.sketch_files import sketch_contents, song_document
+from bot.songwriting.render.sketch_files import FILE_NAMES, sketch_contents, song_document
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.words.brief import FORMS, THEME_MAX, Brief
 from bot.songwriting.words.lyrics import LYRICS_MAX_CHARS, Lyrics, parse_lyrics, size_problem
@@ -31,7 +32,7 @@ from bot.songwriting.writers.lyric_writer import OFFLINE, Draft, LyricWriter
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DEFAULT_THEME = "a lighthouse keeper's last night on the rocks"
-FILES = ("song.json", "lyrics.txt", "melody.mid", "lead-sheet.musicxml", "score.png", "preview.ogg", "melody.abc")
+FILES = tuple(name for name in FILE_NAMES if name != "credits.md")  # the export's files; credits are per song
 
 
 class StudioError(StartupError):
@@ -50,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", help='e.g. "A minor", "F#", "D dorian"')
     parser.add_argument("--tempo", type=int, metavar="BPM", help="quarter notes per minute (40–240)")
     parser.add_argument("--meter", help="time signature such as 4/4, 3/4 or 6/8")
+    parser.add_argument(
+        "--voice", choices=[v.value for v in Voice], help="the singer's range: picks the register and the key"
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="makes the sketch reproducible (random if left out)")
     parser.add_argument("--lyrics", type=Path, metavar="FILE", help="set a melody to these lyrics instead")
 
@@ -66,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     try:
-        music = MusicSettings(key=args.key, tempo=args.tempo, meter=args.meter, mood=args.mood, genre=args.genre)
+        music = MusicSettings(
+            key=args.key, tempo=args.tempo, meter=args.meter, mood=args.mood, genre=args.genre, voice=args.voice
+        )
     except ValueError as exc:
         raise StudioError(str(exc)) from None
     brief = _brief(args, seed)
@@ -98,6 +104,7 @@ def _run(args: argparse.Namespace) -> int:
             seed=seed,
             progress=lambda stage, seconds: print(f"{stage:<15}{seconds:.2f} s"),
             disclosure=disclosure,
+            lead_sheet=True,
         )
     except ValueError as exc:
         raise StudioError(str(exc)) from None

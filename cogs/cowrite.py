@@ -23,6 +23,7 @@ from bot.interactions import (
     song_thread,
 )
 from bot.new_song import InteractionAnswer, deliver_new_song
+from bot.songwriting.music.voices import Voice
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.text import truncate
 from bot.tree import defer_reply, mark_delivered, on_component_error, routes_errors
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 KEYS = [f"{tonic} {mode}" for tonic in ("C", "G", "D", "A", "E", "F", "Bb", "Eb") for mode in ("major", "minor")]
 METERS = [app_commands.Choice(name=m, value=m) for m in ("4/4", "3/4", "6/8")]
+VOICES = [app_commands.Choice(name=v.value, value=v.value) for v in Voice]
+VOICE_HELP = "The singer's range: picks the register and the key"
 FORM_CHOICES = [app_commands.Choice(name=f, value=f) for f in FORMS]
 BRIEF_OPTIONS = {
     "theme": "What the song is about (up to 200 characters)",
@@ -98,8 +101,10 @@ class CoWrite(commands.Cog):
         await self._start(interaction, brief, None)
 
     @cowrite.command(name="song", description="Lyrics and a melody in one go")
-    @app_commands.describe(**BRIEF_OPTIONS, key="e.g. A minor", tempo="Beats per minute", meter="Metre")
-    @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES, meter=METERS)
+    @app_commands.describe(
+        **BRIEF_OPTIONS, key="e.g. A minor", tempo="Beats per minute", meter="Metre", voice=VOICE_HELP
+    )
+    @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES, meter=METERS, voice=VOICES)
     @app_commands.autocomplete(key=key_autocomplete)
     async def song(
         self,
@@ -114,15 +119,18 @@ class CoWrite(commands.Cog):
         tempo: app_commands.Range[int, 40, 240] | None = None,
         meter: str | None = None,
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
+        voice: str | None = None,
     ) -> None:
         brief = brief_from_options(
             theme, seed=seed, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables
         )
-        await self._start(interaction, brief, MusicOptions(key, tempo, meter, brief.seed).validated())
+        await self._start(interaction, brief, MusicOptions(key, tempo, meter, brief.seed, voice).validated())
 
     @cowrite.command(name="melody", description="A melody sketch for a song's latest lyrics, or an instrumental")
-    @app_commands.describe(song="Defaults to this thread's song; leave empty elsewhere for an instrumental")
-    @app_commands.choices(meter=METERS)
+    @app_commands.describe(
+        song="Defaults to this thread's song; leave empty elsewhere for an instrumental", voice=VOICE_HELP
+    )
+    @app_commands.choices(meter=METERS, voice=VOICES)
     @app_commands.autocomplete(song=song_autocomplete, key=key_autocomplete)
     async def melody(
         self,
@@ -132,8 +140,9 @@ class CoWrite(commands.Cog):
         tempo: app_commands.Range[int, 40, 240] | None = None,
         meter: str | None = None,
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
+        voice: str | None = None,
     ) -> None:
-        music = MusicOptions(key, tempo, meter, seed).validated()
+        music = MusicOptions(key, tempo, meter, seed, voice).validated()
         actor = actor_from(interaction)
         songs = self.bot.workshop.songs
         in_thread = await songs.in_thread(interaction.channel_id or 0)

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import mido
@@ -79,6 +80,9 @@ def test_files_read_back(sketch: tuple[Path, str]) -> None:
     assert [n.pitch for n in from_xml.notes] == [n.pitch for n in from_abc.notes]
     assert (from_xml.tonic, from_xml.mode, from_xml.meter) == (song["key"], song["mode"], song["meter"])
     assert Image.open(out / "score.png").format == "PNG"
+    pdf = (out / "lead-sheet.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert int(re.search(rb"/Count\s+(\d+)", pdf).group(1)) >= 1  # type: ignore[union-attr]  # every page, counted
     assert 10 < soundfile.info(str(out / "preview.ogg")).duration <= 60
 
 
@@ -104,11 +108,11 @@ def test_every_file_discloses_the_ai(sketch: tuple[Path, str]) -> None:
 def test_progress_report_and_summary_are_printed(sketch: tuple[Path, str]) -> None:
     """The studio prints each stage, the prosody report and the melody summary."""
     _, printed = sketch
-    for stage in ("lyrics", "melody", "MIDI", "MusicXML", "score image", "audio preview", "ABC"):
+    for stage in ("lyrics", "melody", "MIDI", "MusicXML", "score image", "lead sheet PDF", "audio preview", "ABC"):
         assert f"\n{stage}" in f"\n{printed}"
     assert "[Chorus] ABAB" in printed
     assert " bpm · " in printed
-    assert "Wrote 7 files" in printed
+    assert "Wrote 8 files" in printed
 
 
 def test_lyrics_file_is_set_to_music(tmp_path: Path) -> None:

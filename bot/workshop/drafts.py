@@ -44,11 +44,15 @@ class MusicOptions:
     tempo: int | None = None
     meter: str | None = None
     seed: int | None = None
+    voice: str | None = None
+    """The singer's range (soprano, alto, tenor, baritone): the register, and the key when none is given."""
 
     def settings(self, *, mood: str | None = None, genre: str | None = None) -> MusicSettings:
         """The composer's settings: these choices over the song's genre and mood; a bad one is a clear error."""
         try:
-            return MusicSettings(key=self.key, tempo=self.tempo, meter=self.meter, mood=mood, genre=genre)
+            return MusicSettings(
+                key=self.key, tempo=self.tempo, meter=self.meter, mood=mood, genre=genre, voice=self.voice
+            )
         except SettingsError as exc:
             raise UserFacingError(f"That doesn't work: {exc}.") from None
 
@@ -240,15 +244,18 @@ class Drafts:
         )
         return Delivery(song, version, notes=draft.notes, disclosure=Disclosure(Authorship.by_ai(draft.writer), None))
 
-    async def render(self, song: Song, version: Version) -> Delivery:
-        """Render a stored version's melody again (for export and sound-off previews), disclosed as its credits say."""
+    async def render(self, song: Song, version: Version, *, lead_sheet: bool = False) -> Delivery:
+        """Render a stored version's melody again (for export and sound-off previews), disclosed as its credits say;
+        ``lead_sheet`` adds the printable PDF of every page (the export's)."""
         nodes = version_nodes(await self._s.songs.versions(song.id))
         disclosure = version_disclosure(nodes, version.number, writer=version.writer)
         if version.melody is None:
             notes = (unreadable_melody(version.number),) if version.melody_unreadable else ()
             return Delivery(song, version, notes=notes, disclosure=disclosure)
         melody = version.melody
-        files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title, disclosure=disclosure)
+        files = await self._s.pool.run(
+            render_sketch, melody, version.lyrics, song.title, disclosure=disclosure, lead_sheet=lead_sheet
+        )
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
     async def _model(self, guild_id: int) -> str | None:

@@ -115,7 +115,11 @@ class Meter:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """One note (or rest, when ``pitch`` is None) with the syllable it carries, if any."""
+    """One note (or rest, when ``pitch`` is None) with the syllable it carries, if any.
+
+    ``melisma`` marks a note that goes on singing the syllable of the note before (its ``syllable`` is None): the
+    score slurs them and holds the syllable under them, the MIDI file has one lyric event for the group.
+    """
 
     pitch: int | None
     start: Fraction
@@ -124,6 +128,7 @@ class Note:
     section: int
     line: int
     chromatic: bool = False
+    melisma: bool = False
 
     @property
     def end(self) -> Fraction:
@@ -140,6 +145,8 @@ class Note:
         }
         if self.chromatic:
             data["chromatic"] = True
+        if self.melisma:
+            data["melisma"] = True
         return data
 
     @classmethod
@@ -157,6 +164,7 @@ class Note:
             section=_int(data.get("section", 0)),
             line=_int(data.get("line", 0)),
             chromatic=bool(data.get("chromatic", False)),
+            melisma=bool(data.get("melisma", False)),
         )
 
 
