@@ -13,6 +13,7 @@ by line: the words then get a new melody composed in the parent's frame, and the
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -25,7 +26,6 @@ from bot.songwriting.music.melody import ChordSpan, Melody, Meter, Note
 from bot.songwriting.music.refit import LineMusic, refit, units_for
 from bot.songwriting.music.rhythm import GRID, PICKUP
 from bot.songwriting.music.settings import TEMPO_RANGE, MusicSettings, SettingsError
-from bot.songwriting.versions.revisions import diff_lines
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.text import plural
 
@@ -93,13 +93,13 @@ def reset_melody(parent: Melody, old: Lyrics | None, new: Lyrics) -> Resetting:
     if music is None or not any(m.notes for m in music):
         return _recomposed(parent, new, new_lines)
     prelude = _prelude(parent)
-    models = _models(old, new, old_lines, new_lines, len(music))
+    models = _models(old_lines, new_lines, len(music))
     settings: list[LineSetting] = []
     windows: list[LineMusic] = []
     for line, (fate, model) in zip(new_lines, models, strict=True):
         settings.append(LineSetting(line.number, fate, None if model is None else model + 1))
         source = music[model] if model is not None else music[-1]
-        same_words = old_lines and model is not None and old_lines[model].text.strip() == line.text.strip()
+        same_words = bool(old_lines) and model is not None and _words(old_lines[model].text) == _words(line.text)
         if same_words:
             windows.append(source)
         else:
@@ -205,53 +205,38 @@ def _prelude(parent: Melody) -> Fraction:
     return _line_start(min(n.start for n in parent.notes), parent.time) if parent.notes else Fraction(0)
 
 
-def _models(
-    old_lyrics: Lyrics | None, new_lyrics: Lyrics, old: Sequence[_Line], new: Sequence[_Line], count: int
-) -> list[tuple[LineFate, int | None]]:
+def _models(old: Sequence[_Line], new: Sequence[_Line], count: int) -> list[tuple[LineFate, int | None]]:
     """For each new line: its fate and the parent line whose music it carries.
 
-    Unchanged lines are kept; a changed line, or a new line standing where old lines were removed, is re-set on
-    the old line's music; any other new line borrows music (``_borrowed``).
+    Lines are matched by their words (whitespace aside): matched lines are kept; in a stretch where lines differ,
+    new lines take the old lines' places in order and are re-set on their music; any new line left over borrows
+    music (``_borrowed``), any old line left over is removed.
     """
     if not old:  # words for an instrumental: line n takes phrase n, later lines the phrases again
         return [(LineFate.RESET if j < count else LineFate.ADDED, j % count) for j in range(len(new))]
     models: list[tuple[LineFate, int | None]] = [(LineFate.ADDED, None)] * len(new)
-    taken: set[int] = set()
-    block_old: list[int] = []
-    block_new: list[int] = []
-
-    def close_block() -> None:
-        for j, i in zip(block_new, block_old, strict=False):
-            models[j] = (LineFate.RESET, i)
-            taken.add(i)
-        block_old.clear()
-        block_new.clear()
-
-    for line in diff_lines(old_lyrics, new_lyrics).lines:
-        if line.op == "=" and line.old_index is not None and line.new_index is not None:
-            close_block()
-            models[line.new_index] = (LineFate.KEPT, line.old_index)
-            taken.add(line.old_index)
-        elif line.op == "~" and line.old_index is not None and line.new_index is not None:
-            models[line.new_index] = (LineFate.RESET, line.old_index)
-            taken.add(line.old_index)
-        elif line.op == "-" and line.old_index is not None:
-            block_old.append(line.old_index)
-        elif line.op == "+" and line.new_index is not None:
-            block_new.append(line.new_index)
-    close_block()
-    for j, (fate, model) in enumerate(models):
-        if fate is LineFate.ADDED and model is None:
+    matcher = difflib.SequenceMatcher(
+        None, [_words(o.text) for o in old], [_words(n.text) for n in new], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for i, j in zip(range(i1, i2), range(j1, j2), strict=False):
+            models[j] = (LineFate.KEPT if tag == "equal" else LineFate.RESET, i)
+    for j, (_, model) in enumerate(models):
+        if model is None:
             models[j] = (LineFate.ADDED, _borrowed(old, new[j], j, models))
     return models
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _borrowed(old: Sequence[_Line], line: _Line, position: int, models: Sequence[tuple[LineFate, int | None]]) -> int:
     """The parent line an added line takes its music from: the same words, else the same place in a section of the
     same kind (the same label first), else the line before it in the new lyrics, else the parent's first line."""
-    words = " ".join(line.text.split())
+    words = _words(line.text)
     for candidate in old:
-        if " ".join(candidate.text.split()) == words:
+        if _words(candidate.text) == words:
             return candidate.number - 1
     kind = section_kind(line.label)
     same_kind = [c for c in old if section_kind(c.label) == kind]
