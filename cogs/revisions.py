@@ -219,7 +219,7 @@ class Revising(commands.Cog):
             heading=delivery.change_heading(parent),
             fallback=fallback,
         )
-        await confirm(interaction, f"Saved as {delivery.version.label}: {message.jump_url}")
+        await confirm(interaction, f"{delivery.saved()}: {message.jump_url}")
         mark_delivered(interaction)
 
     @commands.Cog.listener()

@@ -8,6 +8,7 @@ from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
 from bot.songwriting.music.melody import Melody, MelodyInputError
+from bot.songwriting.music.resetting import reset_melody
 from bot.songwriting.render.sketch import read_melody, render_sketch
 from bot.songwriting.versions.credits import version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
@@ -112,6 +113,11 @@ class Revisions:
             lyrics = parent.lyrics
         if melody is None and is_identical(parent.lyrics, lyrics):
             raise UserFacingError(f"That's identical to v{parent.number}, so nothing was saved. Change a line first.")
+        carried = None
+        if melody is None and parent.melody is not None and lyrics is not None and not lyrics.is_empty():
+            # A lyric revision is the same song: the parent's tune comes along, its changed lines re-set.
+            resetting = await self._s.pool.run(reset_melody, parent.melody, parent.lyrics, lyrics)
+            melody, carried = resetting.melody, resetting.summary(parent.label)
         try:
             version = await self._s.songs.add_version(
                 song.id,
@@ -131,9 +137,16 @@ class Revisions:
         files = None
         if melody is not None:
             files = await self._s.pool.run(render_sketch, melody, lyrics, song.title, disclosure=disclosure)
-        notes = files.notes if files else ()
+        notes = ((carried.capitalize() + ".",) if carried else ()) + (files.notes if files else ())
         return Delivery(
-            song, version, melody, files, notes, diff=diff_lines(parent.lyrics, lyrics), disclosure=disclosure
+            song,
+            version,
+            melody,
+            files,
+            notes,
+            diff=diff_lines(parent.lyrics, lyrics),
+            disclosure=disclosure,
+            carried=carried,
         )
 
     def _lyrics(self, song: Song, parent: Version, text: str | None) -> Lyrics | None:

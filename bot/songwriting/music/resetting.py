@@ -297,6 +297,15 @@ def _recomposed(parent: Melody, new: Lyrics, lines: Sequence[_Line]) -> Resettin
     return Resetting(melody, tuple(LineSetting(line.number, LineFate.ADDED, None) for line in lines), recomposed=True)
 
 
+def carries(parent: Melody, melody: Melody) -> bool:
+    """Whether ``melody`` is ``parent``'s tune carried to new words: ``reset_melody`` keeps the frame and the seed
+    exactly (key, mode, tempo, metre, genre, seed) and lays only the parent's chords. A member's file is read
+    with seed 0 and a frame of its own, so it does not pass for a carried tune."""
+    frame = ("tonic", "mode", "tempo", "meter", "genre", "seed")
+    same_frame = all(getattr(parent, name) == getattr(melody, name) for name in frame)
+    return same_frame and {c.symbol for c in melody.chords} <= {c.symbol for c in parent.chords}
+
+
 def frame_settings(melody: Melody) -> MusicSettings:
     """The composer's settings that reproduce a melody's frame: its key, mode, tempo, metre and genre."""
     tempo = min(max(melody.tempo, TEMPO_RANGE[0]), TEMPO_RANGE[1])

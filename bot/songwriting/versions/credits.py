@@ -275,14 +275,22 @@ class Disclosure:
 def version_disclosure(nodes: Sequence[VersionNode], version: int, *, writer: str | None = None) -> Disclosure:
     """The disclosure of a stored version: its lines credited as ``/credits`` does, its melody to its own author.
 
-    A version's melody is its author's: a member's uploaded melody, or the AI's. ``writer`` is the version's
+    A version's melody is its author's (a member's uploaded melody, or the AI's), unless it is a tune carried from
+    another version to new words: then it is that version's melody's author's. ``writer`` is the version's
     recorded writer, named for the AI's lines when the version is the AI's own lyric draft.
     """
     credits = attribute(nodes, version)
     node = VersionTree(nodes)[version]
     lyric_writer = writer if node.by_ai and node.lyrics is not None and writer != MELODY_WRITER else None
     lyrics = Authorship.of_lines(credits, lyric_writer) if credits.total else None
-    melody = None
-    if node.has_melody:
-        melody = Authorship.by_ai(MELODY_WRITER) if node.by_ai else Authorship.by_member(node.author_name)
-    return Disclosure(lyrics, melody)
+    return Disclosure(lyrics, _melody_authorship(VersionTree(nodes), version))
+
+
+def _melody_authorship(tree: VersionTree, version: int) -> Authorship | None:
+    """Whose melody a version carries: its own author's, or (a tune carried to new words) its source's."""
+    node = tree[version]
+    while node.melody_from is not None and node.melody_from in tree:
+        node = tree[node.melody_from]
+    if not node.has_melody:
+        return None
+    return Authorship.by_ai(MELODY_WRITER) if node.by_ai else Authorship.by_member(node.author_name)

@@ -49,6 +49,8 @@ class VersionNode:
     kind: VersionKind
     lyrics: Lyrics | None
     has_melody: bool
+    melody_from: int | None = None
+    """The version whose tune this version's melody carries (a lyric revision re-set to new words), if any."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VersionKind(self.kind))  # a stored value ("ai-draft") becomes the kind
