@@ -123,6 +123,6 @@ def version_nodes(versions: list[Version]) -> list[VersionNode]:
 
 
 def _melody_source(version: Version, parent: Version | None) -> int | None:
-    if version.by_ai or version.melody is None or parent is None or parent.melody is None:
+    if version.melody is None or parent is None or parent.melody is None:
         return None
     return parent.number if carries(parent.melody, version.melody) else None
