@@ -189,7 +189,9 @@ class Drafts:
             seed += 1  # a new melody: never the same tune again
         brief = song.brief
         settings = music.settings(
-            mood=brief.mood if brief else None, genre=brief.genre if brief else None, frame=song_frame(versions, base)
+            mood=brief.mood if brief else None,
+            genre=brief.genre if brief else None,
+            frame=_melody_of(frame_version(versions, base)),
         )
         melody, files = await self._compose(base.lyrics, song.title, settings, seed, disclosure)
         version = await self._s.songs.add_version(
@@ -304,16 +306,20 @@ class Drafts:
         return await self._s.pool.run(compose_and_render, lyrics, title, settings, seed=seed, disclosure=disclosure)
 
 
-def song_frame(versions: list[Version], base: Version) -> Melody | None:
-    """The melody whose frame (key, mode, tempo, metre, genre) a new melody for ``base`` starts from: ``base``'s own
-    or its nearest ancestor's, else the song's first melody; None when the song has no melody yet."""
+def frame_version(versions: list[Version], base: Version) -> Version | None:
+    """The version whose melody sets the frame (key, mode, tempo, metre, genre) a new melody for ``base`` starts
+    from: ``base`` or its nearest ancestor with a melody, else the song's first melody; None when it has none."""
     by_number = {v.number: v for v in versions}
     node: Version | None = base
     while node is not None:
         if node.melody is not None:
-            return node.melody
+            return node
         node = by_number.get(node.parent) if node.parent is not None else None
-    return next((v.melody for v in versions if v.melody is not None), None)
+    return next((v for v in versions if v.melody is not None), None)
+
+
+def _melody_of(version: Version | None) -> Melody | None:
+    return version.melody if version is not None else None
 
 
 def brief_changes(before: Brief, after: Brief) -> str:
