@@ -13,12 +13,20 @@ from dataclasses import replace
 from bot.songwriting.music.melody import Melody
 
 
+def ballot_midi(melody: Melody, band: Melody, title: str) -> bytes:
+    """The MIDI a ballot preview is played from: ``melody`` with ``band``'s arrangement, no disclosure."""
+    from bot.songwriting.render.midi import to_midi  # the renderers load in the render workers
+
+    return to_midi(_played(melody, band), title)  # no disclosure: the ballot names nobody; the results reveal
+
+
 def ballot_preview(melody: Melody, band: Melody, title: str) -> bytes | None:
     """An OGG Opus preview of ``melody`` played by ``band``'s arrangement (its genre and seed), or None when
     the synthesiser is missing."""
-    from bot.songwriting.render.audio import preview_seconds, to_ogg  # the renderers load in the render workers
-    from bot.songwriting.render.midi import to_midi
+    from bot.songwriting.render.audio import preview_seconds, to_ogg
 
-    played = replace(melody, genre=band.genre, seed=band.seed)
-    midi = to_midi(played, title)  # no disclosure: the ballot names nobody; the results reveal
-    return to_ogg(midi, preview_seconds(played)).ogg
+    return to_ogg(ballot_midi(melody, band, title), preview_seconds(_played(melody, band))).ogg
+
+
+def _played(melody: Melody, band: Melody) -> Melody:
+    return replace(melody, genre=band.genre, seed=band.seed)
