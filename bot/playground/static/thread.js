@@ -373,15 +373,14 @@ function diffTable(diff) {
 }
 
 function creditsList(credits) {
-  const pct = (share) => `${Math.round(share * 100)} %`;
   return el(
     "div",
     { class: "credits" },
     el("div", { class: "tool-summary", text: `Credits · ${credits.version} · ${credits.total} line${credits.total === 1 ? "" : "s"}` }),
     credits.authors.length
-      ? el("ul", { class: "authors" }, credits.authors.map((a) => el("li", {}, el("strong", { text: a.name }), ` — ${a.lines} line${a.lines === 1 ? "" : "s"} (${pct(a.share)})`)))
+      ? el("ul", { class: "authors" }, credits.authors.map((a) => el("li", {}, el("strong", { text: a.name }), ` — ${a.lines} line${a.lines === 1 ? "" : "s"} (${a.percent})`)))
       : el("p", { text: "No member has written a line of this version yet." }),
-    el("p", { class: "ai-share", text: `AI-written lines: ${credits.ai_lines} (${pct(credits.ai_share)}) — ${credits.disclosure}` }),
+    el("p", { class: "ai-share", text: `AI-written lines: ${credits.ai_lines} (${credits.ai_percent}) — ${credits.disclosure}` }),
     el(
       "details",
       { class: "line-credits" },
