@@ -11,6 +11,9 @@ from music21 import converter, metadata
 from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
 from bot.services import Services
+from bot.songwriting.music.composer import compose
+from bot.songwriting.music.melody import Melody
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
@@ -20,7 +23,7 @@ BEN = Actor(guild_id=1, user_id=11, name="Ben")
 DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
 
 
-async def _song(services: Services) -> Song:
+async def _song(services: Services, melody: Melody | None = None) -> Song:
     song, _ = await services.songs.create(
         guild_id=1,
         channel_id=2,
@@ -28,7 +31,7 @@ async def _song(services: Services) -> Song:
         title="Harbour",
         theme="harbour",
         brief=None,
-        first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
+        first=NewVersion("ai-draft", None, "AI", DRAFT, melody=melody, writer="offline writer", seed=1),
     )
     return song
 
@@ -145,20 +148,7 @@ async def test_a_lyric_revision_discloses_its_members_and_the_ais_share(services
 
 
 async def _song_with_melody(services: Services) -> Song:
-    from bot.songwriting.music.composer import compose
-    from bot.songwriting.music.settings import MusicSettings
-
-    melody = compose(DRAFT, MusicSettings(key="E minor", meter="12/8", genre="blues"), seed=4)
-    song, _ = await services.songs.create(
-        guild_id=1,
-        channel_id=2,
-        owner_id=10,
-        title="Harbour",
-        theme="harbour",
-        brief=None,
-        first=NewVersion("ai-draft", None, "AI", DRAFT, melody=melody, writer="offline writer", seed=4),
-    )
-    return song
+    return await _song(services, compose(DRAFT, MusicSettings(key="E minor", meter="12/8", genre="blues"), seed=4))
 
 
 async def test_a_lyric_revision_carries_the_parents_melody_re_set_to_its_words(services: Services) -> None:
