@@ -211,7 +211,7 @@ class Drafts:
         """A fresh AI draft from the song's brief, stored as a sibling of ``of``: words, and music in the song's
         frame when ``of`` has a melody (a words-and-music version regenerates as one)."""
         if not song.theme:
-            raise UserFacingError("This song has no theme to write from: use **Add melody** instead.")
+            raise UserFacingError("This song has no theme to write from: revise it with some words first.")
         brief = dataclasses.replace(_brief(song), seed=new_seed())
         draft = await self._s.writer.draft(brief, model=await self._model(song.guild_id))
         return await self._store_variation(song, draft, parent=of.parent, seed=brief.seed, like=of)
