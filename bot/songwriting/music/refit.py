@@ -24,6 +24,8 @@ from bot.songwriting.words.prosody import line_syllables
 
 _DENSITY = 0.8  # the share of a window's eighth slots a re-set line may fill before it needs more bars
 _ATTEMPTS = 6  # tie-breaks of the rhythm programme tried for a line whose keywords miss the strong beats
+_MANY_BARS = 64  # past this a line's keywords may miss strong beats: it only has to fit
+_MAX_PHRASE = 16  # syllables the composer sets as one phrase; a longer line is set phrase by phrase
 _SPAN = 3  # semitones a re-set line may reach beyond the old line's range
 
 
@@ -67,13 +69,16 @@ def refit(
     if _keeps_rhythm(model, units, time):
         sung = [n for n in model.notes if n.pitch is not None]
         return replace(model, notes=tuple(replace(n, syllable=u.text) for n, u in zip(sung, units, strict=True)))
-    bars = _bars_needed(model, units, time)
     tag = f"{seed}:{text}:{model.bars}:{model.pickup}"
-    missed, slots = _rhythm(units, time, bars, model.pickup, tag)
-    if missed > 1:  # more than one keyword off the beat: twice the bars, if that lands every one of them
-        roomier = _rhythm(units, time, 2 * bars, model.pickup, tag)
-        if not roomier[0]:
-            bars, slots = 2 * bars, roomier[1]
+    if len(units) > _MAX_PHRASE:
+        bars, slots = _long_rhythm(model, units, time, tag)
+    else:
+        bars = _bars_needed(model, units, time)
+        missed, slots = _rhythm(units, time, bars, model.pickup, tag)
+        if missed > 1:  # more than one keyword off the beat: twice the bars, if that lands every one of them
+            roomier = _rhythm(units, time, 2 * bars, model.pickup, tag)
+            if not roomier[0]:
+                bars, slots = 2 * bars, roomier[1]
     chords = model.chords if bars == model.bars else _extend_chords(model, bars, time)
     stretch = Fraction(model.bars, bars)
     pitches = _pitches(
@@ -92,14 +97,40 @@ def refit(
     return LineMusic(bars, notes, chords, model.pickup)
 
 
-def _rhythm(units: Sequence[Unit], time: Meter, bars: int, pickup: int, seed: str) -> tuple[int, list[tuple[int, int]]]:
+def _long_rhythm(model: LineMusic, units: Sequence[Unit], time: Meter, tag: str) -> tuple[int, list[tuple[int, int]]]:
+    """A line too long for one phrase, placed as the composer places one: phrases of at most ``_MAX_PHRASE``
+    syllables split at word ends, each in the bars it needs, one after the other (the last fills the old window)."""
+    per_bar = int(time.bar / GRID)
+    phrases: list[list[Unit]] = [[]]
+    for unit in units:
+        phrases[-1].append(unit)
+        at_word_end = unit.text is None or not unit.text.endswith("-")
+        if (len(phrases[-1]) >= _MAX_PHRASE // 2 and at_word_end) or len(phrases[-1]) >= _MAX_PHRASE:
+            phrases.append([])
+    phrases = [p for p in phrases if p]
+    slots: list[tuple[int, int]] = []
+    used = 0
+    for index, phrase in enumerate(phrases):
+        pickup = model.pickup if index == 0 else 0
+        bars = _bars_needed(LineMusic(1, (), (), pickup), phrase, time)
+        if index == len(phrases) - 1:
+            bars = max(bars, model.bars - used)
+        _, placed = _rhythm(phrase, time, bars, pickup, f"{tag}:{index}", attempts=1)
+        slots.extend((used * per_bar + slot, length) for slot, length in placed)
+        used += bars
+    return used, slots
+
+
+def _rhythm(
+    units: Sequence[Unit], time: Meter, bars: int, pickup: int, seed: str, *, attempts: int = _ATTEMPTS
+) -> tuple[int, list[tuple[int, int]]]:
     """Place the words with the composer's rhythm programme, trying a few of its tie-breaks for the one that puts
     the most keywords on strong beats; return the keywords it misses and the (slot, length) of each syllable.
 
     No syncopated push: a re-set line sits square, so its new keywords land where they are heard."""
     window = bars * int(time.bar / GRID)
     best: tuple[int, list[tuple[int, int]]] | None = None
-    for attempt in range(_ATTEMPTS):
+    for attempt in range(attempts):
         slots = place(units, time, window, pickup, random.Random(f"{seed}:{attempt}"), syncopation=0.0)
         missed = sum(
             1 for unit, (slot, _) in zip(units, slots, strict=True) if unit.keyword and not time.strong(slot * GRID)
@@ -138,7 +169,7 @@ def _bars_needed(model: LineMusic, units: Sequence[Unit], time: Meter) -> int:
         capacity = window - 4 + model.pickup + 1  # rhythm.place needs its last syllable four eighths before the end
         strong = sum(1 for slot in range(window - 3) if time.strong(slot * GRID))
         fits = len(units) <= min(capacity, math.floor(window * _DENSITY)) and keywords <= strong
-        if fits or bars >= 64:
+        if fits or (bars >= _MANY_BARS and len(units) <= capacity):
             return bars
         bars *= 2
 

@@ -29,6 +29,8 @@ from bot.songwriting.music.settings import TEMPO_RANGE, MusicSettings, SettingsE
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.text import plural
 
+_MAX_RUNS = 4  # stretches of line numbers a summary names before it just counts them
+
 
 class LineFate(StrEnum):
     KEPT = "kept"
@@ -317,9 +319,20 @@ def frame_settings(melody: Melody) -> MusicSettings:
 
 
 def _lines(numbers: Sequence[int]) -> str:
+    """Line numbers as a member reads them: "line 3", "lines 3 and 7", "lines 1–4 and 9"; past a handful of
+    stretches, just how many."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    if len(runs) > _MAX_RUNS:
+        return f"{len(numbers)} lines"
+    parts = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
     if len(numbers) == 1:
-        return f"line {numbers[0]}"
-    return f"lines {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+        return f"line {parts[0]}"
+    return f"lines {parts[0]}" if len(parts) == 1 else f"lines {', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def _its(count: int) -> str:

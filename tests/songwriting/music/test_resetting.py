@@ -212,3 +212,79 @@ def test_any_one_line_edit(edit: tuple[str, int, int, str]) -> None:
             assert [(p, start + moved, d, t) for p, start, d, t in old] == now
     notes: list[Note] = list(melody.notes)
     assert all(a.end <= b.start for a, b in itertools.pairwise(notes))
+
+
+def test_a_very_long_line_is_set_phrase_by_phrase() -> None:
+    """A line of a hundred syllables gets a note for each, in phrases as the composer writes them, quickly."""
+    parent = _parent(NIGHT_TRAIN, "folk", meter="6/8")
+    words = " ".join(["river", "home", "and", "the", "light"] * 25)
+    result = reset_melody(parent, NIGHT_TRAIN, _with_line(NIGHT_TRAIN, 1, 0, words))
+    assert len(_sung_texts(result.melody, 1, 0)) == len(line_syllables(words))
+    starts = [n.start for n in result.melody.notes]
+    assert starts == sorted(starts)
+
+
+def test_the_summary_names_stretches_of_lines() -> None:
+    """Many changed lines read as ranges ("lines 1–4"), and past a handful of stretches as a count."""
+    parent = _parent(NIGHT_TRAIN, "pop")
+    first = Section("Verse 1", ("a b c", "d e f", "g h i", "j k l"))
+    result = reset_melody(parent, NIGHT_TRAIN, Lyrics("T", (first, *NIGHT_TRAIN.sections[1:])))
+    assert result.summary("v1") == "melody carried from v1; lines 1–4 re-set to the new words"
+    scattered = Lyrics("T", tuple(Section(s.label, ("hold on", *s.lines[1:])) for s in NIGHT_TRAIN.sections))
+    many = _with_line(scattered, 0, 2, "hold on")
+    assert reset_melody(parent, NIGHT_TRAIN, many).summary("v1") == (
+        "melody carried from v1; 5 lines re-set to the new words"
+    )
+
+
+@st.composite
+def _rewrites(draw: st.DrawFn) -> Lyrics:
+    """Any rewrite of NIGHT_TRAIN: lines kept, changed, dropped or added, sections dropped or added."""
+    sections = []
+    for section in NIGHT_TRAIN.sections:
+        if draw(st.integers(0, 9)) == 0:
+            continue  # the section cut
+        lines: list[str] = []
+        for line in section.lines:
+            choice = draw(st.integers(0, 5))
+            if choice == 0:
+                continue
+            lines.append(
+                line if choice > 2 else " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12)))
+            )
+            if draw(st.integers(0, 6)) == 0:
+                lines.append(" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6))))
+        if lines:
+            sections.append(Section(section.label, tuple(lines)))
+    if draw(st.booleans()):
+        sections.append(Section(draw(st.sampled_from(["Chorus", "Bridge", "Outro"])), ("over the river", "home")))
+    return Lyrics(NIGHT_TRAIN.title, tuple(sections) or (Section("Verse", ("home",)),))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_rewrites(), st.sampled_from(GENRES))
+def test_any_rewrite(new: Lyrics, genre: str) -> None:
+    """Any rewrite: every line sung one note per syllable, kept lines' notes kept (moved by whole bars at most),
+    the frame unchanged, notes in order without overlaps, chords covering the song."""
+    parent = _parent(NIGHT_TRAIN, genre, seed=9)
+    result = reset_melody(parent, NIGHT_TRAIN, new)
+    melody = result.melody
+    assert _frame(melody) == _frame(parent)
+    for s, section in enumerate(new.sections):
+        for i, line in enumerate(section.lines):
+            assert _sung_texts(melody, s, i) == [syl.text for syl in line_syllables(line)]
+    for setting in result.lines:
+        if setting.fate is LineFate.KEPT and setting.model is not None:
+            old_line = [(s, i) for s, sec in enumerate(NIGHT_TRAIN.sections) for i in range(len(sec.lines))][
+                setting.model - 1
+            ]
+            new_line = [(s, i) for s, sec in enumerate(new.sections) for i in range(len(sec.lines))][setting.number - 1]
+            before, after = _line(parent, *old_line), _line(melody, *new_line)
+            shift = after[0][1] - before[0][1]
+            assert shift % melody.time.bar == 0
+            # the last note may give way to a moved line's pickup; every other note is exactly as it was
+            assert [(p, st_ + shift, d, t) for p, st_, d, t in before[:-1]] == after[:-1]
+    notes = list(melody.notes)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(notes))
+    assert melody.chords
+    assert all(a.end == b.start for a, b in itertools.pairwise(melody.chords))
