@@ -176,7 +176,16 @@ def _cut(parent: Melody, groups: list[list[Note]]) -> list[LineMusic] | None:
 
 
 def _line_music(parent: Melody, lines: Sequence[_Line]) -> list[LineMusic] | None:
-    """The parent's music of each lyric line, or None when its notes do not follow the lines in order."""
+    """The parent's music of each lyric line, or None when its notes do not follow the lines in order.
+
+    A member's file marks its lines by its rests, not by the lyrics; when it has one note per syllable of the
+    words it was sung to, its notes are dealt out to the lines in order, so its tune can be carried too.
+    """
+    groups = _groups_by_line(parent, lines) or _groups_by_count(parent, lines)
+    return None if groups is None else _cut(parent, groups)
+
+
+def _groups_by_line(parent: Melody, lines: Sequence[_Line]) -> list[list[Note]] | None:
     by_line: dict[tuple[int, int], list[Note]] = {}
     for note in parent.notes:
         by_line.setdefault((note.section, note.line), []).append(note)
@@ -190,7 +199,19 @@ def _line_music(parent: Melody, lines: Sequence[_Line]) -> list[LineMusic] | Non
     for line, group in zip(lines, groups, strict=True):
         if bool(units_for(line.text)) != any(n.pitch is not None for n in group):
             return None
-    return _cut(parent, groups)
+    return groups
+
+
+def _groups_by_count(parent: Melody, lines: Sequence[_Line]) -> list[list[Note]] | None:
+    sung = sorted((n for n in parent.notes if n.pitch is not None), key=lambda n: n.start)
+    counts = [len(units_for(line.text)) for line in lines]
+    if sum(counts) != len(sung):
+        return None
+    groups, position = [], 0
+    for count in counts:
+        groups.append(sung[position : position + count])
+        position += count
+    return groups
 
 
 def _phrase_music(parent: Melody) -> list[LineMusic] | None:

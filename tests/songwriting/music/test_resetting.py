@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.harmony import chord_pitch_classes
 from bot.songwriting.music.melody import Melody, Note
+from bot.songwriting.music.melody_input import parse_melody
 from bot.songwriting.music.resetting import LineFate, Resetting, frame_settings, reset_melody
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.lyrics import Lyrics, Section
@@ -157,9 +158,10 @@ def test_words_for_an_instrumental_sing_its_phrases() -> None:
 
 
 def test_a_melody_that_ignores_its_lines_is_recomposed_in_its_frame() -> None:
-    """A member's file with every note on one line can't be carried line by line: a new tune in the same frame."""
+    """A member's file with every note on one line and not one note per syllable of its words can't be carried
+    line by line: a new tune in the same frame."""
     parent = _parent(NIGHT_TRAIN, "jazz")
-    flat = replace(parent, notes=tuple(replace(n, section=0, line=0) for n in parent.notes))
+    flat = replace(parent, notes=tuple(replace(n, section=0, line=0) for n in parent.notes[:-1]))
     new = _with_line(NIGHT_TRAIN, 0, 0, "I walk along the silver river")
     result = reset_melody(flat, NIGHT_TRAIN, new)
     assert result.recomposed
@@ -288,3 +290,17 @@ def test_any_rewrite(new: Lyrics, genre: str) -> None:
     assert all(a.end <= b.start for a, b in itertools.pairwise(notes))
     assert melody.chords
     assert all(a.end == b.start for a, b in itertools.pairwise(melody.chords))
+
+
+def test_a_members_file_with_a_note_per_syllable_is_carried_too() -> None:
+    """A member's melody file (lines marked by its rests) sung to the words note for note: a lyric revision
+    keeps its tune, line by line, rather than getting a new one."""
+    words = Lyrics("T", (Section("Verse", ("walk a-long the wa-ter", "home a-gain to-night")),))
+    member = parse_melody(b"X:1\nT:T\nM:4/4\nL:1/8\nK:G\nG2 A2 B2 c2 | d2 B2 z4 | c2 A2 B2 c2 | G8 |]\n", "t.abc")
+    assert len(member.pitched) == sum(len(line_syllables(line)) for line in words.lines)
+    new = Lyrics("T", (Section("Verse", ("walk a-long the wa-ter", "home a-gain by mid-night")),))
+    result = reset_melody(member, words, new)
+    assert not result.recomposed
+    assert result.numbers(LineFate.KEPT) == (1,)
+    kept = [(n.pitch, n.start, n.duration) for n in result.melody.notes if n.line == 0]
+    assert kept == [(n.pitch, n.start, n.duration) for n in member.pitched[:6]]
