@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 
 from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
@@ -14,9 +15,12 @@ from bot.songwriting.versions.credits import version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import diff_lines, is_identical
 from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
+from bot.songwriting.words.prosody import count_syllables
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.songs import version_nodes
+
+log = logging.getLogger(__name__)
 
 REVISION_MAX_CHARS = 4000
 MELODY_MAX_BYTES = 1_000_000
@@ -46,6 +50,11 @@ def check_upload_size(filename: str, size: int) -> None:
         raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; melody files may be 1 MB at most.")
     if size == 0:
         raise UserFacingError(f"`{filename[:60]}` is empty.")
+
+
+def _sung(lyrics: Lyrics) -> bool:
+    """Whether the words have a syllable to sing (a revision of only "..." keeps no melody)."""
+    return any(count_syllables(line) for line in lyrics.lines)
 
 
 class Revisions:
@@ -113,11 +122,19 @@ class Revisions:
             lyrics = parent.lyrics
         if melody is None and is_identical(parent.lyrics, lyrics):
             raise UserFacingError(f"That's identical to v{parent.number}, so nothing was saved. Change a line first.")
-        carried = None
-        if melody is None and parent.melody is not None and lyrics is not None and not lyrics.is_empty():
+        carried: str | None = None
+        lost: tuple[str, ...] = ()
+        if melody is None and parent.melody is not None and lyrics is not None and _sung(lyrics):
             # A lyric revision is the same song: the parent's tune comes along, its changed lines re-set.
-            resetting = await self._s.pool.run(reset_melody, parent.melody, parent.lyrics, lyrics)
-            melody, carried = resetting.melody, resetting.summary(parent.label)
+            try:
+                resetting = await self._s.pool.run(reset_melody, parent.melody, parent.lyrics, lyrics)
+                melody, carried = resetting.melody, resetting.summary(parent.label)
+            except Exception:  # the member's words matter more than the tune: they are saved either way
+                log.exception("Carrying v%s's melody of song %s failed", parent.number, song.id)
+                lost = (
+                    f"{parent.label}'s melody could not be carried this time (the error is logged); "
+                    "your words are saved. Try **Add melody** for music.",
+                )
         try:
             version = await self._s.songs.add_version(
                 song.id,
@@ -137,7 +154,7 @@ class Revisions:
         files = None
         if melody is not None:
             files = await self._s.pool.run(render_sketch, melody, lyrics, song.title, disclosure=disclosure)
-        notes = ((carried.capitalize() + ".",) if carried else ()) + (files.notes if files else ())
+        notes = ((carried.capitalize() + ".",) if carried else lost) + (files.notes if files else ())
         return Delivery(
             song,
             version,

@@ -199,3 +199,15 @@ async def test_a_members_melody_file_wins_over_the_carried_tune(services: Servic
     assert delivery.carried is None
     assert delivery.disclosure is not None
     assert delivery.disclosure.composers == ("Ana",)
+
+
+async def test_words_with_nothing_to_sing_keep_no_melody(services: Services) -> None:
+    """A revision of only punctuation is saved as words; no tune is carried to it (there is nothing to sing)."""
+    song = await _song_with_melody(services)
+    revisions = Revisions(services)
+    delivery = await revisions.submit(
+        song, BEN, text="[Verse 1]\n...\n!!!", upload=None, parent=await revisions.parent_for(song, None)
+    )
+    assert delivery.melody is None
+    assert delivery.carried is None
+    assert delivery.saved() == "Saved as v2"
