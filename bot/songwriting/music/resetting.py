@@ -322,11 +322,23 @@ def _recomposed(parent: Melody, new: Lyrics, lines: Sequence[_Line]) -> Resettin
 
 def carries(parent: Melody, melody: Melody) -> bool:
     """Whether ``melody`` is ``parent``'s tune carried to new words: ``reset_melody`` keeps the frame and the seed
-    exactly (key, mode, tempo, metre, genre, seed) and lays only the parent's chords. A member's file is read
-    with seed 0 and a frame of its own, so it does not pass for a carried tune."""
+    exactly (key, mode, tempo, metre, genre, seed) and lays only the parent's chords.
+
+    A member's file is read with seed 0 and a frame of its own; two members' files may share a frame, so a
+    parent with seed 0 is carried only when some line of it comes back note for note.
+    """
     frame = ("tonic", "mode", "tempo", "meter", "genre", "seed")
     same_frame = all(getattr(parent, name) == getattr(melody, name) for name in frame)
-    return same_frame and {c.symbol for c in melody.chords} <= {c.symbol for c in parent.chords}
+    if not same_frame or not {c.symbol for c in melody.chords} <= {c.symbol for c in parent.chords}:
+        return False
+    return parent.seed != 0 or bool(_line_shapes(parent) & _line_shapes(melody))
+
+
+def _line_shapes(melody: Melody) -> set[tuple[tuple[int | None, Fraction], ...]]:
+    lines: dict[tuple[int, int], list[Note]] = {}
+    for note in melody.notes:
+        lines.setdefault((note.section, note.line), []).append(note)
+    return {tuple((n.pitch, n.duration) for n in notes) for notes in lines.values() if len(notes) >= 3}
 
 
 def frame_settings(melody: Melody) -> MusicSettings:

@@ -14,7 +14,7 @@ from bot.songwriting.music.composer import compose
 from bot.songwriting.music.harmony import chord_pitch_classes
 from bot.songwriting.music.melody import Melody, Note
 from bot.songwriting.music.melody_input import parse_melody
-from bot.songwriting.music.resetting import LineFate, Resetting, frame_settings, reset_melody
+from bot.songwriting.music.resetting import LineFate, Resetting, carries, frame_settings, reset_melody
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.songwriting.words.prosody import line_syllables
@@ -304,3 +304,17 @@ def test_a_members_file_with_a_note_per_syllable_is_carried_too() -> None:
     assert result.numbers(LineFate.KEPT) == (1,)
     kept = [(n.pitch, n.start, n.duration) for n in result.melody.notes if n.line == 0]
     assert kept == [(n.pitch, n.start, n.duration) for n in member.pitched[:6]]
+
+
+def test_carries_tells_a_carried_tune_from_a_members_new_file() -> None:
+    """A carried tune keeps its parent's frame and seed; another member's file in the same frame is its own."""
+    parent = _parent(NIGHT_TRAIN, "folk")
+    carried = reset_melody(parent, NIGHT_TRAIN, _with_line(NIGHT_TRAIN, 0, 0, "I walk along the silver river")).melody
+    assert carries(parent, carried)
+    assert not carries(parent, _parent(NIGHT_TRAIN, "folk", seed=8))
+    tune = b"X:1\nT:T\nM:4/4\nL:1/8\nK:G\nG2 A2 B2 c2 | d2 B2 z4 | c2 A2 B2 c2 | G8 |]\n"
+    other = b"X:1\nT:T\nM:4/4\nL:1/8\nK:G\nB2 c2 d2 e2 | d2 B2 z4 | A2 B2 c2 d2 | G8 |]\n"
+    first, second = parse_melody(tune, "a.abc"), parse_melody(other, "b.abc")
+    assert (first.tonic, first.tempo, first.meter, first.seed) == (second.tonic, second.tempo, second.meter, 0)
+    assert not carries(first, second)
+    assert carries(first, first)
