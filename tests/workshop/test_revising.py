@@ -211,3 +211,22 @@ async def test_words_with_nothing_to_sing_keep_no_melody(services: Services) -> 
     assert delivery.melody is None
     assert delivery.carried is None
     assert delivery.saved() == "Saved as v2"
+
+
+async def test_a_members_tune_carried_to_anothers_words_stays_hers(services: Services) -> None:
+    """Ana's melody file, sung note for note to v1's words, becomes v2; Ben rewrites a line of v2: v3 carries
+    Ana's tune, and its files credit the melody to Ana and the changed words to Ben."""
+    song = await _song(services)
+    revisions = Revisions(services)
+    tune = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nG2 A2 B2 c2 | d4 B4 | c2 A2 B2 c2 | d4 G4 |]\n"
+    v2 = await revisions.submit(
+        song, ANA, text=None, upload=Upload("tune.abc", len(tune), tune), parent=await revisions.parent_for(song, None)
+    )
+    assert v2.melody is not None
+    assert len(v2.melody.pitched) == 12  # one note per syllable of v1's two lines
+    edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes in for me"
+    v3 = await revisions.submit(song, BEN, text=edited, upload=None, parent=v2.version)
+    assert v3.carried == "melody carried from v2; line 2 re-set to the new words"
+    assert v3.disclosure is not None
+    assert v3.disclosure.composers == ("Ana",)
+    assert v3.disclosure.lyricists == ("Ben",)

@@ -331,14 +331,21 @@ def carries(parent: Melody, melody: Melody) -> bool:
     same_frame = all(getattr(parent, name) == getattr(melody, name) for name in frame)
     if not same_frame or not {c.symbol for c in melody.chords} <= {c.symbol for c in parent.chords}:
         return False
-    return parent.seed != 0 or bool(_line_shapes(parent) & _line_shapes(melody))
+    return parent.seed != 0 or _shares_a_line(parent, melody)
 
 
-def _line_shapes(melody: Melody) -> set[tuple[tuple[int | None, Fraction], ...]]:
-    lines: dict[tuple[int, int], list[Note]] = {}
-    for note in melody.notes:
-        lines.setdefault((note.section, note.line), []).append(note)
-    return {tuple((n.pitch, n.duration) for n in notes) for notes in lines.values() if len(notes) >= 3}
+def _shares_a_line(parent: Melody, melody: Melody) -> bool:
+    """Whether some line of ``melody`` (three notes or more) is sung somewhere in ``parent`` note for note."""
+    whole = [(n.pitch, n.duration) for n in sorted(parent.pitched, key=lambda n: n.start)]
+    lines: dict[tuple[int, int], list[tuple[int | None, Fraction]]] = {}
+    for note in melody.pitched:
+        lines.setdefault((note.section, note.line), []).append((note.pitch, note.duration))
+    return any(
+        whole[i : i + len(line)] == line
+        for line in lines.values()
+        if len(line) >= 3
+        for i in range(len(whole) - len(line) + 1)
+    )
 
 
 def frame_settings(melody: Melody) -> MusicSettings:
