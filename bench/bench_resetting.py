@@ -7,7 +7,9 @@ offline song (a rewrite at about the same length) — print, per kind:
   (goal 100 %), and the same up to a whole-bar shift (when a longer line needed more bars);
 - the share of re-set lines with one note per syllable and every keyword on a strong beat (goal ≥ 90 %),
   and each part of that on its own;
-- how often a line kept the parent's rhythm outright, and the time per re-setting.
+- the re-set notes on strong beats that are tones of their chord, the songs whose range stayed within a
+  twelfth when the parent's did, how often a line kept the parent's rhythm outright, and the time per
+  re-setting.
 
 Run: python bench/bench_resetting.py [--edits 50] [--seed 1]
 """
@@ -22,6 +24,7 @@ from fractions import Fraction
 
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.genres import Genre
+from bot.songwriting.music.harmony import chord_pitch_classes
 from bot.songwriting.music.melody import Melody, Note
 from bot.songwriting.music.resetting import LineFate, reset_melody
 from bot.songwriting.music.settings import MusicSettings
@@ -52,6 +55,14 @@ POOL = (
 
 def _notes(melody: Melody, section: int, line: int) -> list[Note]:
     return sorted((n for n in melody.notes if (n.section, n.line) == (section, line)), key=lambda n: n.start)
+
+
+TWELFTH = 19
+
+
+def _range(melody: Melody) -> int:
+    pitches = [n.pitch for n in melody.pitched if n.pitch is not None]
+    return max(pitches) - min(pitches)
 
 
 def _same(a: list[Note], b: list[Note], shift: Fraction = Fraction(0)) -> bool:
@@ -88,6 +99,7 @@ def _run(name: str, pool: tuple[str, ...], edits: int, seed: int) -> None:
     rng = random.Random(seed)
     kept = kept_same = kept_shifted = 0
     reset = counted = on_beat = both = rhythm_kept = longer = 0
+    strong_notes = chord_tones = ranged = ranged_parents = 0
     seconds: list[float] = []
     genres = list(Genre)
     for _ in range(edits):
@@ -127,6 +139,14 @@ def _run(name: str, pool: tuple[str, ...], edits: int, seed: int) -> None:
         old_notes = _notes(parent, s, i)
         rhythm_kept += [(n.start, n.duration) for n in old_notes] == [(n.start, n.duration) for n in notes]
         longer += melody.length > parent.length
+        for note in notes:
+            chord = melody.chord_at(note.start)
+            if chord is not None and melody.time.strong(note.start):
+                strong_notes += 1
+                chord_tones += (note.pitch or 0) % 12 in chord_pitch_classes(chord.symbol)
+        if _range(parent) <= TWELFTH:
+            ranged_parents += 1
+            ranged += _range(melody) <= TWELFTH
     print(f"[{name}] {edits} one-line edits (seed {seed}, genres: {', '.join(g.value for g in genres)})")
     print(f"unchanged lines with identical notes: {kept_same}/{kept} = {kept_same / kept:.1%} (goal 100 %)")
     print(f"  identical up to a whole-bar shift:  {kept_shifted}/{kept} = {kept_shifted / kept:.1%}")
@@ -137,6 +157,11 @@ def _run(name: str, pool: tuple[str, ...], edits: int, seed: int) -> None:
     print(f"  notes = syllables: {counted / reset:.1%}; keywords on strong beats: {on_beat / reset:.1%}")
     print(f"  re-set lines that kept the parent's rhythm outright: {rhythm_kept / reset:.1%}")
     print(f"  edits whose new line needed more bars (later lines move by whole bars): {longer}/{edits}")
+    print(
+        f"  re-set notes on strong beats that are chord tones: {chord_tones}/{strong_notes} = "
+        f"{chord_tones / max(1, strong_notes):.1%}"
+    )
+    print(f"  songs still within a twelfth (of those whose parent was): {ranged}/{ranged_parents}")
     print(f"time per re-setting: median {statistics.median(seconds) * 1000:.1f} ms, max {max(seconds) * 1000:.1f} ms")
 
 

@@ -100,6 +100,8 @@ async def test_lyric_revisions_are_whole_songs_and_the_blind_ballot_betrays_no_w
     assert "newmelody" in actions
     assert "melody" not in actions  # Add melody only where there is no melody
     thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
+    # the thread's first message is posted after the thread is recorded: then the song knows its thread
+    await wait_for(lambda: any("where the song gets written" in m.content for m in standin.messages(thread)))
     song = await bot.services.songs.by_thread(thread.id)
     assert song is not None
     v1 = await bot.services.songs.version(song.id, 1)
@@ -177,5 +179,11 @@ async def test_lyric_revisions_are_whole_songs_and_the_blind_ballot_betrays_no_w
     assert headers[0] == headers[1] == headers[2]
     for _, vendor, comments in headers:
         assert not re.search(rb"offline|sketcher|gpt|seed|writer|AI|Sound Off", vendor + b"".join(comments), re.I)
+    names = [owner.user.global_name, ana.user.global_name, ben.user.global_name]
+    for attachment in files.values():  # anywhere in the file, not just its tags
+        for needle in ("offline writer", "melody sketcher", "gpt-", "llama", "qwen", "mistral", "Sound Off", *names):
+            assert needle is not None
+            assert needle.encode().lower() not in attachment.data.lower(), (attachment.filename, needle)
+        assert b"seed 7" not in attachment.data
     lengths = {round(_seconds(a.data)) for a in files.values()}
     assert max(lengths) - min(lengths) <= 1  # the same length rule on tunes of the same length
