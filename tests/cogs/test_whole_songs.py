@@ -187,3 +187,36 @@ async def test_lyric_revisions_are_whole_songs_and_the_blind_ballot_betrays_no_w
         assert b"seed 7" not in attachment.data
     lengths = {round(_seconds(a.data)) for a in files.values()}
     assert max(lengths) - min(lengths) <= 1  # the same length rule on tunes of the same length
+
+
+async def test_new_melody_writes_another_tune_in_the_songs_frame(standin: StandIn, make_bot: MakeBot) -> None:
+    """New melody under a words-and-music version: a different tune, in the song's key, tempo, metre and genre,
+    posted in the thread with who asked; its own buttons offer New melody again."""
+    scene = standin.scene
+    bot: SoundOffBot = await make_bot()
+    handle = await standin.slash(
+        "cowrite song",
+        {"theme": "a lighthouse in fog", "genre": "folk", "key": "D major", "meter": "3/4", "seed": 5},
+        member=scene.owner,
+        channel=scene.cowriting,
+    )
+    draft = await shown(handle, lambda m: m.embeds and m.attachments, within=60)
+    thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
+    click = await standin.click(draft, label="New melody", member=scene.member)
+    await shown(click, lambda m: "Posted v2" in m.content, within=60)
+    v2 = await wait_for(
+        lambda: next((m for m in _version_messages(standin, thread) if " · v2" in m.embeds[0]["title"]), None)
+    )
+    changed = next(f["value"] for f in v2.embeds[0]["fields"] if f["name"] == "What changed")
+    assert changed == f"🎼 A new melody for v1, asked by {scene.member.user.global_name}"
+    assert {c["custom_id"].split(":")[2] for c in v2.interactive()} >= {"newmelody"}
+    song = await bot.services.songs.by_thread(thread.id)
+    assert song is not None
+    first, second = await bot.services.songs.version(song.id, 1), await bot.services.songs.version(song.id, 2)
+    assert first is not None
+    assert first.melody is not None
+    assert second is not None
+    assert second.melody is not None
+    frame = ("tonic", "mode", "tempo", "meter", "genre")
+    assert [getattr(second.melody, f) for f in frame] == [getattr(first.melody, f) for f in frame]
+    assert [n.pitch for n in second.melody.notes] != [n.pitch for n in first.melody.notes]
