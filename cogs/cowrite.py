@@ -145,7 +145,8 @@ class CoWrite(commands.Cog):
             await self._new_song(interaction, None, music, "🎼 Composing an instrumental sketch…")
             return
         target = await songs.resolve(actor, interaction.channel_id or 0, song)
-        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), "🎼 Melody sketch")
+        heading = f"🎼 Melody sketch, asked by {asker(interaction)}"
+        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), heading)
 
     async def _start(self, interaction: Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
