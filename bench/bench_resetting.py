@@ -7,7 +7,8 @@ offline song (a rewrite at about the same length) — print, per kind:
   (goal 100 %), and the same up to a whole-bar shift (when a longer line needed more bars);
 - the share of re-set lines with one note per syllable and every keyword on a strong beat (goal ≥ 90 %),
   and each part of that on its own;
-- the re-set notes on strong beats that are tones of their chord, the songs whose range stayed within a
+- the re-set lines that end where the old line did (its cadence), the re-set notes on strong beats that are
+  tones of their chord, the songs whose range stayed within a
   twelfth when the parent's did, how often a line kept the parent's rhythm outright, and the time per
   re-setting.
 
@@ -98,7 +99,7 @@ def main() -> None:
 def _run(name: str, pool: tuple[str, ...], edits: int, seed: int) -> None:
     rng = random.Random(seed)
     kept = kept_same = kept_shifted = 0
-    reset = counted = on_beat = both = rhythm_kept = longer = 0
+    reset = counted = on_beat = both = rhythm_kept = longer = cadence_kept = 0
     strong_notes = chord_tones = ranged = ranged_parents = 0
     seconds: list[float] = []
     genres = list(Genre)
@@ -138,6 +139,7 @@ def _run(name: str, pool: tuple[str, ...], edits: int, seed: int) -> None:
         both += count_ok and beats_ok
         old_notes = _notes(parent, s, i)
         rhythm_kept += [(n.start, n.duration) for n in old_notes] == [(n.start, n.duration) for n in notes]
+        cadence_kept += bool(old_notes and notes) and notes[-1].start == old_notes[-1].start
         longer += melody.length > parent.length
         for note in notes:
             chord = melody.chord_at(note.start)
@@ -156,6 +158,9 @@ def _run(name: str, pool: tuple[str, ...], edits: int, seed: int) -> None:
     )
     print(f"  notes = syllables: {counted / reset:.1%}; keywords on strong beats: {on_beat / reset:.1%}")
     print(f"  re-set lines that kept the parent's rhythm outright: {rhythm_kept / reset:.1%}")
+    print(
+        f"  re-set lines whose last syllable lands where the old line's did (its cadence): {cadence_kept / reset:.1%}"
+    )
     print(f"  edits whose new line needed more bars (later lines move by whole bars): {longer}/{edits}")
     print(
         f"  re-set notes on strong beats that are chord tones: {chord_tones}/{strong_notes} = "

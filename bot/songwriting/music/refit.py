@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from bot.songwriting.music.harmony import Key, chord_pitch_classes
 from bot.songwriting.music.melody import ChordSpan, Meter, Note
-from bot.songwriting.music.rhythm import GRID, Unit, place
+from bot.songwriting.music.rhythm import FINAL_TAIL, GRID, MAX_NOTE, Unit, place
 from bot.songwriting.words.prosody import line_syllables
 
 _DENSITY = 0.8  # the share of a window's eighth slots a re-set line may fill before it needs more bars
@@ -75,6 +75,8 @@ def refit(
     else:
         bars = _bars_needed(model, units, time)
         missed, slots = _rhythm(units, time, bars, model.pickup, tag)
+        if bars == model.bars and (cadenced := _cadenced(model, units, time, tag)) and cadenced[0] <= missed:
+            missed, slots = cadenced
         if missed > 1:  # more than one keyword off the beat: twice the bars, if that lands every one of them
             roomier = _rhythm(units, time, 2 * bars, model.pickup, tag)
             if not roomier[0]:
@@ -121,14 +123,43 @@ def _long_rhythm(model: LineMusic, units: Sequence[Unit], time: Meter, tag: str)
     return used, slots
 
 
+def _cadenced(
+    model: LineMusic, units: Sequence[Unit], time: Meter, tag: str
+) -> tuple[int, list[tuple[int, int]]] | None:
+    """The words placed so that their last syllable lands where the old line's did (its cadence, on its chord),
+    held to the end of the window as the old one was; None when they do not fit before it."""
+    sung = [n for n in model.notes if n.pitch is not None]
+    if not sung:
+        return None
+    final = int(max(n.start for n in sung) / GRID)
+    window, limit = model.bars * int(time.bar / GRID), final + FINAL_TAIL
+    if limit >= window or len(units) > limit - FINAL_TAIL + model.pickup + 1:
+        return None
+    missed, slots = _rhythm(units, time, model.bars, model.pickup, tag, window=limit)
+    if len(slots) > 1 and final - slots[-2][0] > MAX_NOTE:
+        return None  # the last word would wait too long for its beat
+    # the last syllable moves on to the old cadence; the syllable before it holds until then
+    held = [(slot, length) for slot, length in slots[:-2]]
+    if len(slots) > 1:
+        held.append((slots[-2][0], final - slots[-2][0]))
+    return missed, [*held, (final, window - final)]
+
+
 def _rhythm(
-    units: Sequence[Unit], time: Meter, bars: int, pickup: int, seed: str, *, attempts: int = _ATTEMPTS
+    units: Sequence[Unit],
+    time: Meter,
+    bars: int,
+    pickup: int,
+    seed: str,
+    *,
+    attempts: int = _ATTEMPTS,
+    window: int | None = None,
 ) -> tuple[int, list[tuple[int, int]]]:
     """Place the words with the composer's rhythm programme, trying a few of its tie-breaks for the one that puts
     the most keywords on strong beats; return the keywords it misses and the (slot, length) of each syllable.
 
     No syncopated push: a re-set line sits square, so its new keywords land where they are heard."""
-    window = bars * int(time.bar / GRID)
+    window = window or bars * int(time.bar / GRID)
     best: tuple[int, list[tuple[int, int]]] | None = None
     for attempt in range(attempts):
         slots = place(units, time, window, pickup, random.Random(f"{seed}:{attempt}"), syncopation=0.0)
@@ -234,8 +265,13 @@ def _pitches(
             cost = abs(pitch - wanted)
             if tones and pitch % 12 not in tones:
                 cost += 3.0 if weight >= 2 else 1.0 if unit.stress and weight else 0.2
-            if index == len(onsets) - 1 and old_pitches and pitch == old_pitches[-1]:
-                cost -= 2.0  # the line still ends where it did: the cadence is the harmony's
+            if (
+                index == len(onsets) - 1
+                and old_pitches
+                and pitch == old_pitches[-1]
+                and pitch % 12 in (tones or {pitch % 12})
+            ):
+                cost -= 2.0  # the line still ends where it did, when that is a tone of the chord it ends on
             unary[pitch] = cost
         options.append(unary or {round(wanted): 0.0})
     return _cheapest_path(options)
