@@ -214,7 +214,8 @@ async def test_remix_notes_and_new_melody(browser: Browser, site: str) -> None:
     assert "Notes" not in actions  # Notes sit under members' versions
 
     await v1.locator("button[data-action=newmelody]").click()
-    assert await v1.locator("button[data-action=regenerate]").is_disabled(), "no second click while it runs"
+    # no second click while it runs: the version's buttons are off until the new version is posted
+    await page.wait_for_selector("#panel [data-key='v1'] button[data-action=regenerate]:disabled", timeout=10_000)
     await page.wait_for_selector("#panel [data-key='v2']", timeout=60_000)
     assert "A new melody for v1, asked by You" in await page.locator("#panel [data-key='v2'] .embed").inner_text()
     assert await v1.locator("button[data-action=regenerate]").is_enabled()
