@@ -1,4 +1,4 @@
-"""``/cowrite lyrics|melody|song`` and the Add melody, Regenerate and Delete buttons under a draft."""
+"""``/cowrite lyrics|melody|song`` and the Add melody, New melody, Regenerate and Delete buttons under a draft."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.errors import UserFacingError
 from bot.interactions import (
     Progress,
     actor_from,
+    asker,
     button_song,
     confirm,
     post_version,
@@ -76,10 +77,10 @@ class CoWrite(commands.Cog):
         self.drafts = bot.workshop.drafts
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
+        self.bot.add_dynamic_items(AddMelodyButton, NewMelodyButton, RegenerateButton, DeleteButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
+        self.bot.remove_dynamic_items(AddMelodyButton, NewMelodyButton, RegenerateButton, DeleteButton)
 
     @cowrite.command(name="lyrics", description="An AI lyric draft that starts a song and its thread")
     @app_commands.describe(**BRIEF_OPTIONS)
@@ -154,7 +155,8 @@ class CoWrite(commands.Cog):
             return
         target = await songs.resolve(actor, interaction.channel_id or 0, song)
         base = await self.drafts.melody_base(target)  # before the claim: a refusal costs no generation
-        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music, base), "🎼 Melody sketch")
+        heading = f"🎼 Melody sketch, asked by {asker(interaction)}"
+        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music, base), heading)
 
     async def _start(self, interaction: Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
@@ -205,22 +207,32 @@ async def add_to_song(
     channel = await song_thread(interaction.client, song, fallback)
     await interaction.client.workshop.drafts.claim(actor_from(interaction))
     delivery = await make()
-    view = draft_buttons.draft_view(song.id, delivery.version.number)
+    view = draft_buttons.draft_view(song.id, delivery.version.number, has_melody=delivery.melody is not None)
     message = await post_version(interaction.client, channel, delivery, view=view, heading=heading, fallback=fallback)
     await confirm(interaction, f"Posted {delivery.version.label}: {message.jump_url}")
     mark_delivered(interaction)
 
 
 class AddMelodyButton(draft_buttons.DraftAction, template=draft_buttons.template("melody")):
+    """Add melody, under words without music: an AI melody in the song's frame (its key, tempo, metre, genre)."""
+
     action = "melody"
+    heading = "🎼 Melody for v{version}, asked by {member}"
 
     @routes_errors
     async def callback(self, interaction: Interaction) -> None:
         workshop = interaction.client.workshop
         song = await button_song(interaction, self.song_id)
         base = await workshop.drafts.melody_base(song, await workshop.songs.numbered(song, self.version))
-        heading = f"🎼 Melody for v{self.version}"
+        heading = self.heading.format(version=self.version, member=asker(interaction))
         await add_to_song(interaction, song, lambda: workshop.drafts.add_melody(song, MusicOptions(), base), heading)
+
+
+class NewMelodyButton(AddMelodyButton, template=draft_buttons.template("newmelody")):
+    """New melody, under words with music: the same flow, a different tune in the song's frame."""
+
+    action = "newmelody"
+    heading = "🎼 A new melody for v{version}, asked by {member}"
 
 
 class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.template("regen")):
@@ -233,7 +245,7 @@ class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.templat
         version = await interaction.client.workshop.songs.numbered(song, self.version)
         labels = list(dict.fromkeys(s.label for s in version.lyrics.sections)) if version.lyrics else []
         if len(labels) < 2:
-            heading = f"🔁 A new AI draft beside v{self.version}"
+            heading = f"🔁 A new AI draft beside v{self.version}, asked by {asker(interaction)}"
             await add_to_song(interaction, song, lambda: drafts.regenerate(song, version), heading)
             return
         await interaction.response.send_message(
@@ -264,12 +276,12 @@ class RegenerateChoice(discord.ui.View):
         drafts, song, version = interaction.client.workshop.drafts, self.song, self.version
         picked = self.choice.values[0]
         if picked == self.WHOLE:
-            heading = f"🔁 A new AI draft beside v{version.number}"
+            heading = f"🔁 A new AI draft beside v{version.number}, asked by {asker(interaction)}"
             await add_to_song(interaction, song, lambda: drafts.regenerate(song, version), heading)
             return
         assert version.lyrics is not None
         index = next(i for i, section in enumerate(version.lyrics.sections) if section.label == picked)
-        heading = f"🔁 A new take on the {picked} of v{version.number}"
+        heading = f"🔁 A new take on the {picked} of v{version.number}, asked by {asker(interaction)}"
         await add_to_song(interaction, song, lambda: drafts.vary_section(song, version, index), heading)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:

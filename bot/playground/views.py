@@ -141,12 +141,17 @@ def diff_view(diff: LyricDiff, a: int, b: int) -> Json:
 
 def credits_view(credits: Credits) -> Json:
     """Members with their lines and shares, the AI's part disclosed (never as an author), and every line's writer."""
+    shares, ai_share = credits.percents()
     return {
         "version": f"v{credits.version}",
         "total": credits.total,
-        "authors": [{"name": a.name, "lines": a.lines, "share": a.share} for a in credits.authors],
+        "authors": [
+            {"name": a.name, "lines": a.lines, "share": a.share, "percent": shown}
+            for a, shown in zip(credits.authors, shares, strict=True)
+        ],
         "ai_lines": credits.ai_lines,
         "ai_share": credits.ai_share,
+        "ai_percent": ai_share,
         "disclosure": AI_DISCLOSURE,
         "lines": [
             {

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 
 from bot.db.songs import DuplicateSourceError, NewVersion, Song, Version
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
 from bot.songwriting.music.melody import Melody, MelodyInputError
+from bot.songwriting.music.resetting import reset_melody
 from bot.songwriting.render.sketch import SketchFiles, read_melody, render_sketch
 from bot.songwriting.versions.credits import Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import diff_lines, is_identical
 from bot.songwriting.words.lyrics import LYRICS_MAX_CHARS, Lyrics, parse_lyrics, size_problem
+from bot.songwriting.words.prosody import count_syllables
 from bot.songwriting.words.text import member_text
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.quota import claim_generation, refund_generation
 from bot.workshop.songs import version_nodes
+
+log = logging.getLogger(__name__)
 
 REVISION_MAX_CHARS = LYRICS_MAX_CHARS
 MELODY_MAX_BYTES = 1_000_000
@@ -47,6 +52,11 @@ def check_upload_size(filename: str, size: int) -> None:
         raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; melody files may be 1 MB at most.")
     if size == 0:
         raise UserFacingError(f"`{filename[:60]}` is empty.")
+
+
+def _sung(lyrics: Lyrics) -> bool:
+    """Whether the words have a syllable to sing (a revision of only "..." keeps no melody)."""
+    return any(count_syllables(line) for line in lyrics.lines)
 
 
 class Revisions:
@@ -139,6 +149,19 @@ class Revisions:
             lyrics = parent.lyrics
         if melody is None and is_identical(parent.lyrics, lyrics):
             raise UserFacingError(f"That's identical to v{parent.number}, so nothing was saved. Change a line first.")
+        carried: str | None = None
+        lost: tuple[str, ...] = ()
+        if melody is None and parent.melody is not None and lyrics is not None and _sung(lyrics):
+            # A lyric revision is the same song: the parent's tune comes along, its changed lines re-set.
+            try:
+                resetting = await self._s.pool.run(reset_melody, parent.melody, parent.lyrics, lyrics)
+                melody, carried = resetting.melody, resetting.summary(parent.label)
+            except Exception:  # the member's words matter more than the tune: they are saved either way
+                log.exception("Carrying v%s's melody of song %s failed", parent.number, song.id)
+                lost = (
+                    f"{parent.label}'s melody could not be carried this time (the error is logged); "
+                    "your words are saved. Try **Add melody** for music.",
+                )
         try:
             version = await self._s.songs.add_version(
                 song.id,
@@ -156,8 +179,16 @@ class Revisions:
             raise UserFacingError("That message is already a version of this song.") from None
         disclosure = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), version.number)
         files, notes = await self._render(version, melody, lyrics, song.title, disclosure)
+        notes = ((carried.capitalize() + ".",) if carried else lost) + notes
         return Delivery(
-            song, version, melody, files, notes, diff=diff_lines(parent.lyrics, lyrics), disclosure=disclosure
+            song,
+            version,
+            melody,
+            files,
+            notes,
+            diff=diff_lines(parent.lyrics, lyrics),
+            disclosure=disclosure,
+            carried=carried,
         )
 
     def _lyrics(self, song: Song, parent: Version, text: str | None) -> Lyrics | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db.songs import NewVersion, Song
 from bot.services import Services
+from bot.songwriting.music.melody import Melody
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
 
@@ -12,7 +13,7 @@ BEN = Actor(guild_id=1, user_id=11, name="Ben")
 DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
 
 
-async def a_song(services: Services, lyrics: Lyrics = DRAFT, guild_id: int = 1) -> Song:
+async def a_song(services: Services, lyrics: Lyrics = DRAFT, guild_id: int = 1, melody: Melody | None = None) -> Song:
     """Store a song whose v1 is the AI's ``lyrics``."""
     song, _ = await services.songs.create(
         guild_id=guild_id,
@@ -21,6 +22,6 @@ async def a_song(services: Services, lyrics: Lyrics = DRAFT, guild_id: int = 1) 
         title=lyrics.title,
         theme=lyrics.title.lower(),
         brief=None,
-        first=NewVersion("ai-draft", None, "AI", lyrics, writer="offline writer", seed=1),
+        first=NewVersion("ai-draft", None, "AI", lyrics, melody=melody, writer="offline writer", seed=1),
     )
     return song

@@ -8,8 +8,11 @@ import mido
 import pytest
 from music21 import converter, metadata
 
+from bot.db.songs import Song
 from bot.errors import UserFacingError
 from bot.services import Services
+from bot.songwriting.music.composer import compose
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.lyrics import LYRICS_MAX_LINES
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
 from tests.workshop.songs import ANA, BEN, DRAFT, a_song
@@ -125,3 +128,90 @@ async def test_a_lyric_revision_discloses_its_members_and_the_ais_share(services
     assert delivery.disclosure is not None
     assert delivery.disclosure.line == "Lyrics: Ben 50 % (AI-written 50 %), Sound Off"
     assert delivery.disclosure.lyricists == ("Ben",)
+
+
+async def _song_with_melody(services: Services) -> Song:
+    return await a_song(
+        services, melody=compose(DRAFT, MusicSettings(key="E minor", meter="12/8", genre="blues"), seed=4)
+    )
+
+
+async def test_a_lyric_revision_carries_the_parents_melody_re_set_to_its_words(services: Services) -> None:
+    """Ben changes line 2 of a song with a melody: v2 has the song's tune in its frame, line 1's notes untouched,
+    line 2 re-set to its syllables, rendered (score, preview, MIDI), and the answer says what happened."""
+    song = await _song_with_melody(services)
+    revisions = Revisions(services)
+    parent = await revisions.parent_for(song, None)
+    assert parent.melody is not None
+    edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes rolling in for me"
+    delivery = await revisions.submit(song, BEN, text=edited, upload=None, parent=parent)
+    melody = delivery.melody
+    assert melody is not None
+    frame = ("tonic", "mode", "tempo", "meter", "genre", "seed")
+    assert [getattr(melody, name) for name in frame] == [getattr(parent.melody, name) for name in frame]
+    assert [n for n in melody.notes if n.line == 0] == [n for n in parent.melody.notes if n.line == 0]
+    sung = [n.syllable for n in melody.notes if n.line == 1]
+    assert sung == ["the", "tide", "comes", "rol-", "ling", "in", "for", "me"]
+    assert delivery.files is not None
+    assert delivery.files.midi.startswith(b"MThd")
+    assert delivery.files.png is not None
+    assert delivery.files.ogg is not None
+    assert delivery.carried == "melody carried from v1; line 2 re-set to the new words"
+    assert delivery.notes[0] == "Melody carried from v1; line 2 re-set to the new words."
+    assert delivery.saved() == "Saved as v2 (melody carried from v1; line 2 re-set to the new words)"
+    assert delivery.change_heading(parent) == "v2 by Ben, from v1 · +0 ~1 −0 lines · melody carried from v1"
+    stored = await services.songs.version(song.id, 2)
+    assert stored is not None
+    assert stored.melody == melody
+    # the tune is still the AI's: the files disclose it, Ben is credited for his words
+    assert delivery.disclosure is not None
+    assert (
+        delivery.disclosure.line == "Lyrics: Ben 50 % (AI-written 50 %); melody: AI draft (melody sketcher), Sound Off"
+    )
+
+
+async def test_a_members_melody_file_wins_over_the_carried_tune(services: Services) -> None:
+    """Words and a melody file together: the member's melody is the version's, credited to them."""
+    song = await _song_with_melody(services)
+    revisions = Revisions(services)
+    abc = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|\n"
+    edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes rolling in for me"
+    delivery = await revisions.submit(
+        song, ANA, text=edited, upload=Upload("tune.abc", len(abc), abc), parent=await revisions.parent_for(song, None)
+    )
+    assert delivery.melody is not None
+    assert len(delivery.melody.pitched) == 9
+    assert delivery.carried is None
+    assert delivery.disclosure is not None
+    assert delivery.disclosure.composers == ("Ana",)
+
+
+async def test_words_with_nothing_to_sing_keep_no_melody(services: Services) -> None:
+    """A revision of only punctuation is saved as words; no tune is carried to it (there is nothing to sing)."""
+    song = await _song_with_melody(services)
+    revisions = Revisions(services)
+    delivery = await revisions.submit(
+        song, BEN, text="[Verse 1]\n...\n!!!", upload=None, parent=await revisions.parent_for(song, None)
+    )
+    assert delivery.melody is None
+    assert delivery.carried is None
+    assert delivery.saved() == "Saved as v2"
+
+
+async def test_a_members_tune_carried_to_anothers_words_stays_hers(services: Services) -> None:
+    """Ana's melody file, sung note for note to v1's words, becomes v2; Ben rewrites a line of v2: v3 carries
+    Ana's tune, and its files credit the melody to Ana and the changed words to Ben."""
+    song = await a_song(services)
+    revisions = Revisions(services)
+    tune = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nG2 A2 B2 c2 | d4 B4 | c2 A2 B2 c2 | d4 G4 |]\n"
+    v2 = await revisions.submit(
+        song, ANA, text=None, upload=Upload("tune.abc", len(tune), tune), parent=await revisions.parent_for(song, None)
+    )
+    assert v2.melody is not None
+    assert len(v2.melody.pitched) == 12  # one note per syllable of v1's two lines
+    edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes in for me"
+    v3 = await revisions.submit(song, BEN, text=edited, upload=None, parent=v2.version)
+    assert v3.carried == "melody carried from v2; line 2 re-set to the new words"
+    assert v3.disclosure is not None
+    assert v3.disclosure.composers == ("Ana",)
+    assert v3.disclosure.lyricists == ("Ben",)

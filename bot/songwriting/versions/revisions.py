@@ -51,6 +51,8 @@ class VersionNode:
     has_melody: bool
     melody_unreadable: bool = False
     """It has a stored melody that can't be read back: listings say so and go on."""
+    melody_from: int | None = None
+    """The version whose tune this version's melody carries (a lyric revision re-set to new words), if any."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VersionKind(self.kind))  # a stored value ("ai-draft") becomes the kind

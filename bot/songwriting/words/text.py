@@ -6,7 +6,9 @@ the block it is shown in, pinging a crowd, or pushing a message past its length 
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 
 from anyascii import anyascii
 
@@ -99,6 +101,23 @@ def plural(count: int, noun: str) -> str:
 def percent(share: float, digits: int = 0) -> str:
     """Show a share (0–1) as a percentage with a space before the sign, e.g. ``42 %``."""
     return f"{share * 100:.{digits}f} %"
+
+
+def percents(shares: Sequence[float], digits: int = 0) -> list[str]:
+    """Show the parts of a whole as percentages that add up to the whole's (100 % for shares summing to 1).
+
+    Largest remainder: each part is rounded down to ``digits`` places, then the units still missing go to the
+    parts with the largest remainders (the earlier part on a tie). So 1 line of 8 and 7 of 8 read 13 % and 87 %
+    wherever they are shown, never 12 % in one place and 13 % in another, nor 13 % beside 88 %.
+    """
+    scale = 100 * 10**digits
+    raw = [share * scale for share in shares]
+    floors = [math.floor(value + 1e-9) for value in raw]
+    missing = round(sum(raw)) - sum(floors)
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
+    for i in order[: max(0, missing)]:
+        floors[i] += 1
+    return [f"{value / 10**digits:.{digits}f} %" for value in floors]
 
 
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")

@@ -19,6 +19,7 @@ from bot.songwriting.words.text import (
     member_text,
     neutralise_mentions,
     percent,
+    percents,
     plural,
     truncate,
 )
@@ -211,3 +212,21 @@ def test_member_text_either_refuses_or_returns_only_safe_lines(text: str) -> Non
         assert refused.value.line == unsafe
         return
     assert member_text(text, "your lyrics") == "\n".join(lines)
+
+
+def test_percents_add_up_to_the_whole() -> None:
+    """Parts rounded together by largest remainder always show 100 %: no 12 % here and 13 % there."""
+    assert percents([1 / 8, 7 / 8]) == ["13 %", "87 %"]
+    assert percents([1 / 3, 1 / 3, 1 / 3]) == ["34 %", "33 %", "33 %"]
+    assert percents([1 / 7, 1 / 7, 1 / 7, 4 / 7], 1) == ["14.3 %", "14.3 %", "14.3 %", "57.1 %"]
+    assert percents([0.0, 1.0]) == ["0 %", "100 %"]
+
+
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=8).filter(lambda xs: sum(xs) > 0), st.sampled_from([0, 1]))
+def test_percents_of_any_split_sum_to_100(counts: list[int], digits: int) -> None:
+    """Any split of lines into parts shows percentages summing to exactly 100, each within a unit of its share."""
+    total = sum(counts)
+    shown = [float(text.removesuffix(" %")) for text in percents([c / total for c in counts], digits)]
+    assert round(sum(shown), digits) == 100
+    unit = 10**-digits
+    assert all(abs(value - 100 * c / total) < unit + 1e-9 for value, c in zip(shown, counts, strict=True))
