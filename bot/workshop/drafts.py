@@ -16,7 +16,7 @@ from bot.songwriting.music.settings import MusicSettings, SettingsError
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render, render_sketch
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
-from bot.songwriting.versions.revisions import is_identical
+from bot.songwriting.versions.revisions import is_identical, unreadable_melody
 from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.prosody import has_words_to_sing
@@ -245,7 +245,8 @@ class Drafts:
         nodes = version_nodes(await self._s.songs.versions(song.id))
         disclosure = version_disclosure(nodes, version.number, writer=version.writer)
         if version.melody is None:
-            return Delivery(song, version, disclosure=disclosure)
+            notes = (unreadable_melody(version.number),) if version.melody_unreadable else ()
+            return Delivery(song, version, notes=notes, disclosure=disclosure)
         melody = version.melody
         files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title, disclosure=disclosure)
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)

@@ -12,7 +12,8 @@ from aiohttp.test_utils import TestClient
 from bot.playground.members import GUILD_ID
 from bot.services import Services
 from tests.playground.test_routes import WRITE
-from tests.proof.test_member_text import HOSTILE, WORDLESS, _song, hostile_verse, sentence
+from tests.proof.test_member_text import HOSTILE, WORDLESS, hostile_verse, sentence
+from tests.workshop.songs import a_song
 
 
 @pytest.mark.parametrize("character", HOSTILE.values(), ids=HOSTILE.keys())
@@ -48,7 +49,7 @@ async def test_the_playground_refuses_each_character_in_a_revision_and_a_theme(
 async def test_the_playground_refuses_add_melody_on_wordless_lyrics_without_spending(
     client: TestClient[object, object], playground_services: Services
 ) -> None:
-    song = await _song(playground_services, WORDLESS, guild_id=GUILD_ID)
+    song = await a_song(playground_services, WORDLESS, guild_id=GUILD_ID)
     refused = await client.post(f"/api/songs/{song.id}/versions/1/melody", json={"member": "you"}, headers=WRITE)
     assert refused.status == 400
     assert (await refused.json())["error"].startswith("v1 has no words to sing")

@@ -24,7 +24,7 @@ from bot.workshop.workshop import Workshop
 from tests.cogs.conftest import answer, wait_for
 from tests.proof.conftest import Launch, new_song, quiet
 from tests.standin import StandIn
-from tests.workshop.test_revising import _song
+from tests.workshop.songs import a_song
 
 HOSTILE = {
     "nul": "\x00",
@@ -52,7 +52,7 @@ def sentence(character: str) -> str:
 @pytest.mark.parametrize("character", HOSTILE.values(), ids=HOSTILE.keys())
 async def test_the_workshop_refuses_each_character_in_a_revision(services: Services, character: str) -> None:
     """Revisions.submit, which the Revise form, "Submit as revision", thread replies and the playground share."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     parent = await revisions.parent_for(song, None)
     with pytest.raises(UserFacingError) as refused:
@@ -66,7 +66,7 @@ async def test_the_workshop_refuses_each_character_in_a_revision(services: Servi
 
 async def test_line_breaks_of_every_kind_arrive_as_lines_and_tabs_stay(services: Services) -> None:
     """Windows and old-Mac line ends, Word's vertical tab and Unicode's separators each start a new lyric line."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     text = "[Verse 1]\r\nthe lamps\tare low\rthe tide\x0bis slow\u2028and grey\x85tonight"
     delivery = await revisions.submit(song, ANA, text=text, upload=None, parent=await revisions.parent_for(song, None))
@@ -124,7 +124,7 @@ WORDLESS = Lyrics("Noise", (Section("Verse 1", ("!!! ???", "--- ...")),))
 async def test_add_melody_on_wordless_lyrics_is_refused_before_a_generation_is_claimed(services: Services) -> None:
     """The workshop's check, and add_melody itself, refuse lyrics with no syllable (the composer would fail)."""
     workshop = Workshop(services)
-    song = await _song(services, WORDLESS)
+    song = await a_song(services, WORDLESS)
     with pytest.raises(UserFacingError, match="v1 has no words to sing"):
         await workshop.drafts.melody_base(song)
     with pytest.raises(UserFacingError, match="v1 has no words to sing"):
