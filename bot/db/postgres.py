@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
@@ -20,6 +20,8 @@ from bot.db.connection import Database, DatabaseOpenError, Dialect, IntegrityErr
 from bot.db.faults import classify_sqlstate
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CONNECT_TIMEOUT_SECONDS = 10
 POOL_SIZE = 10
@@ -147,27 +149,23 @@ class PostgresDatabase(Database):
             yield conn
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        try:
-            async with self._pool.connection() as conn:
-                return await PostgresTransaction(conn).fetch_one(sql, params)
-        except psycopg.Error as exc:
-            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=False)
-            raise
+        return await self._pooled(lambda tx: tx.fetch_one(sql, params), writing=False)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        try:
-            async with self._pool.connection() as conn:
-                return await PostgresTransaction(conn).fetch_all(sql, params)
-        except psycopg.Error as exc:
-            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=False)
-            raise
+        return await self._pooled(lambda tx: tx.fetch_all(sql, params), writing=False)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
+        """One statement on an autocommit connection: it is its own transaction."""
+        return await self._pooled(lambda tx: tx.execute(sql, params), writing=True)
+
+    async def _pooled(self, statement: Callable[[PostgresTransaction], Awaitable[T]], *, writing: bool) -> T:
+        """Run one statement on a pool connection; a storage fault (read-only, full, damaged) is a StorageError."""
         try:
-            async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
-                changed = await PostgresTransaction(conn).execute(sql, params)
+            async with self._pool.connection() as conn:
+                result = await statement(PostgresTransaction(conn))
         except psycopg.Error as exc:
-            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=True)
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=writing)
             raise
-        self._write_worked()
-        return changed
+        if writing:
+            self._write_worked()
+        return result
