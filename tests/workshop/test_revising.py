@@ -14,8 +14,18 @@ from bot.services import Services
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.lyrics import LYRICS_MAX_LINES
+from bot.workshop.actors import Actor
+from bot.workshop.delivery import Delivery
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
 from tests.workshop.songs import ANA, BEN, DRAFT, a_song
+
+
+async def _submit_tune(
+    revisions: Revisions, song: Song, member: Actor, abc: bytes, text: str | None = None
+) -> Delivery:
+    """A member's ABC melody file (with edited words, if given) as a revision of the latest version."""
+    upload = Upload("tune.abc", len(abc), abc)
+    return await revisions.submit(song, member, text=text, upload=upload, parent=await revisions.parent_for(song, None))
 
 
 async def test_revision_is_stored_with_author_parent_and_diff(services: Services) -> None:
@@ -87,9 +97,7 @@ async def test_abc_melody_revision_is_parsed_and_rendered(services: Services) ->
     song = await a_song(services)
     revisions = Revisions(services)
     abc = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|\n"
-    delivery = await revisions.submit(
-        song, ANA, text=None, upload=Upload("tune.abc", len(abc), abc), parent=await revisions.parent_for(song, None)
-    )
+    delivery = await _submit_tune(revisions, song, ANA, abc)
     assert delivery.melody is not None
     assert len(delivery.melody.pitched) == 9
     assert delivery.files is not None
@@ -102,9 +110,7 @@ async def test_a_members_melody_names_the_member_in_every_file(services: Service
     song = await a_song(services)
     revisions = Revisions(services)
     abc = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|\n"
-    delivery = await revisions.submit(
-        song, ANA, text=None, upload=Upload("tune.abc", len(abc), abc), parent=await revisions.parent_for(song, None)
-    )
+    delivery = await _submit_tune(revisions, song, ANA, abc)
     assert delivery.disclosure is not None
     line = delivery.disclosure.line
     assert line == "Lyrics: AI draft; melody: Ana, Sound Off"
@@ -176,9 +182,7 @@ async def test_a_members_melody_file_wins_over_the_carried_tune(services: Servic
     revisions = Revisions(services)
     abc = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|\n"
     edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes rolling in for me"
-    delivery = await revisions.submit(
-        song, ANA, text=edited, upload=Upload("tune.abc", len(abc), abc), parent=await revisions.parent_for(song, None)
-    )
+    delivery = await _submit_tune(revisions, song, ANA, abc, edited)
     assert delivery.melody is not None
     assert len(delivery.melody.pitched) == 9
     assert delivery.carried is None
@@ -204,9 +208,7 @@ async def test_a_members_tune_carried_to_anothers_words_stays_hers(services: Ser
     song = await a_song(services)
     revisions = Revisions(services)
     tune = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nG2 A2 B2 c2 | d4 B4 | c2 A2 B2 c2 | d4 G4 |]\n"
-    v2 = await revisions.submit(
-        song, ANA, text=None, upload=Upload("tune.abc", len(tune), tune), parent=await revisions.parent_for(song, None)
-    )
+    v2 = await _submit_tune(revisions, song, ANA, tune)
     assert v2.melody is not None
     assert len(v2.melody.pitched) == 12  # one note per syllable of v1's two lines
     edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes in for me"
