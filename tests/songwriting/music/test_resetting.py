@@ -42,7 +42,9 @@ def _line(melody: Melody, section: int, line: int) -> list[tuple[int | None, Fra
 
 
 def _sung_texts(melody: Melody, section: int, line: int) -> list[str]:
-    return [(s or "").removesuffix("-") for p, _, _, s in _line(melody, section, line) if p is not None]
+    """The syllables a line sings, one a syllable: a melisma's further notes go on singing the one before."""
+    notes = sorted((n for n in melody.notes if (n.section, n.line) == (section, line)), key=lambda n: n.start)
+    return [(n.syllable or "").removesuffix("-") for n in notes if n.pitch is not None and not n.melisma]
 
 
 def _frame(melody: Melody) -> tuple[object, ...]:
