@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 
 from _lyric_themes import HELD_OUT, TUNING
 
-from bot.songwriting.music.genres import Genre
+from bot.songwriting.genre import Genre
 from bot.songwriting.words import grammar
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.genre_forms import PLAIN, is_aab, lyric_form, self_rhymes

@@ -23,8 +23,8 @@ import statistics
 import time
 from fractions import Fraction
 
+from bot.songwriting.genre import Genre
 from bot.songwriting.music.composer import compose
-from bot.songwriting.music.genres import Genre
 from bot.songwriting.music.harmony import chord_pitch_classes
 from bot.songwriting.music.melody import Melody, Note
 from bot.songwriting.music.resetting import LineFate, reset_melody

@@ -44,30 +44,11 @@ Sources for the choices, by field (each profile below adds its own where it depa
 
 from __future__ import annotations
 
-import difflib
-import itertools
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.songwriting.genre import Genre, parse_genre
 from bot.songwriting.music.harmony import ChordColour
-
-
-class Genre(StrEnum):
-    """The curated genres; the value is what a melody stores."""
-
-    FOLK = "folk"
-    POP = "pop"
-    ROCK = "rock"
-    BLUES = "blues"
-    COUNTRY = "country"
-    BALLAD = "ballad"
-    INDIE = "indie"
-    PUNK = "punk"
-    RNB = "r&b"
-    HIPHOP = "hip-hop"
-    ELECTRONIC = "electronic"
-    JAZZ = "jazz"
 
 
 class Comping(StrEnum):
@@ -190,7 +171,6 @@ class GenreProfile:
 
     genre: Genre
     label: str
-    aliases: tuple[str, ...]
     tempo: tuple[int, int]
     meters: tuple[str, ...]
     modes: tuple[str, ...]
@@ -266,7 +246,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.FOLK,
         "folk",
-        ("folk", "acoustic", "singer songwriter", "americana", "celtic", "traditional", "shanty", "campfire"),
         tempo=(80, 116),
         meters=("4/4", "4/4", "3/4", "6/8"),  # waltzes and jigs are folk's other metres
         modes=("major", "major", "minor", "dorian", "mixolydian"),
@@ -282,7 +261,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.POP,
         "pop",
-        ("pop", "mainstream", "top 40", "dance pop", "k pop", "j pop", "bubblegum", "teen pop"),
         tempo=(100, 128),
         meters=("4/4",),
         modes=("major", "major", "minor"),
@@ -298,7 +276,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.ROCK,
         "rock",
-        ("rock", "alt rock", "alternative", "grunge", "hard rock", "classic rock", "garage", "rock and roll", "metal"),
         tempo=(110, 140),
         meters=("4/4",),
         modes=("major", "mixolydian", "minor"),
@@ -315,7 +292,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.BLUES,
         "blues",
-        ("blues", "delta", "chicago blues", "shuffle", "12 bar", "twelve bar", "blues rock"),
         tempo=(72, 116),
         meters=("4/4", "4/4", "12/8"),  # a shuffle in 4/4, or a slow blues in 12/8
         modes=("major", "major", "minor"),
@@ -331,7 +307,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.COUNTRY,
         "country",
-        ("country", "bluegrass", "honky tonk", "western", "nashville", "cowboy", "outlaw"),
         tempo=(88, 128),
         meters=("4/4", "4/4", "3/4"),  # the country waltz
         modes=("major",),
@@ -347,7 +322,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.BALLAD,
         "ballad",
-        ("ballad", "power ballad", "torch song", "piano ballad", "love song", "slow song"),
         tempo=(60, 80),
         meters=("4/4", "4/4", "6/8", "3/4"),
         modes=("major", "major", "minor"),
@@ -363,7 +337,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.INDIE,
         "indie",
-        ("indie", "indie pop", "indie rock", "dream pop", "shoegaze", "bedroom pop", "lo fi", "lofi", "britpop"),
         tempo=(96, 132),
         meters=("4/4", "4/4", "3/4", "6/8"),
         modes=("major", "major", "minor", "mixolydian", "dorian"),
@@ -379,7 +352,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.PUNK,
         "punk",
-        ("punk", "pop punk", "hardcore", "skate punk", "riot grrrl"),
         tempo=(150, 200),
         meters=("4/4",),
         modes=("major", "major", "minor"),
@@ -395,7 +367,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.RNB,
         "R&B/soul",
-        ("r&b", "rnb", "r and b", "rhythm and blues", "soul", "neo soul", "motown", "funk", "gospel", "slow jam"),
         tempo=(64, 100),
         meters=("4/4", "4/4", "4/4", "12/8"),  # the 12/8 soul ballad
         modes=("major", "minor", "dorian"),
@@ -411,7 +382,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.HIPHOP,
         "hip-hop",
-        ("hip hop", "hiphop", "rap", "trap", "boom bap", "drill", "grime"),
         tempo=(84, 100),
         meters=("4/4",),
         modes=("minor", "minor", "dorian"),
@@ -427,20 +397,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.ELECTRONIC,
         "electronic",
-        (
-            "electronic",
-            "edm",
-            "house",
-            "techno",
-            "synth",
-            "synthwave",
-            "synth pop",
-            "trance",
-            "dance",
-            "disco",
-            "electro",
-            "dubstep",
-        ),
         tempo=(118, 130),
         meters=("4/4",),
         modes=("minor", "minor", "major"),
@@ -456,7 +412,6 @@ PROFILES: tuple[GenreProfile, ...] = (
     GenreProfile(
         Genre.JAZZ,
         "jazz",
-        ("jazz", "swing", "bebop", "big band", "lounge", "standard", "crooner", "bossa"),
         tempo=(100, 160),
         meters=("4/4", "4/4", "4/4", "3/4"),  # the jazz waltz
         modes=("major", "major", "minor"),
@@ -473,7 +428,6 @@ PROFILES: tuple[GenreProfile, ...] = (
 """The curated profiles, one per Genre."""
 
 _BY_GENRE = {profile.genre: profile for profile in PROFILES}
-_WORDS = re.compile(r"[^a-z0-9&]+")
 
 
 def profile(genre: Genre) -> GenreProfile:
@@ -482,27 +436,6 @@ def profile(genre: Genre) -> GenreProfile:
 
 
 def find_genre(text: str | None) -> GenreProfile | None:
-    """Map free text to the nearest profile: the longest alias found at a word start, else a close spelling.
-
-    "indie pop" is indie (the longer alias wins over "pop"), "bluesy" is blues, "hiphop" and "hip-hop" are hip-hop,
-    "rythm and blues" is R&B/soul; text that names no genre ("purple") has none.
-    """
-    normal = " " + " ".join(_WORDS.sub(" ", (text or "").lower()).split()) + " "
-    if not normal.strip():
-        return None
-    best: tuple[int, int, GenreProfile] | None = None
-    for candidate in PROFILES:
-        for alias in candidate.aliases:
-            at = normal.find(" " + alias)
-            if at >= 0 and (best is None or (len(alias), -at) > best[:2]):
-                best = (len(alias), -at, candidate)
-    if best is not None:
-        return best[2]
-    aliases = {alias: candidate for candidate in PROFILES for alias in candidate.aliases}
-    words = normal.split()
-    phrases = [*words, *(" ".join(pair) for pair in itertools.pairwise(words))]
-    for phrase in phrases:
-        close = difflib.get_close_matches(phrase, aliases, n=1, cutoff=0.75)
-        if close:
-            return aliases[close[0]]
-    return None
+    """Map free text to the nearest profile (``parse_genre`` says how); text that names no genre has none."""
+    genre = parse_genre(text)
+    return None if genre is None else profile(genre)

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from bot.songwriting.music.genres import Genre, GenreProfile, profile
+from bot.songwriting.genre import Genre
+from bot.songwriting.music.genres import GenreProfile, profile
 from bot.songwriting.music.harmony import Key, parse_key
 
 _METER = re.compile(r"^\s*(\d{1,2})\s*/\s*(1|2|4|8|16)\s*$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.songwriting.music.genres import Genre, find_genre
+from bot.songwriting.genre import Genre, parse_genre
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.rhyme import FREE, end_word, expand_scheme
 from bot.songwriting.words.theme import singular
@@ -86,8 +86,8 @@ PLAIN = LyricForm(None)
 
 def lyric_form(genre: str | None) -> LyricForm:
     """The form for a free-text genre ("delta blues" is blues); a genre we do not know has the plain form."""
-    found = find_genre(genre)
-    return FORMS[found.genre] if found is not None else PLAIN
+    found = parse_genre(genre)
+    return FORMS[found] if found is not None else PLAIN
 
 
 def verses(lyrics: Lyrics) -> list[tuple[str, ...]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import lemminflect
 
-from bot.songwriting.music.genres import find_genre
+from bot.songwriting.genre import parse_genre
 from bot.songwriting.words import phrases
 from bot.songwriting.words.prosody import count_syllables, function_words
 from bot.songwriting.words.theme import inflect, normalise
@@ -183,11 +183,11 @@ def imagery_vocabulary(mood: str | None, genre: str | None) -> Vocabulary:
     imagery = load().imagery
     sources = [imagery["common"]]
     mood_key = style(mood)
-    found = find_genre(genre)
+    found = parse_genre(genre)
     if mood_key:
         sources.append(imagery["moods"][mood_key])
-    if found is not None and found.genre.value in imagery["genres"]:
-        sources.append(imagery["genres"][found.genre.value])
+    if found is not None and found.value in imagery["genres"]:
+        sources.append(imagery["genres"][found.value])
     words: dict[str, list[str]] = {c: [] for c in ("prep", "noun", "nouns", "place", "adj")}
     for source in sources:
         for category in words:

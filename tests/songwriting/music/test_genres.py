@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.songwriting.genre import Genre
 from bot.songwriting.music.composer import compose
-from bot.songwriting.music.genres import PROFILES, Genre, find_genre, profile
+from bot.songwriting.music.genres import PROFILES, find_genre, profile
 from bot.songwriting.music.harmony import chord_pitch_classes, chord_root
 from bot.songwriting.music.melody import Melody
 from bot.songwriting.music.settings import MusicSettings, SettingsError

@@ -14,8 +14,8 @@ import mido
 import pytest
 from music21 import converter, note, spanner, stream
 
+from bot.songwriting.genre import Genre
 from bot.songwriting.music.composer import compose
-from bot.songwriting.music.genres import Genre
 from bot.songwriting.music.harmony import section_kind
 from bot.songwriting.music.measures import chorus_lift
 from bot.songwriting.music.melody import Melody

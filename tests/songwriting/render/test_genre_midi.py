@@ -11,8 +11,8 @@ from collections import Counter
 import mido
 import pytest
 
+from bot.songwriting.genre import Genre
 from bot.songwriting.music.composer import compose
-from bot.songwriting.music.genres import Genre
 from bot.songwriting.music.melody import Melody
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.abc import to_abc

@@ -12,8 +12,9 @@ import pytest
 from fontTools.ttLib import TTFont
 from music21 import converter, expressions, harmony, stream
 
+from bot.songwriting.genre import Genre
 from bot.songwriting.music.composer import compose
-from bot.songwriting.music.genres import PROFILES, Genre, GenreProfile
+from bot.songwriting.music.genres import PROFILES, GenreProfile
 from bot.songwriting.music.melody import ChordSpan, Melody, Note
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.abc import to_abc

@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from bot.songwriting.music.genres import Genre
+from bot.songwriting.genre import Genre
 from bot.songwriting.words import grammar
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.genre_forms import FORMS as GENRE_FORMS
