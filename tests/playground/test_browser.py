@@ -82,6 +82,8 @@ async def _revise(browser: Browser, number: int, edit: str, *, expect: int) -> N
 async def _vote(browser: Browser, member: str, label: str) -> str:
     page = browser.page
     await _act_as(browser, member)
+    # The last voter's private note may still be on the ballot: clear it, so the note read is this vote's answer.
+    await page.evaluate("document.querySelectorAll('#posts article.soundoff .ephemeral').forEach(n => n.remove())")
     await page.click(f"#posts article.soundoff button.vote[data-label={label}]")
     note = page.locator("#posts article.soundoff .ephemeral")
     await note.wait_for()
