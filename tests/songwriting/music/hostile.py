@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import resource
 import struct
 import subprocess
 import sys
@@ -261,7 +260,14 @@ def measure(corpus: dict[str, bytes]) -> tuple[list[Outcome], float]:
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
         outcomes.append(Outcome(name, seconds, peak, refusal))
-    return outcomes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return outcomes, _peak_resident_mb()
+
+
+def _peak_resident_mb() -> float:
+    """This process's peak resident size: VmHWM belongs to the process's own memory map, whereas ru_maxrss
+    carries over the parent's peak across fork and exec (a big pytest process read as a 500 MB parse)."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 
 def measure_in_subprocess(*, at_the_caps: bool = False) -> tuple[list[Outcome], float]:
