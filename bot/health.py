@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.database_target import DatabaseTarget, PostgresUrl
+from bot.shutdown import Shutdown
 
 if TYPE_CHECKING:
     from discord import Client
@@ -79,16 +80,19 @@ class Heartbeat:
         self.path = path
         self._interval = interval
         self._task: asyncio.Task[None] | None = None
+        self._shutdown = Shutdown()
         self._wrote = False
 
     def start(self) -> None:
         if self._task is None:
+            self._shutdown = Shutdown()
             self._task = asyncio.create_task(self._run(), name="soundoff-heartbeat")
 
     async def stop(self) -> None:
         """Stop beating and remove the file: a bot that stopped cleanly is not reported as merely stale."""
+        self._shutdown.set()
         if self._task is not None:
-            self._task.cancel()
+            self._task.cancel()  # if it still waits for the client to be ready
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
@@ -110,7 +114,7 @@ class Heartbeat:
 
     async def _run(self) -> None:
         await self._client.wait_until_ready()
-        while True:
+        while self._shutdown.running:
             try:
                 if self.connected():
                     latency, guilds = self._client.latency, len(self._client.guilds)
@@ -118,7 +122,7 @@ class Heartbeat:
                     self._wrote = True
             except Exception:  # a full or read-only volume must not stop the bot; the check will say unhealthy
                 log.exception("Could not write the heartbeat file %s", self.path)
-            await asyncio.sleep(self._interval)
+            await self._shutdown.sleep(self._interval)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,8 +149,9 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(VoteButton, StartButton)
+        await self.clock.stop()
         if self._deadlines is not None:
-            self._deadlines.cancel()
+            self._deadlines.cancel()  # if it is still waiting for the bot to be ready
             with contextlib.suppress(asyncio.CancelledError):
                 await self._deadlines
 

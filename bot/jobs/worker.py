@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import time
 
 import discord
@@ -24,6 +25,7 @@ from bot.jobs.queue import CLOSE_TASK, DEADLINES_QUEUE, DRAFT_TASK, DRAFTS_QUEUE
 from bot.new_song import WebhookAnswer, deliver_new_song
 from bot.services import Services
 from bot.settings import Settings
+from bot.shutdown import Shutdown
 from bot.songwriting.words.prosody import load_dictionary
 from bot.tree import GENERIC_FAILURE, describe_error
 from bot.workshop.requests import DraftRequest
@@ -52,6 +54,8 @@ class Worker:
         self.workshop = Workshop(services)
         self.workshop.clock.attach(ChannelBoard(client))
         self.app = services.jobs.app
+        self._shutdown = Shutdown()
+        self._taking: asyncio.Task[None] | None = None
         self._register()
 
     def _register(self) -> None:
@@ -90,13 +94,16 @@ class Worker:
             soundoff = await self.workshop.soundoffs.get(soundoff_id)
             await self.services.jobs.close_at(soundoff_id, soundoff.ends_at)
             return
-        await asyncio.sleep(early)
-        await self.workshop.clock.close_due(soundoff_id)
+        if await self._shutdown.sleep(early):
+            await self.workshop.clock.close_due(soundoff_id)
+        elif self.services.jobs is not None:  # stopping: hand the deadline back rather than hold the shutdown
+            soundoff = await self.workshop.soundoffs.get(soundoff_id)
+            await self.services.jobs.close_at(soundoff_id, soundoff.ends_at)
 
     async def maintain(self) -> None:
         """Retry the jobs of workers that stopped heartbeating; now and then sweep overdue sound-offs."""
         swept = 0.0
-        while True:
+        while self._shutdown.running:
             try:
                 await self._retry_stalled()
             except Exception:
@@ -108,7 +115,7 @@ class Worker:
                     await self.workshop.clock.sweep()
                 except Exception:
                     log.exception("Sweeping overdue sound-offs failed")
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await self._shutdown.sleep(HEARTBEAT_SECONDS)
 
     async def _retry_stalled(self) -> None:
         manager = self.app.job_manager
@@ -116,20 +123,42 @@ class Worker:
             log.warning("Job %s (%s) was running on a worker that stopped; retrying it", job.id, job.task_name)
             await manager.retry_job(job)
 
+    def stop(self) -> None:
+        """Take no new job and stop once the jobs in hand are done (a deadline still far off goes back to the queue)."""
+        self._shutdown.set()
+        if self._taking is not None:
+            self._taking.cancel()  # procrastinate's worker then finishes the jobs it runs and stops
+
     async def run(self, *, concurrency: int, signals: bool = True) -> None:
-        """Take jobs until stopped: SIGINT/SIGTERM (``signals``) or cancellation; the jobs in hand finish first."""
-        maintenance = asyncio.create_task(self.maintain(), name="soundoff-worker-maintenance")
-        try:
-            await self.app.run_worker_async(
+        """Take jobs until SIGINT/SIGTERM (``signals``), ``stop`` or cancellation; the jobs in hand finish first."""
+        self._taking = asyncio.create_task(
+            self.app.run_worker_async(
                 queues=[DRAFTS_QUEUE, DEADLINES_QUEUE],
                 name=f"soundoff-worker-{os.getpid()}",
                 concurrency=concurrency,
                 update_heartbeat_interval=HEARTBEAT_SECONDS,
                 stalled_worker_timeout=STALLED_AFTER,
-                install_signal_handlers=signals,
-            )
+                install_signal_handlers=False,
+            ),
+            name="soundoff-worker-jobs",
+        )
+        maintenance = asyncio.create_task(self.maintain(), name="soundoff-worker-maintenance")
+        loop = asyncio.get_running_loop()
+        stop_signals = (signal.SIGINT, signal.SIGTERM) if signals else ()
+        for sig in stop_signals:
+            loop.add_signal_handler(sig, self.stop)
+        try:
+            await asyncio.shield(self._taking)
+        except asyncio.CancelledError:
+            if not self._taking.done():  # this task was cancelled, not the jobs: stop as on a signal, then go
+                self.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._taking
+                raise
         finally:
-            maintenance.cancel()
+            self._shutdown.set()
+            for sig in stop_signals:
+                loop.remove_signal_handler(sig)
             with contextlib.suppress(asyncio.CancelledError):
                 await maintenance
 
