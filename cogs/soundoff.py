@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot import draft_buttons
 from bot.app import Interaction, SoundOffBot
 from bot.interactions import actor_from, button_song, song_autocomplete
+from bot.nonces import nonce
 from bot.songwriting.versions.soundoff import Option, Results, render_results, render_stats
 from bot.songwriting.words.text import escape_markdown, escape_markdown_block, plural, truncate
 from bot.tree import defer_reply, mark_delivered, routes_errors
@@ -117,6 +118,7 @@ class ChannelBoard:
             render_results(results, reveal=True),
             file=discord.File(io.BytesIO(chart), "results.png"),
             reference=reference,  # type: ignore[arg-type]  # None is accepted at runtime
+            nonce=nonce("so", soundoff.id, "results"),  # posted again after a crash: Discord returns this one
         )
         return Posted(message.id, message.jump_url)
 
