@@ -3,7 +3,8 @@
 A worker is a Discord adapter without a gateway: it answers interactions other processes received through their
 webhooks and posts in channels over REST. Jobs are at-least-once, so each is idempotent: a draft is found again by
 its request id and each posting step is recorded, a sound-off closes once and its results are claimed before
-posting. A worker killed mid-job stops heartbeating; any other worker then retries the job within seconds.
+posting. A worker killed mid-job stops heartbeating; past the stall window (bot/jobs/maintenance.py) another
+worker runs the job again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import contextlib
 import logging
 import os
 import signal
-import time
 
 import discord
 import procrastinate
@@ -21,7 +21,9 @@ from procrastinate.job_context import JobContext
 
 from bot.database_target import PostgresUrl
 from bot.errors import StartupError
-from bot.jobs.queue import CLOSE_TASK, DEADLINES_QUEUE, DRAFT_TASK, DRAFTS_QUEUE, request_from
+from bot.jobs import maintenance
+from bot.jobs.maintenance import HEARTBEAT_SECONDS, STALLED_AFTER
+from bot.jobs.queue import CLOSE_TASK, DEADLINES_QUEUE, DRAFT_TASK, DRAFTS_QUEUE, MAINTENANCE_QUEUE, request_from
 from bot.new_song import WebhookAnswer, deliver_new_song
 from bot.services import Services
 from bot.settings import Settings
@@ -34,11 +36,6 @@ from cogs.soundoff import ChannelBoard
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 1.0
-STALLED_AFTER = 4.0
-"""Seconds without a heartbeat after which a worker counts as dead and its running jobs are retried elsewhere."""
-SWEEP_SECONDS = 15.0
-"""How often every worker also closes overdue sound-offs and posts unposted results (a missed job's backstop)."""
 DRAFT_ATTEMPTS = 3
 LONG_WAIT = 60.0
 """A deadline job that runs early waits for its moment when it is this close; further off, it is queued again."""
@@ -70,6 +67,8 @@ class Worker:
         async def close_soundoff(soundoff_id: int) -> None:
             await self.close_soundoff(soundoff_id)
 
+        maintenance.register(self.app, self.workshop.clock)
+
     async def draft(self, request: DraftRequest, *, last_attempt: bool = True) -> None:
         """Make the draft (once, whatever ran before) and answer the member; a member's error is shown, not retried."""
         answer = WebhookAnswer(self.client, request.reply, request.channel_id, in_thread=request.in_thread)
@@ -100,29 +99,6 @@ class Worker:
             soundoff = await self.workshop.soundoffs.get(soundoff_id)
             await self.services.jobs.close_at(soundoff_id, soundoff.ends_at)
 
-    async def maintain(self) -> None:
-        """Retry the jobs of workers that stopped heartbeating; now and then sweep overdue sound-offs."""
-        swept = 0.0
-        while self._shutdown.running:
-            try:
-                await self._retry_stalled()
-            except Exception:
-                log.exception("Retrying the jobs of stopped workers failed")
-            if time.monotonic() - swept >= SWEEP_SECONDS:
-                swept = time.monotonic()
-                try:
-                    await self.workshop.clock.announce_pending()
-                    await self.workshop.clock.sweep()
-                except Exception:
-                    log.exception("Sweeping overdue sound-offs failed")
-            await self._shutdown.sleep(HEARTBEAT_SECONDS)
-
-    async def _retry_stalled(self) -> None:
-        manager = self.app.job_manager
-        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER):
-            log.warning("Job %s (%s) was running on a worker that stopped; retrying it", job.id, job.task_name)
-            await manager.retry_job(job)
-
     def stop(self) -> None:
         """Take no new job and stop once the jobs in hand are done (a deadline still far off goes back to the queue)."""
         self._shutdown.set()
@@ -133,7 +109,7 @@ class Worker:
         """Take jobs until SIGINT/SIGTERM (``signals``), ``stop`` or cancellation; the jobs in hand finish first."""
         self._taking = asyncio.create_task(
             self.app.run_worker_async(
-                queues=[DRAFTS_QUEUE, DEADLINES_QUEUE],
+                queues=[DRAFTS_QUEUE, DEADLINES_QUEUE, MAINTENANCE_QUEUE],
                 name=f"soundoff-worker-{os.getpid()}",
                 concurrency=concurrency,
                 update_heartbeat_interval=HEARTBEAT_SECONDS,
@@ -142,7 +118,6 @@ class Worker:
             ),
             name="soundoff-worker-jobs",
         )
-        maintenance = asyncio.create_task(self.maintain(), name="soundoff-worker-maintenance")
         loop = asyncio.get_running_loop()
         stop_signals = (signal.SIGINT, signal.SIGTERM) if signals else ()
         for sig in stop_signals:
@@ -159,8 +134,6 @@ class Worker:
             self._shutdown.set()
             for sig in stop_signals:
                 loop.remove_signal_handler(sig)
-            with contextlib.suppress(asyncio.CancelledError):
-                await maintenance
 
 
 def rest_client() -> discord.Client:
