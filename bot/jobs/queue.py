@@ -14,6 +14,8 @@ import procrastinate
 from pydantic import TypeAdapter
 
 from bot.database_target import PostgresUrl
+from bot.db.connection import Transaction
+from bot.db.postgres import PostgresTransaction
 from bot.jobs import schema
 from bot.workshop.requests import DraftRequest
 
@@ -55,10 +57,15 @@ class JobQueue:
     async def close(self) -> None:
         await self.app.close_async()
 
-    async def draft(self, request: DraftRequest) -> int:
-        """Queue a draft; a second deferral of the same request while the first waits is refused by its lock."""
+    async def draft(self, request: DraftRequest, *, within: Transaction | None = None) -> int:
+        """Queue a draft (``within`` a transaction of the bot's database, committed with it); a second deferral of
+        the same request while the first waits is refused by its lock."""
         task = self.app.configure_task(
-            DRAFT_TASK, queue=DRAFTS_QUEUE, queueing_lock=f"draft-{request.request_id}", allow_unknown=True
+            DRAFT_TASK,
+            queue=DRAFTS_QUEUE,
+            queueing_lock=f"draft-{request.request_id}",
+            allow_unknown=True,
+            connection=within.connection if isinstance(within, PostgresTransaction) else None,
         )
         return await task.defer_async(**request_args(request))
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from bot.db.connection import Transaction
 from bot.db.guild_settings import GuildSettingsRepository
 from bot.db.usage import UsageRepository
 from bot.errors import RateLimitedError
@@ -10,13 +13,19 @@ from bot.workshop.actors import Actor
 
 
 async def claim_generation(
-    settings: Settings, guild_settings: GuildSettingsRepository, usage: UsageRepository, actor: Actor
+    settings: Settings,
+    guild_settings: GuildSettingsRepository,
+    usage: UsageRepository,
+    actor: Actor,
+    *,
+    then: Callable[[Transaction], Awaitable[None]] | None = None,
 ) -> None:
-    """Count one generation for the member, or raise with when they can try again."""
+    """Count one generation for the member (and run ``then`` in the same transaction), or raise with when they
+    can try again."""
     configured = await guild_settings.get(actor.guild_id)
     cooldown = configured.cooldown_seconds if configured.cooldown_seconds is not None else settings.cooldown_seconds
     quota = configured.daily_quota if configured.daily_quota is not None else settings.daily_quota
-    denied = await usage.claim(actor.guild_id, actor.user_id, cooldown=cooldown, quota=quota)
+    denied = await usage.claim(actor.guild_id, actor.user_id, cooldown=cooldown, quota=quota, then=then)
     if denied is None:
         return
     if denied.reason == "cooldown":

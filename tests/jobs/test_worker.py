@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import procrastinate
+import pytest
+
 from bot.app import SoundOffBot
 from bot.database_target import PostgresUrl
 from bot.db.soundoffs import ANNOUNCE_LEASE_SECONDS
@@ -170,6 +173,26 @@ async def test_a_late_draft_posted_just_before_a_crash_is_not_posted_again(
     made = await queued_bot.services.songs.by_request(request.request_id)
     assert made is not None
     assert made[1].message_id == first.id
+
+
+async def test_the_quota_and_the_queued_draft_commit_together(
+    standin: StandIn, queued_bot: SoundOffBot, queue_database: PostgresUrl
+) -> None:
+    """The generation is counted in the transaction that queues the draft: a deferral that fails (here the same
+    request again, refused by its queueing lock) takes the count back with it, so the member's quota is intact."""
+    scene = standin.scene
+    await standin.slash("cowrite lyrics", {"theme": "rain on the quay", "seed": 2}, member=scene.owner)
+    await wait_for(lambda: queued_jobs(queue_database)() == [("soundoff.draft", "todo")])
+    usage, drafts = queued_bot.services.usage, queued_bot.workshop.drafts
+    assert await usage.used_today(scene.guild.id) == 1
+    request = request_from(await _queued_request(queue_database))
+    with pytest.raises(procrastinate.exceptions.AlreadyEnqueued):
+        await drafts.claim_and_queue(request)
+    assert await usage.used_today(scene.guild.id) == 1
+    assert queued_jobs(queue_database)() == [("soundoff.draft", "todo")]
+    await drafts.claim_and_queue(dataclasses.replace(request, request_id=request.request_id + 1))
+    assert await usage.used_today(scene.guild.id) == 2
+    assert queued_jobs(queue_database)() == [("soundoff.draft", "todo")] * 2
 
 
 async def _queued_request(database: PostgresUrl) -> dict[str, object]:
