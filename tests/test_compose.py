@@ -56,3 +56,16 @@ def test_workers_run_the_queue_and_scale_with_replicas() -> None:
     for name in workers:
         assert SERVICES[name]["deploy"]["replicas"] >= 2
         assert SERVICES[name]["healthcheck"] == {"disable": True}  # no gateway heartbeat to check
+
+
+def test_postgres_admits_every_process_at_its_connection_budget() -> None:
+    """max_connections covers the bots and the workers (scaled to the six the file is sized for) at their
+    SOUNDOFF_DB_CONNECTIONS each, with ten left for psql and backups."""
+    command = SERVICES["postgres"]["command"]
+    [limit] = [int(arg.split("=", 1)[1]) for arg in command if arg.startswith("max_connections=")]
+    bots, workers = _soundoff("run"), _soundoff("worker")
+    budget = {s.db_connections for s in [*bots.values(), *workers.values()]}
+    assert len(budget) == 1
+    [per_process] = budget
+    assert (len(bots) + max(6, *(SERVICES[name]["deploy"]["replicas"] for name in workers))) * per_process + 10 <= limit
+    assert all(s.database_pool_size >= 2 for s in [*bots.values(), *workers.values()])

@@ -113,6 +113,11 @@ class PostgresDatabase(Database):
         self.url = url
         self.label = str(url)
 
+    @property
+    def pool_size(self) -> int:
+        """The most connections the pool opens."""
+        return self._pool.max_size
+
     @classmethod
     async def connect(cls, url: PostgresUrl, *, pool_size: int = POOL_SIZE) -> PostgresDatabase:
         """Reach the server (one clear line if it cannot be reached), then open the pool."""

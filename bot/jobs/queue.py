@@ -17,6 +17,7 @@ from bot.database_target import PostgresUrl
 from bot.db.connection import Transaction
 from bot.db.postgres import PostgresTransaction
 from bot.jobs import schema
+from bot.settings import QUEUE_POOL
 from bot.workshop.requests import DraftRequest
 
 DRAFT_TASK = "soundoff.draft"
@@ -29,7 +30,7 @@ _REQUEST = TypeAdapter(DraftRequest)
 
 def build_app(url: PostgresUrl) -> procrastinate.App:
     """A procrastinate app on the bot's database; jobs are deleted once done (a draft's job holds its token)."""
-    connector = procrastinate.PsycopgConnector(conninfo=url.conninfo, min_size=1, max_size=4)
+    connector = procrastinate.PsycopgConnector(conninfo=url.conninfo, min_size=1, max_size=QUEUE_POOL)
     return procrastinate.App(connector=connector, worker_defaults={"delete_jobs": "successful"})
 
 

@@ -1,8 +1,10 @@
-"""procrastinate's tables on a real PostgreSQL: created once, migrated by the files a later release ships."""
+"""procrastinate's tables on a real PostgreSQL (created once, migrated by the files a later release ships), and the
+connections a process may open to it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -13,7 +15,13 @@ import pytest
 from procrastinate.schema import SchemaManager
 
 from bot.database_target import PostgresUrl
+from bot.db.postgres import PostgresDatabase
 from bot.jobs import schema
+from bot.render_pool import RenderPool
+from bot.services import Services
+from bot.settings import QUEUE_CONNECTIONS, START_UP_CONNECTIONS
+from tests.jobs.conftest import queue_settings
+from tests.standin import StandIn
 
 NEXT = (schema.INSTALLED[0], schema.INSTALLED[1] + 1, 0)
 """A release after the installed one, whose migrations the tests write."""
@@ -87,3 +95,39 @@ def test_db_upgrade_creates_the_job_queue_schema(queue_database: PostgresUrl) ->
 
     assert "job queue schema (procrastinate 3.10.0): schema.sql" in upgrade()
     assert "job queue schema (procrastinate 3.10.0): up to date" in upgrade()
+
+
+async def test_a_process_keeps_to_its_connection_budget(
+    standin: StandIn, queue_database: PostgresUrl, render_pool: RenderPool
+) -> None:
+    """SOUNDOFF_DB_CONNECTIONS=8 in scale-out mode: 20 queries at once and a deferral never hold more than 8
+    connections to the database (counted by the server), the repositories' pool getting what the queue leaves."""
+    settings = queue_settings(standin, queue_database, SOUNDOFF_DB_CONNECTIONS=8)
+    services = await Services.open(settings, pool=render_pool)
+    seen: list[int] = []
+
+    async def sample() -> None:
+        async with await psycopg.AsyncConnection.connect(queue_database.conninfo, autocommit=True) as conn:
+            while True:
+                cursor = await conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid()"
+                )
+                row = await cursor.fetchone()
+                seen.append(int(row[0]) if row else 0)
+                await asyncio.sleep(0.02)
+
+    sampler = asyncio.create_task(sample())
+    try:
+        assert services.jobs is not None
+        assert isinstance(services.db, PostgresDatabase)
+        assert services.db.pool_size == 8 - START_UP_CONNECTIONS - QUEUE_CONNECTIONS
+        queries = [services.db.fetch_one("SELECT pg_sleep(0.2)") for _ in range(20)]
+        await asyncio.gather(*queries, services.jobs.close_at(1, 0))
+    finally:
+        sampler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sampler
+        await services.close()
+    assert seen
+    assert 2 <= max(seen) <= 8, seen
