@@ -49,7 +49,7 @@ async def queued_bot(
 ) -> AsyncIterator[SoundOffBot]:
     """A bot process in scale-out mode: it acknowledges and queues drafts, and runs no deadlines itself."""
     services = await Services.open(queue_settings(standin, queue_database), pool=render_pool)
-    bot = await start_client(SoundOffBot(services))
+    bot = await start_client(SoundOffBot(services), within=30)  # a loaded machine: starting may take seconds
     yield bot
     await stop_bot(bot)
 
