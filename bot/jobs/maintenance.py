@@ -45,8 +45,14 @@ def register(app: procrastinate.App, clock: SoundoffClock) -> None:
     async def retry_stalled(timestamp: int) -> None:
         manager = app.job_manager
         for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER):
+            assert job.id is not None
             log.warning("Job %s (%s) was running on a worker that stopped; retrying it", job.id, job.task_name)
-            await manager.retry_job(job)
+            try:
+                await manager.retry_job(job)
+            except procrastinate.exceptions.UniqueViolation:  # its queueing lock: the same work is queued again
+                await manager.finish_job_by_id_async(job.id, procrastinate.jobs.Status.FAILED, delete_job=True)
+            except Exception:  # the next stalled job is still retried, and this one again at the next tick
+                log.exception("Retrying job %s failed", job.id)
 
     @app.periodic(cron=SWEEP_CRON, periodic_id="sweep")
     @app.task(name="soundoff.sweep", queue=MAINTENANCE_QUEUE, queueing_lock="sweep", lock="sweep")

@@ -195,6 +195,38 @@ async def test_the_quota_and_the_queued_draft_commit_together(
     assert queued_jobs(queue_database)() == [("soundoff.draft", "todo")] * 2
 
 
+async def test_stalled_jobs_go_back_once_and_a_copy_already_queued_is_dropped(
+    start_worker: StartWorker, queue_database: PostgresUrl
+) -> None:
+    """The periodic retry puts a dead worker's jobs back in the queue; one whose work was queued again meanwhile
+    (its queueing lock taken) is dropped rather than failing the retry of every job after it."""
+    worker = await start_worker(run=False)
+    jobs, manager = worker.services.jobs, worker.app.job_manager
+    assert jobs is not None
+    first, second = await jobs.close_at(101, time.time()), await jobs.close_at(102, time.time())
+    dead = await manager.register_worker()
+    await _execute(
+        queue_database,
+        "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute' WHERE id = %s",
+        dead,
+    )
+    await _execute(queue_database, "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s", dead)
+    again = await jobs.close_at(102, time.time())  # the lock is free again: its holder is 'doing'
+    assert again is not None
+    await worker.app.tasks["soundoff.retry_stalled"](timestamp=0)
+    left = await _execute(queue_database, "SELECT id, status FROM procrastinate_jobs WHERE queue_name = 'deadlines'")
+    assert sorted(left) == [(first, "todo"), (again, "todo")]
+    assert second not in {job_id for job_id, _ in left}
+
+
+async def _execute(database: PostgresUrl, sql: str, *params: object) -> list[tuple[object, ...]]:
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(database.conninfo, autocommit=True) as conn:
+        cursor = await conn.execute(sql.encode(), params)
+        return list(await cursor.fetchall()) if cursor.description else []
+
+
 async def _queued_request(database: PostgresUrl) -> dict[str, object]:
     import psycopg
 
