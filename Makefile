@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 
 .PHONY: setup start test lint types pytest bench clean
 
-# The lock pins every package; --no-deps keeps PyAudio out (see scripts/lock).
+# The lock pins every package, the synthesiser (the audio extra) included; --no-deps keeps PyAudio out (see
+# scripts/lock).
 $(VENV)/.installed: pyproject.toml requirements-dev.lock
 	@scripts/install-system-packages
 	python3 -m venv $(VENV)

@@ -23,14 +23,13 @@ from bot.songwriting.render.sketch import SketchFiles, compose_and_render
 from bot.songwriting.render.sketch_files import sketch_contents, song_document
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.words.brief import FORMS, THEME_MAX, Brief
-from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
-from bot.songwriting.words.prosody import count_syllables
+from bot.songwriting.words.lyrics import LYRICS_MAX_CHARS, Lyrics, parse_lyrics, size_problem
+from bot.songwriting.words.prosody import has_words_to_sing
 from bot.songwriting.words.prosody_report import format_report, prosody_report
-from bot.songwriting.words.text import first_control_character
+from bot.songwriting.words.text import UnsafeTextError, member_text
 from bot.songwriting.writers.lyric_writer import OFFLINE, Draft, LyricWriter
 
 EXIT_OK, EXIT_USAGE = 0, 2
-LYRICS_MAX = 4000
 DEFAULT_THEME = "a lighthouse keeper's last night on the rocks"
 FILES = ("song.json", "lyrics.txt", "melody.mid", "lead-sheet.musicxml", "score.png", "preview.ogg", "melody.abc")
 
@@ -147,12 +146,18 @@ def _read_lyrics(path: Path, theme: str | None) -> Lyrics:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
         raise StudioError(f"cannot read lyrics file {path}: {reason}") from None
-    if len(text) > LYRICS_MAX:
-        raise StudioError(f"lyrics file {path} is longer than {LYRICS_MAX} characters")
-    if (line := first_control_character(text)) is not None:
-        raise StudioError(f"lyrics file {path} has a control character on line {line}: is it a text file?")
+    if len(text) > LYRICS_MAX_CHARS:
+        raise StudioError(f"lyrics file {path} is longer than {LYRICS_MAX_CHARS} characters")
+    try:
+        text = member_text(text, "the lyrics")
+    except UnsafeTextError as exc:
+        raise StudioError(
+            f"lyrics file {path} has {exc.found} on line {exc.line} ({exc.code}): is it a text file?"
+        ) from None
     lyrics = parse_lyrics(text)
-    if not any(count_syllables(line) for line in lyrics.lines):
+    if (problem := size_problem(lyrics)) is not None:
+        raise StudioError(f"lyrics file {path} has {problem}: split the song up")
+    if not has_words_to_sing(lyrics.lines):
         raise StudioError(f"lyrics file {path} has no words to sing")
     title = lyrics.title or (theme or "").strip() or path.stem.replace("-", " ").replace("_", " ").title()
     return Lyrics(title=title, sections=lyrics.sections)

@@ -143,7 +143,8 @@ class CoWrite(commands.Cog):
             await self._new_song(interaction, None, music, "🎼 Composing an instrumental sketch…")
             return
         target = await songs.resolve(actor, interaction.channel_id or 0, song)
-        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), "🎼 Melody sketch")
+        base = await self.drafts.melody_base(target)  # before the claim: a refusal costs no generation
+        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music, base), "🎼 Melody sketch")
 
     async def _start(self, interaction: Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
@@ -208,9 +209,9 @@ class AddMelodyButton(draft_buttons.DraftAction, template=draft_buttons.template
     async def callback(self, interaction: Interaction) -> None:
         workshop = interaction.client.workshop
         song = await button_song(interaction, self.song_id)
-        version = await workshop.songs.numbered(song, self.version)
+        base = await workshop.drafts.melody_base(song, await workshop.songs.numbered(song, self.version))
         heading = f"🎼 Melody for v{self.version}"
-        await add_to_song(interaction, song, lambda: workshop.drafts.add_melody(song, MusicOptions(), version), heading)
+        await add_to_song(interaction, song, lambda: workshop.drafts.add_melody(song, MusicOptions(), base), heading)
 
 
 class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.template("regen")):

@@ -17,7 +17,7 @@ from PIL import Image
 
 from bot import studio
 from bot.songwriting.music.melody_input import parse_melody
-from bot.songwriting.words.lyrics import parse_lyrics
+from bot.songwriting.words.lyrics import LYRICS_MAX_LINES, parse_lyrics
 
 LYRICS = """Paper Boats
 
@@ -164,6 +164,17 @@ def test_lyrics_without_words_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     source.write_text("Title\n\n[Verse]\n...\n")
     assert _run("--lyrics", str(source), "--out", str(tmp_path / "out")) == 2
     assert "no words to sing" in capsys.readouterr().err
+
+
+def test_lyrics_past_the_line_limit_exit_2_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 1,999 one-letter lines that took 278 s to sketch are refused before any music is made."""
+    source = tmp_path / "long.txt"
+    source.write_text("\n".join("a" for _ in range(1999)) + "\n")
+    out = tmp_path / "out"
+    assert _run("--lyrics", str(source), "--out", str(out)) == 2
+    error = capsys.readouterr().err
+    assert f"lyrics file {source} has 1,999 lines (a song may have {LYRICS_MAX_LINES}): split the song up" in error
+    assert not out.exists()
 
 
 def test_unknown_form_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot.database_target import PostgresUrl
 from bot.db.connection import Database, DatabaseOpenError, Dialect, IntegrityError, Params, Row, Transaction
+from bot.db.faults import classify_sqlstate
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +143,13 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._pool.connection() as conn, conn.transaction():
-            yield PostgresTransaction(conn)
+        try:
+            async with self._pool.connection() as conn, conn.transaction():
+                yield PostgresTransaction(conn)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=True)
+            raise
+        self._write_worked()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -152,13 +158,27 @@ class PostgresDatabase(Database):
             yield conn
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._pool.connection() as conn:
-            return await PostgresTransaction(conn).fetch_one(sql, params)
+        try:
+            async with self._pool.connection() as conn:
+                return await PostgresTransaction(conn).fetch_one(sql, params)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=False)
+            raise
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._pool.connection() as conn:
-            return await PostgresTransaction(conn).fetch_all(sql, params)
+        try:
+            async with self._pool.connection() as conn:
+                return await PostgresTransaction(conn).fetch_all(sql, params)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=False)
+            raise
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
-            return await PostgresTransaction(conn).execute(sql, params)
+        try:
+            async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
+                changed = await PostgresTransaction(conn).execute(sql, params)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=True)
+            raise
+        self._write_worked()
+        return changed

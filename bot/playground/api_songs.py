@@ -191,8 +191,9 @@ async def add_melody(request: web.Request) -> web.Response:
     playground = playground_of(request)
     song, version = await _song_version(playground, request)
     actor = member((await json_body(request)).get("member")).actor
-    await playground.workshop.drafts.claim(actor)
-    delivery = await playground.workshop.drafts.add_melody(song, MusicOptions(), version)
+    base = await playground.workshop.drafts.melody_base(song, version)
+    await playground.workshop.drafts.claim(actor)  # after the check: a refusal costs no generation
+    delivery = await playground.workshop.drafts.add_melody(song, MusicOptions(), base)
     return _posted(playground, delivery, heading=f"Melody for {version.label}", status=201)
 
 

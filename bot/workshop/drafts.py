@@ -16,9 +16,10 @@ from bot.songwriting.music.settings import MusicSettings, SettingsError
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render, render_sketch
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
-from bot.songwriting.versions.revisions import is_identical
+from bot.songwriting.versions.revisions import is_identical, unreadable_melody
 from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics
+from bot.songwriting.words.prosody import has_words_to_sing
 from bot.songwriting.writers.lyric_writer import Draft
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
@@ -169,11 +170,22 @@ class Drafts:
         """Whether drafts go to the job queue rather than this process's render pool."""
         return self._s.jobs is not None
 
-    async def add_melody(self, song: Song, music: MusicOptions, parent: Version | None = None) -> Delivery:
-        """Set an AI melody to a version's lyrics (the latest by default), as a new AI version."""
+    async def melody_base(self, song: Song, parent: Version | None = None) -> Version:
+        """The version Add melody sets (the latest by default), refused unless it has words to sing: checked
+        before the generation is claimed, so a refusal costs the member nothing."""
         base = parent or await self._s.songs.latest_version(song.id)
         if base is None or base.lyrics is None or base.lyrics.is_empty():
             raise UserFacingError("This song has no lyrics to set yet: revise it with some words first.")
+        if not has_words_to_sing(base.lyrics.lines):
+            raise UserFacingError(
+                f"{base.label} has no words to sing (no line has a syllable), so there is nothing to set a melody "
+                "to: revise it with some words first."
+            )
+        return base
+
+    async def add_melody(self, song: Song, music: MusicOptions, parent: Version | None = None) -> Delivery:
+        """Set an AI melody to a version's lyrics (the latest by default), as a new AI version."""
+        base = await self.melody_base(song, parent)
         seed = music.seed if music.seed is not None else new_seed()
         words = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), base.number).lyrics
         disclosure = Disclosure(words, Authorship.by_ai(MELODY_WRITER))  # the base's words, the AI's new melody
@@ -240,7 +252,8 @@ class Drafts:
         nodes = version_nodes(await self._s.songs.versions(song.id))
         disclosure = version_disclosure(nodes, version.number, writer=version.writer)
         if version.melody is None:
-            return Delivery(song, version, disclosure=disclosure)
+            notes = (unreadable_melody(version.number),) if version.melody_unreadable else ()
+            return Delivery(song, version, notes=notes, disclosure=disclosure)
         melody = version.melody
         files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title, disclosure=disclosure)
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)

@@ -113,7 +113,8 @@ def version_nodes(versions: list[Version]) -> list[VersionNode]:
             author_name=v.author_name,
             kind=v.kind,
             lyrics=v.lyrics,
-            has_melody=v.melody is not None,
+            has_melody=v.melody is not None or v.melody_unreadable,
+            melody_unreadable=v.melody_unreadable,
         )
         for v in versions
     ]

@@ -8,34 +8,16 @@ import mido
 import pytest
 from music21 import converter, metadata
 
-from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
 from bot.services import Services
-from bot.songwriting.words.lyrics import Lyrics, Section
-from bot.workshop.actors import Actor
+from bot.songwriting.words.lyrics import LYRICS_MAX_LINES
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
-
-ANA = Actor(guild_id=1, user_id=10, name="Ana")
-BEN = Actor(guild_id=1, user_id=11, name="Ben")
-DRAFT = Lyrics("Harbour", (Section("Verse 1", ("the lamps are low tonight", "the tide is slow and grey")),))
-
-
-async def _song(services: Services) -> Song:
-    song, _ = await services.songs.create(
-        guild_id=1,
-        channel_id=2,
-        owner_id=10,
-        title="Harbour",
-        theme="harbour",
-        brief=None,
-        first=NewVersion("ai-draft", None, "AI", DRAFT, writer="offline writer", seed=1),
-    )
-    return song
+from tests.workshop.songs import ANA, BEN, DRAFT, a_song
 
 
 async def test_revision_is_stored_with_author_parent_and_diff(services: Services) -> None:
     """An edited line becomes v2 by the member, child of v1, with a one-line change."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     parent = await revisions.parent_for(song, None)
     delivery = await revisions.submit(
@@ -56,12 +38,13 @@ async def test_revision_is_stored_with_author_parent_and_diff(services: Services
         ("", "empty"),
         ("   \n\n ", "empty"),
         ("x" * (REVISION_MAX_CHARS + 1), "limit"),
+        ("\n".join("la" for _ in range(LYRICS_MAX_LINES + 1)), f"{LYRICS_MAX_LINES + 1} lines"),
         ("[Verse 1]\nthe lamps are low tonight\nthe tide is slow and grey", "identical"),
     ],
 )
 async def test_bad_revisions_are_refused_and_nothing_is_stored(services: Services, text: str, message: str) -> None:
     """Empty, oversized and unchanged revisions get a clear message and store nothing."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     parent = await revisions.parent_for(song, None)
     with pytest.raises(UserFacingError, match=message):
@@ -71,7 +54,7 @@ async def test_bad_revisions_are_refused_and_nothing_is_stored(services: Service
 
 async def test_reply_to_a_version_message_makes_it_the_parent(services: Services) -> None:
     """A reply's parent is the version whose message it answers."""
-    song = await _song(services)
+    song = await a_song(services)
     await services.songs.set_version_message(song.id, 1, channel_id=5, message_id=500)
     revisions = Revisions(services)
     await revisions.submit(
@@ -84,7 +67,7 @@ async def test_reply_to_a_version_message_makes_it_the_parent(services: Services
 
 async def test_oversized_or_corrupt_melody_file_is_refused(services: Services) -> None:
     """A melody file over 1 MB, or one that isn't music, is refused with its name in the message."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     parent = await revisions.parent_for(song, None)
     with pytest.raises(UserFacingError, match="1 MB"):
@@ -98,7 +81,7 @@ async def test_oversized_or_corrupt_melody_file_is_refused(services: Services) -
 
 async def test_abc_melody_revision_is_parsed_and_rendered(services: Services) -> None:
     """An ABC melody becomes a version with a melody and rendered MIDI."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     abc = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|\n"
     delivery = await revisions.submit(
@@ -113,7 +96,7 @@ async def test_abc_melody_revision_is_parsed_and_rendered(services: Services) ->
 
 async def test_a_members_melody_names_the_member_in_every_file(services: Services) -> None:
     """Ana's ABC melody on the AI's words: the files credit her melody and disclose the AI's words."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     abc = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|\n"
     delivery = await revisions.submit(
@@ -133,7 +116,7 @@ async def test_a_members_melody_names_the_member_in_every_file(services: Service
 
 async def test_a_lyric_revision_discloses_its_members_and_the_ais_share(services: Services) -> None:
     """Ben rewrites one of two lines: the delivery says Ben 50 % and the AI's 50 %, as /credits counts them."""
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     edited = "[Verse 1]\nthe lamps are low tonight\nthe tide comes in for me"
     delivery = await revisions.submit(

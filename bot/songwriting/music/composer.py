@@ -20,6 +20,7 @@ import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from bot.songwriting.errors import DomainError
 from bot.songwriting.music.genres import GenreProfile, MelodyCharacter
 from bot.songwriting.music.harmony import (
     MODES,
@@ -37,7 +38,7 @@ from bot.songwriting.music.melody import ChordSpan, Melody, Meter, Note
 from bot.songwriting.music.pitch_search import cadence, cadence_cost, motion, register, shape, viterbi
 from bot.songwriting.music.rhythm import GRID, PICKUP, Unit, bars_for, place
 from bot.songwriting.music.settings import TEMPO_RANGE, MusicSettings
-from bot.songwriting.words.lyrics import Lyrics
+from bot.songwriting.words.lyrics import Lyrics, size_problem
 from bot.songwriting.words.prosody import line_syllables
 
 MAX_BARS = 64
@@ -90,9 +91,11 @@ def compose(lyrics: Lyrics | None, settings: MusicSettings | None = None, *, see
             raise ValueError(f"an instrumental needs between 1 and {MAX_BARS} bars")
         sections = _instrumental_sections(bars, time, rng)
     else:
+        if (problem := size_problem(lyrics)) is not None:
+            raise DomainError(f"These lyrics have {problem}: too long to set to music. Split the song up.")
         sections = _lyric_sections(lyrics)
         if not sections:
-            raise ValueError("the lyrics have no words to sing")
+            raise DomainError("These lyrics have no words to sing: revise them with some words first.")
     writer = _Writer(the_key, time, seed, style)
     for index, section in enumerate(sections):
         writer.add(section, sections[index + 1] if index + 1 < len(sections) else None)

@@ -7,8 +7,10 @@ medium compression level takes about a third of that. 24 kHz is one of Opus's na
 preview; the decoder plays it at 48 kHz.
 
 The SoundFont is TimGM6mb, which ships inside the pretty_midi wheel, so no system package is needed (Debian's
-copy is used when the wheel's is missing). Without a synthesiser or SoundFont the preview is skipped with a
-reason rather than failing the sketch.
+copy is used when the wheel's is missing). tinysoundfont is the project's ``audio`` extra, not a plain dependency,
+because it declares PyAudio for live playback, which builds only with a C compiler and PortAudio's headers; the
+locks and ``make setup`` install it without its dependencies, and a sketch without it says how to add it.
+Without a synthesiser or SoundFont the preview is skipped with a reason rather than failing the sketch.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ _FADE_SECONDS = 1.0
 _TAIL_SECONDS = 1.5  # let the last notes ring out when the preview reaches the end of the song
 _DEBIAN_SOUNDFONTS = (Path("/usr/share/sounds/sf2/TimGM6mb.sf2"), Path("/usr/share/sounds/sf2/FluidR3_GM.sf2"))
 _LOCK = threading.Lock()
+MISSING_SYNTHESISER = (
+    "Audio preview skipped: the tinysoundfont synthesiser is not installed"
+    " (add it with `pip install --no-deps tinysoundfont`; its PyAudio is for live playback only)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +97,7 @@ def find_soundfont() -> Path | None:
 def to_ogg(midi: bytes, seconds: float, *, soundfont: Path | None = None) -> AudioPreview:
     """Play ``seconds`` of a MIDI file and encode it as mono OGG Opus."""
     if tinysoundfont is None:
-        return AudioPreview(None, 0.0, "Audio preview skipped: the tinysoundfont synthesiser is not installed.")
+        return AudioPreview(None, 0.0, MISSING_SYNTHESISER)
     path = soundfont or find_soundfont()
     if path is None or not path.is_file():
         return AudioPreview(None, 0.0, "Audio preview skipped: no General MIDI SoundFont found.")

@@ -21,6 +21,7 @@ import importlib.resources
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pronouncing
@@ -107,6 +108,11 @@ def line_syllables(line: str) -> list[Syllable]:
 def rejoined_syllables(pieces: list[str]) -> list[Syllable]:
     """Read a sung line back from the text under its notes ("a-", "lone" is "alone"), for its syllables' stresses."""
     return line_syllables(" ".join(pieces).replace("- ", ""))
+
+
+def has_words_to_sing(lines: Iterable[str]) -> bool:
+    """Whether any line has a syllable to set to a note (the composer needs one; "!!! ---" has none)."""
+    return any(line_syllables(line) for line in lines)
 
 
 def count_syllables(line: str) -> int:
