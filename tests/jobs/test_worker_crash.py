@@ -108,9 +108,11 @@ async def test_a_worker_killed_mid_draft_has_it_finished_by_another(
 
     first.send_signal(signal.SIGKILL)
     killed = time.monotonic()
-    draft = await shown(handle, lambda m: m.embeds, within=30)
+    draft = await shown(handle, lambda m: m.embeds, within=60)
     finished = time.monotonic() - killed
-    assert finished < STALLED_AFTER + 10, f"the killed job took {finished:.1f} s to finish elsewhere"
+    # the stall window, a tick of the 5 s periodic retry, then the draft itself (B's LLM calls fail, then offline)
+    assert finished < STALLED_AFTER + 5 + 15, f"the killed job took {finished:.1f} s to finish elsewhere"
+    print(f"killed worker's draft answered by another after {finished:.1f} s")
     assert second.poll() is None
     made = await queued_bot.services.songs.by_request(handle.record.id)
     assert made is not None
