@@ -128,6 +128,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _db(action: str, settings: Settings) -> int:
+    from bot.database_target import PostgresUrl
     from bot.db.connection import Database
     from bot.db.migrate import available_migrations, schema_version, upgrade
 
@@ -136,6 +137,11 @@ async def _db(action: str, settings: Settings) -> int:
         if action == "upgrade":
             applied = await upgrade(db)
             print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+            if settings.render_queue and isinstance(settings.database, PostgresUrl):
+                from bot.jobs import schema
+
+                ran = ", ".join(await schema.upgrade(settings.database)) or "up to date"
+                print(f"job queue schema (procrastinate {schema.dotted(schema.INSTALLED)}): {ran}")
         current = await schema_version(db)
         pending = [m.name for m in available_migrations(db.dialect) if m.number > current]
         print(f"database: {db.label}")

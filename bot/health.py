@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from bot.database_target import DatabaseTarget, PostgresUrl
 from bot.db.sqlite_file import marker_path
+from bot.shutdown import Shutdown
 
 if TYPE_CHECKING:
     from discord import Client
@@ -100,16 +101,19 @@ class Heartbeat:
         self._check_storage = check_storage
         self._interval = interval
         self._task: asyncio.Task[None] | None = None
+        self._shutdown = Shutdown()
         self._wrote = False
 
     def start(self) -> None:
         if self._task is None:
+            self._shutdown = Shutdown()
             self._task = asyncio.create_task(self._run(), name="soundoff-heartbeat")
 
     async def stop(self) -> None:
         """Stop beating and remove the file: a bot that stopped cleanly is not reported as merely stale."""
+        self._shutdown.set()
         if self._task is not None:
-            self._task.cancel()
+            self._task.cancel()  # if it still waits for the client to be ready
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
@@ -131,7 +135,7 @@ class Heartbeat:
 
     async def _run(self) -> None:
         await self._client.wait_until_ready()
-        while True:
+        while self._shutdown.running:
             try:
                 if self.connected():
                     latency, guilds = self._client.latency, len(self._client.guilds)
@@ -142,7 +146,7 @@ class Heartbeat:
                     self._wrote = True
             except Exception:  # a full or read-only volume must not stop the bot; the check will say unhealthy
                 log.exception("Could not write the heartbeat file %s", self.path)
-            await asyncio.sleep(self._interval)
+            await self._shutdown.sleep(self._interval)
 
 
 @dataclass(frozen=True, slots=True)

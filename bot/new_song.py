@@ -15,6 +15,7 @@ import discord
 
 from bot import draft_buttons
 from bot.interactions import token_expired
+from bot.nonces import nonce
 from bot.presenters import Message, version_message
 from bot.songwriting.words.text import truncate
 from bot.tree import mark_delivered
@@ -141,7 +142,7 @@ async def deliver_new_song(client: discord.Client, workshop: Workshop, answer: A
     song, version = delivery.song, delivery.version
     message_id, channel_id = version.message_id, answer.channel_id
     if message_id is None:
-        message = await _post(client, answer, delivery)
+        message = await post_draft(client, answer, delivery)
         answer.delivered()
         message_id, channel_id = message.id, message.channel.id
         await workshop.songs.record_message(song, version, channel_id, message_id)
@@ -159,14 +160,15 @@ async def deliver_new_song(client: discord.Client, workshop: Workshop, answer: A
         thread_id = message_id  # an earlier run opened it: a thread started from a message has the message's id
     else:
         thread_id = int(thread["id"])
-    await workshop.songs.record_thread(song, thread_id)
     settings = await workshop.settings.get(song.guild_id)
-    await client.get_partial_messageable(thread_id).send(
-        HOW_TO_REVISE.format(replies=REPLIES_ON if settings.message_revisions else "")
+    await client.get_partial_messageable(thread_id).send(  # before the thread is recorded: a retry posts it once
+        HOW_TO_REVISE.format(replies=REPLIES_ON if settings.message_revisions else ""),
+        nonce=nonce("song", song.id, "howto"),
     )
+    await workshop.songs.record_thread(song, thread_id)
 
 
-async def _post(client: discord.Client, answer: Answer, delivery: Delivery) -> discord.Message:
+async def post_draft(client: discord.Client, answer: Answer, delivery: Delivery) -> discord.Message:
     """The draft as the command's response; past the token's 15 minutes, in the channel instead."""
     view = draft_buttons.draft_view(
         delivery.song.id,
@@ -179,4 +181,7 @@ async def _post(client: discord.Client, answer: Answer, delivery: Delivery) -> d
         return message
     again = version_message(delivery)  # fresh files: the refused request consumed the first ones
     channel = client.get_partial_messageable(answer.channel_id)
-    return await channel.send(embed=again.embed, files=again.files, view=view)
+    number = delivery.version.number  # a retry after a crash gets the message this made, not a second draft
+    return await channel.send(
+        embed=again.embed, files=again.files, view=view, nonce=nonce("song", delivery.song.id, "v", number)
+    )

@@ -46,7 +46,7 @@ class Services:
         """Open the database (applying migrations), the LLM client and the render pool (or use ``pool``)."""
         from bot.db.migrate import open_migrated
 
-        db = await open_migrated(settings.database)
+        db = await open_migrated(settings.database, pool_size=settings.database_pool_size)
         return cls(
             settings=settings,
             db=db,

@@ -24,6 +24,15 @@ class SettingsError(StartupError):
     """A missing or malformed setting; the message names the variable."""
 
 
+QUEUE_POOL = 3
+"""Connections of procrastinate's pool in each process (deferring, fetching jobs, heartbeats)."""
+QUEUE_CONNECTIONS = QUEUE_POOL + 1
+"""The job queue's share of a process's connections: its pool and a worker's LISTEN connection."""
+START_UP_CONNECTIONS = 1
+"""The connection migrations and the job queue's schema check hold for a moment at start."""
+MIN_DB_CONNECTIONS = START_UP_CONNECTIONS + QUEUE_CONNECTIONS + 2
+
+
 class Settings(BaseSettings):
     """Process-wide settings. Per-server settings live in the database and override the defaults here."""
 
@@ -56,6 +65,9 @@ class Settings(BaseSettings):
     """Seconds between IDENTIFYs of one rate-limit bucket across all processes: Discord's 5 (tests scale it down)."""
     render_queue: bool = Field(default=False, validation_alias="SOUNDOFF_RENDER_QUEUE")
     """Scale-out mode: drafts and sound-off deadlines go to the job queue that `soundoff worker`s run (PostgreSQL)."""
+    db_connections: int = Field(default=14, ge=MIN_DB_CONNECTIONS, le=500, validation_alias="SOUNDOFF_DB_CONNECTIONS")
+    """The most PostgreSQL connections one process (bot or worker) opens; size the server's max_connections to
+    the processes times this, plus a few for psql and backups."""
 
     @field_validator(
         "discord_token",
@@ -101,6 +113,12 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def database_pool_size(self) -> int:
+        """The repositories' share of ``db_connections``: what the job queue and start-up leave."""
+        reserved = START_UP_CONNECTIONS + (QUEUE_CONNECTIONS if self.render_queue else 0)
+        return self.db_connections - reserved
 
     @property
     def shard_ids(self) -> list[int] | None:

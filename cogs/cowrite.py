@@ -150,7 +150,6 @@ class CoWrite(commands.Cog):
         if song is None and in_thread is None:
             await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
             await defer_reply(interaction, ephemeral=False)
-            await self.drafts.claim(actor)
             await self._new_song(interaction, None, music, "🎼 Composing an instrumental sketch…")
             return
         target = await songs.resolve(actor, interaction.channel_id or 0, song)
@@ -162,20 +161,21 @@ class CoWrite(commands.Cog):
         actor = actor_from(interaction)
         await self.drafts.ensure_song_channel(actor, interaction.channel_id or 0)
         await defer_reply(interaction, ephemeral=False)  # acknowledge first: the quota check touches the database
-        await self.drafts.claim(actor)
         stage = "✍️ Writing lyrics…" if music is None else "✍️ Writing lyrics, then composing a melody…"
         await self._new_song(interaction, brief, music, stage)
 
     async def _new_song(
         self, interaction: Interaction, brief: Brief | None, music: MusicOptions | None, stage: str
     ) -> None:
-        """Make a new song's draft here, or hand it to the job queue (scale-out mode), whose worker answers."""
+        """Count the member's generation, then make a new song's draft here, or hand it to the job queue (scale-out
+        mode, in the quota's transaction), whose worker answers."""
         progress = Progress(interaction, 0)
         answer = InteractionAnswer(interaction)
         if self.drafts.queued:
-            await self.drafts.queue(draft_request(interaction, brief, music, in_thread=answer.in_thread))
+            await self.drafts.claim_and_queue(draft_request(interaction, brief, music, in_thread=answer.in_thread))
             await progress.show(f"{stage} (queued for a render worker)")
             return
+        await self.drafts.claim(actor_from(interaction))
         await progress.show(stage)
         actor, channel_id = actor_from(interaction), interaction.channel_id or 0
         if brief is None:

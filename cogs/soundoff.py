@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot import draft_buttons
 from bot.app import Interaction, SoundOffBot
 from bot.interactions import actor_from, button_song, song_autocomplete
+from bot.nonces import nonce
 from bot.songwriting.versions.soundoff import Option, Results, render_results, render_stats
 from bot.songwriting.words.text import escape_markdown, escape_markdown_block, plural, truncate
 from bot.tree import defer_reply, mark_delivered, routes_errors
@@ -122,6 +123,7 @@ class ChannelBoard:
             render_results(results, reveal=True),
             file=discord.File(io.BytesIO(chart), "results.png"),
             reference=reference,  # type: ignore[arg-type]  # None is accepted at runtime
+            nonce=nonce("so", soundoff.id, "results"),  # posted again after a crash: Discord returns this one
         )
         return Posted(message.id, message.jump_url)
 
@@ -154,8 +156,9 @@ class SoundoffCog(commands.Cog, name="Soundoffs"):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(VoteButton, StartButton)
+        await self.clock.stop()
         if self._deadlines is not None:
-            self._deadlines.cancel()
+            self._deadlines.cancel()  # if it is still waiting for the bot to be ready
             with contextlib.suppress(asyncio.CancelledError):
                 await self._deadlines
 

@@ -115,13 +115,14 @@ class Database(ABC):
             self._fault = None
 
     @classmethod
-    async def open(cls, target: DatabaseTarget | str) -> Database:
-        """Open the file or connect to the server that ``target`` names (no migration: see ``migrate``)."""
+    async def open(cls, target: DatabaseTarget | str, *, pool_size: int | None = None) -> Database:
+        """Open the file or connect to the server that ``target`` names (no migration: see ``migrate``); a server's
+        connection pool holds at most ``pool_size`` connections (default: the engine's)."""
         where = parse_target(target)
         if isinstance(where, PostgresUrl):
-            from bot.db.postgres import PostgresDatabase  # psycopg is imported only in scale-out mode
+            from bot.db.postgres import POOL_SIZE, PostgresDatabase  # psycopg is imported only in scale-out mode
 
-            return await PostgresDatabase.connect(where)
+            return await PostgresDatabase.connect(where, pool_size=pool_size or POOL_SIZE)
         from bot.db.sqlite import SqliteDatabase
 
         return await SqliteDatabase.connect(where)

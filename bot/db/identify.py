@@ -18,13 +18,11 @@ from typing import Any
 
 import psycopg
 
-from bot.db.postgres import POOL_SIZE, PostgresDatabase
+from bot.db.postgres import PostgresDatabase
 
 log = logging.getLogger(__name__)
 
 IDENTIFY_LOCK_NAMESPACE = 0x534F4944  # "SOID": the first key of pg_advisory_lock(int, int); the bucket is the second
-GATE_CONNECTIONS = max(1, POOL_SIZE // 2)
-"""Pool connections the gate may hold at once (one per bucket in turn): the repositories always keep the rest."""
 
 
 class IdentifyGate:
@@ -35,7 +33,8 @@ class IdentifyGate:
         self.interval = interval
         self.max_concurrency = max_concurrency
         self._turns: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._connections = asyncio.Semaphore(GATE_CONNECTIONS)
+        # half the pool at most, one per bucket in turn: the repositories always keep the rest
+        self._connections = asyncio.Semaphore(max(1, db.pool_size // 2))
         self._holds: set[asyncio.Task[None]] = set()
 
     @property

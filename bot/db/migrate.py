@@ -54,9 +54,9 @@ def available_migrations(dialect: Dialect = Dialect.SQLITE) -> list[Migration]:
     return found
 
 
-async def open_migrated(target: DatabaseTarget | str) -> Database:
+async def open_migrated(target: DatabaseTarget | str, *, pool_size: int | None = None) -> Database:
     """Open the database and apply pending migrations; a failure closes it again (nothing is left running)."""
-    db = await Database.open(target)
+    db = await Database.open(target, pool_size=pool_size)
     try:
         await upgrade(db)
     except BaseException:

@@ -62,6 +62,12 @@ class PostgresTransaction(Transaction):
     def __init__(self, connection: psycopg.AsyncConnection[Any]) -> None:
         self._conn = connection
 
+    @property
+    def connection(self) -> psycopg.AsyncConnection[Any]:
+        """The connection the transaction runs on, for a write outside the repositories in the same transaction
+        (the job queue's deferral of a draft whose quota the transaction counts)."""
+        return self._conn
+
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         async with self._conn.cursor(row_factory=_records) as cursor:
             await _run(cursor, sql, params)
@@ -109,6 +115,11 @@ class PostgresDatabase(Database):
         self._pool = pool
         self.url = url
         self.label = str(url)
+
+    @property
+    def pool_size(self) -> int:
+        """The most connections the pool opens."""
+        return self._pool.max_size
 
     @classmethod
     async def connect(cls, url: PostgresUrl, *, pool_size: int = POOL_SIZE) -> PostgresDatabase:

@@ -179,8 +179,8 @@ class SoundoffRepository:
         """Take on posting a closed sound-off's results; False when they are posted or another process is posting.
 
         One conditional update, so of the clocks that race for it one wins. A claim older than ``lease`` belongs to
-        a process that stopped before recording the results message: it is taken over (at worst a results message
-        that was posted just before such a stop is posted again; none is ever lost).
+        a process that stopped before recording the results message: it is taken over (none is ever lost, and a
+        results message posted just before such a stop is not doubled: the post carries a nonce Discord enforces).
         """
         now = time.time() if now is None else now
         claimed = await self._db.execute(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.db.connection import Database
+from bot.db.connection import Database, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +32,21 @@ class UsageRepository:
         self._db = db
 
     async def claim(
-        self, guild_id: int, member_id: int, *, cooldown: int, quota: int, now: float | None = None
+        self,
+        guild_id: int,
+        member_id: int,
+        *,
+        cooldown: int,
+        quota: int,
+        now: float | None = None,
+        then: Callable[[Transaction], Awaitable[None]] | None = None,
     ) -> Denied | None:
         """Count one generation if the member's cooldown and the server's quota allow it; else say why not.
 
         Each check-and-count is one conditional upsert on its own row, atomic whichever process runs it: the
         row lock PostgreSQL takes (and SQLite's single writer) orders racing claims, and each re-reads the row
         its rival committed. A denial rolls the whole claim back, so a refused generation counts for nothing.
+        ``then`` runs in the same transaction once counted: if it fails, nothing was counted.
         """
         now = time.time() if now is None else now
         day = _day(now)
@@ -62,6 +71,8 @@ class UsageRepository:
                 )
                 if counted is None:
                     raise _Refused(Denied("quota", _next_midnight(now)))
+                if then is not None:
+                    await then(tx)
         except _Refused as refused:
             return refused.denied
         return None

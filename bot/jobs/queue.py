@@ -8,45 +8,30 @@ processes never import the worker's Discord-side code.
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 import procrastinate
-import psycopg
-from procrastinate.schema import SchemaManager
 from pydantic import TypeAdapter
 
 from bot.database_target import PostgresUrl
+from bot.db.connection import Transaction
+from bot.db.postgres import PostgresTransaction
+from bot.jobs import schema
+from bot.settings import QUEUE_POOL
 from bot.workshop.requests import DraftRequest
-
-log = logging.getLogger(__name__)
 
 DRAFT_TASK = "soundoff.draft"
 CLOSE_TASK = "soundoff.close_soundoff"
 DRAFTS_QUEUE = "drafts"
 DEADLINES_QUEUE = "deadlines"
-SCHEMA_LOCK = 0x536F4A6F6273  # "SoJobs": the advisory lock key under which the queue's schema is created once
+MAINTENANCE_QUEUE = "maintenance"
 _REQUEST = TypeAdapter(DraftRequest)
 
 
 def build_app(url: PostgresUrl) -> procrastinate.App:
     """A procrastinate app on the bot's database; jobs are deleted once done (a draft's job holds its token)."""
-    connector = procrastinate.PsycopgConnector(conninfo=url.conninfo, min_size=1, max_size=4)
+    connector = procrastinate.PsycopgConnector(conninfo=url.conninfo, min_size=1, max_size=QUEUE_POOL)
     return procrastinate.App(connector=connector, worker_defaults={"delete_jobs": "successful"})
-
-
-async def ensure_schema(url: PostgresUrl) -> None:
-    """Create procrastinate's tables the first time, once however many processes start together."""
-    async with await psycopg.AsyncConnection.connect(url.conninfo, autocommit=True) as conn:
-        await conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
-        try:
-            cursor = await conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
-            row = await cursor.fetchone()
-            if row is None or not row[0]:
-                await conn.execute(SchemaManager.get_schema().encode())
-                log.info("Created the job queue's tables (procrastinate %s)", procrastinate.__version__)
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 def request_args(request: DraftRequest) -> dict[str, Any]:
@@ -65,7 +50,7 @@ class JobQueue:
 
     @classmethod
     async def open(cls, url: PostgresUrl) -> JobQueue:
-        await ensure_schema(url)
+        await schema.upgrade(url)
         app = build_app(url)
         await app.open_async()
         return cls(app)
@@ -73,10 +58,15 @@ class JobQueue:
     async def close(self) -> None:
         await self.app.close_async()
 
-    async def draft(self, request: DraftRequest) -> int:
-        """Queue a draft; a second deferral of the same request while the first waits is refused by its lock."""
+    async def draft(self, request: DraftRequest, *, within: Transaction | None = None) -> int:
+        """Queue a draft (``within`` a transaction of the bot's database, committed with it); a second deferral of
+        the same request while the first waits is refused by its lock."""
         task = self.app.configure_task(
-            DRAFT_TASK, queue=DRAFTS_QUEUE, queueing_lock=f"draft-{request.request_id}", allow_unknown=True
+            DRAFT_TASK,
+            queue=DRAFTS_QUEUE,
+            queueing_lock=f"draft-{request.request_id}",
+            allow_unknown=True,
+            connection=within.connection if isinstance(within, PostgresTransaction) else None,
         )
         return await task.defer_async(**request_args(request))
 

@@ -3,7 +3,8 @@
 A worker is a Discord adapter without a gateway: it answers interactions other processes received through their
 webhooks and posts in channels over REST. Jobs are at-least-once, so each is idempotent: a draft is found again by
 its request id and each posting step is recorded, a sound-off closes once and its results are claimed before
-posting. A worker killed mid-job stops heartbeating; any other worker then retries the job within seconds.
+posting. A worker killed mid-job stops heartbeating; past the stall window (bot/jobs/maintenance.py) another
+worker runs the job again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import os
-import time
+import signal
 
 import discord
 import procrastinate
@@ -20,10 +21,13 @@ from procrastinate.job_context import JobContext
 
 from bot.database_target import PostgresUrl
 from bot.errors import StartupError
-from bot.jobs.queue import CLOSE_TASK, DEADLINES_QUEUE, DRAFT_TASK, DRAFTS_QUEUE, request_from
+from bot.jobs import maintenance
+from bot.jobs.maintenance import HEARTBEAT_SECONDS, STALLED_AFTER
+from bot.jobs.queue import CLOSE_TASK, DEADLINES_QUEUE, DRAFT_TASK, DRAFTS_QUEUE, MAINTENANCE_QUEUE, request_from
 from bot.new_song import WebhookAnswer, deliver_new_song
 from bot.services import Services
 from bot.settings import Settings
+from bot.shutdown import Shutdown
 from bot.songwriting.words.prosody import load_dictionary
 from bot.tree import GENERIC_FAILURE, describe_error
 from bot.workshop.requests import DraftRequest
@@ -32,11 +36,6 @@ from cogs.soundoff import ChannelBoard
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 1.0
-STALLED_AFTER = 4.0
-"""Seconds without a heartbeat after which a worker counts as dead and its running jobs are retried elsewhere."""
-SWEEP_SECONDS = 15.0
-"""How often every worker also closes overdue sound-offs and posts unposted results (a missed job's backstop)."""
 DRAFT_ATTEMPTS = 3
 LONG_WAIT = 60.0
 """A deadline job that runs early waits for its moment when it is this close; further off, it is queued again."""
@@ -52,6 +51,8 @@ class Worker:
         self.workshop = Workshop(services)
         self.workshop.clock.attach(ChannelBoard(client))
         self.app = services.jobs.app
+        self._shutdown = Shutdown()
+        self._taking: asyncio.Task[None] | None = None
         self._register()
 
     def _register(self) -> None:
@@ -65,6 +66,8 @@ class Worker:
         @self.app.task(name=CLOSE_TASK, queue=DEADLINES_QUEUE, retry=procrastinate.RetryStrategy(wait=5))
         async def close_soundoff(soundoff_id: int) -> None:
             await self.close_soundoff(soundoff_id)
+
+        maintenance.register(self.app, self.workshop.clock)
 
     async def draft(self, request: DraftRequest, *, last_attempt: bool = True) -> None:
         """Make the draft (once, whatever ran before) and answer the member; a member's error is shown, not retried."""
@@ -90,48 +93,47 @@ class Worker:
             soundoff = await self.workshop.soundoffs.get(soundoff_id)
             await self.services.jobs.close_at(soundoff_id, soundoff.ends_at)
             return
-        await asyncio.sleep(early)
-        await self.workshop.clock.close_due(soundoff_id)
+        if await self._shutdown.sleep(early):
+            await self.workshop.clock.close_due(soundoff_id)
+        elif self.services.jobs is not None:  # stopping: hand the deadline back rather than hold the shutdown
+            soundoff = await self.workshop.soundoffs.get(soundoff_id)
+            await self.services.jobs.close_at(soundoff_id, soundoff.ends_at)
 
-    async def maintain(self) -> None:
-        """Retry the jobs of workers that stopped heartbeating; now and then sweep overdue sound-offs."""
-        swept = 0.0
-        while True:
-            try:
-                await self._retry_stalled()
-            except Exception:
-                log.exception("Retrying the jobs of stopped workers failed")
-            if time.monotonic() - swept >= SWEEP_SECONDS:
-                swept = time.monotonic()
-                try:
-                    await self.workshop.clock.announce_pending()
-                    await self.workshop.clock.sweep()
-                except Exception:
-                    log.exception("Sweeping overdue sound-offs failed")
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-
-    async def _retry_stalled(self) -> None:
-        manager = self.app.job_manager
-        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER):
-            log.warning("Job %s (%s) was running on a worker that stopped; retrying it", job.id, job.task_name)
-            await manager.retry_job(job)
+    def stop(self) -> None:
+        """Take no new job and stop once the jobs in hand are done (a deadline still far off goes back to the queue)."""
+        self._shutdown.set()
+        if self._taking is not None:
+            self._taking.cancel()  # procrastinate's worker then finishes the jobs it runs and stops
 
     async def run(self, *, concurrency: int, signals: bool = True) -> None:
-        """Take jobs until stopped: SIGINT/SIGTERM (``signals``) or cancellation; the jobs in hand finish first."""
-        maintenance = asyncio.create_task(self.maintain(), name="soundoff-worker-maintenance")
-        try:
-            await self.app.run_worker_async(
-                queues=[DRAFTS_QUEUE, DEADLINES_QUEUE],
+        """Take jobs until SIGINT/SIGTERM (``signals``), ``stop`` or cancellation; the jobs in hand finish first."""
+        self._taking = asyncio.create_task(
+            self.app.run_worker_async(
+                queues=[DRAFTS_QUEUE, DEADLINES_QUEUE, MAINTENANCE_QUEUE],
                 name=f"soundoff-worker-{os.getpid()}",
                 concurrency=concurrency,
                 update_heartbeat_interval=HEARTBEAT_SECONDS,
                 stalled_worker_timeout=STALLED_AFTER,
-                install_signal_handlers=signals,
-            )
+                install_signal_handlers=False,
+            ),
+            name="soundoff-worker-jobs",
+        )
+        loop = asyncio.get_running_loop()
+        stop_signals = (signal.SIGINT, signal.SIGTERM) if signals else ()
+        for sig in stop_signals:
+            loop.add_signal_handler(sig, self.stop)
+        try:
+            await asyncio.shield(self._taking)
+        except asyncio.CancelledError:
+            if not self._taking.done():  # this task was cancelled, not the jobs: stop as on a signal, then go
+                self.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._taking
+                raise
         finally:
-            maintenance.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await maintenance
+            self._shutdown.set()
+            for sig in stop_signals:
+                loop.remove_signal_handler(sig)
 
 
 def rest_client() -> discord.Client:

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.db.connection import IntegrityError
+from bot.db.connection import IntegrityError, Transaction
 from bot.db.songs import NewVersion, Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
@@ -167,11 +167,18 @@ class Drafts:
                     raise
         return await self.render(*made)
 
-    async def queue(self, request: DraftRequest) -> None:
-        """Hand a draft to the job queue (scale-out mode): a worker in any process makes it and answers."""
-        if self._s.jobs is None:
+    async def claim_and_queue(self, request: DraftRequest) -> None:
+        """Count the member's generation and hand the draft to the job queue (scale-out mode) in one transaction:
+        a crash or an error between the two neither spends the quota for nothing nor loses the draft."""
+        jobs = self._s.jobs
+        if jobs is None:
             raise RuntimeError("no job queue: SOUNDOFF_RENDER_QUEUE is off")
-        await self._s.jobs.draft(request)
+
+        async def queue(tx: Transaction) -> None:
+            await jobs.draft(request, within=tx)
+
+        s = self._s
+        await claim_generation(s.settings, s.guild_settings, s.usage, request.actor, then=queue)
 
     @property
     def queued(self) -> bool:

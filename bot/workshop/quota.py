@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.db.connection import Transaction
 from bot.db.guild_settings import GuildSettingsRepository
 from bot.db.usage import UsageRepository
 from bot.errors import RateLimitedError
@@ -22,14 +24,20 @@ class Claim:
 
 
 async def claim_generation(
-    settings: Settings, guild_settings: GuildSettingsRepository, usage: UsageRepository, actor: Actor
+    settings: Settings,
+    guild_settings: GuildSettingsRepository,
+    usage: UsageRepository,
+    actor: Actor,
+    *,
+    then: Callable[[Transaction], Awaitable[None]] | None = None,
 ) -> Claim:
-    """Count one generation for the member, or raise with when they can try again."""
+    """Count one generation for the member (and run ``then`` in the same transaction), or raise with when they
+    can try again."""
     configured = await guild_settings.get(actor.guild_id)
     cooldown = configured.cooldown_seconds if configured.cooldown_seconds is not None else settings.cooldown_seconds
     quota = configured.daily_quota if configured.daily_quota is not None else settings.daily_quota
     now = time.time()
-    denied = await usage.claim(actor.guild_id, actor.user_id, cooldown=cooldown, quota=quota, now=now)
+    denied = await usage.claim(actor.guild_id, actor.user_id, cooldown=cooldown, quota=quota, now=now, then=then)
     if denied is None:
         return Claim(actor.guild_id, actor.user_id, now)
     if denied.reason == "cooldown":

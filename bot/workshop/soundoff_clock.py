@@ -8,7 +8,6 @@ like and how it reaches Discord is the ``Board``'s business: the sound-off cog i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from bot.db.soundoffs import Soundoff
+from bot.shutdown import Shutdown
 from bot.songwriting.render.chart import bar_chart_png
 from bot.songwriting.versions.soundoff import Results
 from bot.workshop.soundoffs import Ballot, Soundoffs, Started
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 COUNT_REFRESH_SECONDS = 3.0
 MAX_SLEEP = 300.0
+"""The longest the clock sleeps between sweeps: a new sound-off and a shutdown both wake it sooner."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ class SoundoffClock:
         self._jobs = jobs
         self._board: Board | None = None
         self._wake = asyncio.Event()
-        self._refreshing: set[int] = set()
+        self._shutdown = Shutdown()
+        self._refreshing: dict[int, asyncio.Task[None]] = {}
         self._refresh_seconds = refresh_seconds
 
     def attach(self, board: Board) -> None:
@@ -108,16 +110,21 @@ class SoundoffClock:
             await self._announce(soundoff)
 
     async def run(self) -> None:
-        """Announce what a stop left unannounced, then close sound-offs as their deadlines pass."""
+        """Announce what a stop left unannounced, then close sound-offs as their deadlines pass, until ``stop``."""
         await self.announce_pending()
-        while True:
-            next_at = await self.sweep()
+        while self._shutdown.running:
             self._wake.clear()
-            sleep = MAX_SLEEP if next_at is None else min(MAX_SLEEP, max(0.0, next_at - time.time()))
-            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the cancellation of an unload
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(sleep):
-                    await self._wake.wait()
+            next_at = await self.sweep()
+            sleep = MAX_SLEEP if next_at is None else min(MAX_SLEEP, next_at - time.time())
+            await self._shutdown.sleep(sleep, wake=self._wake)
+
+    async def stop(self) -> None:
+        """End ``run`` and the vote-count refreshes at their next step (at once if they are asleep)."""
+        self._shutdown.set()
+        self._wake.set()
+        refreshes = list(self._refreshing.values())
+        if refreshes:
+            await asyncio.wait(refreshes)
 
     async def announce_pending(self) -> None:
         """Post the results a stop left unposted."""
@@ -133,16 +140,17 @@ class SoundoffClock:
 
     def count_changed(self, soundoff: Soundoff) -> None:
         """A vote came in: refresh the count shown, at most every few seconds, until it matches the stored one."""
-        if soundoff.id in self._refreshing:
+        if soundoff.id in self._refreshing or not self._shutdown.running:
             return
-        self._refreshing.add(soundoff.id)
-        asyncio.get_running_loop().create_task(self._refresh(soundoff.id), name=f"soundoff-count-{soundoff.id}")
+        self._refreshing[soundoff.id] = asyncio.get_running_loop().create_task(
+            self._refresh(soundoff.id), name=f"soundoff-count-{soundoff.id}"
+        )
 
     async def _refresh(self, soundoff_id: int) -> None:
         shown = -1
         try:
-            while True:  # until the count shown is the count stored: a vote during an edit isn't lost
-                await asyncio.sleep(self._refresh_seconds)
+            # until the count shown is the count stored (a vote during an edit isn't lost), or the bot stops
+            while await self._shutdown.sleep(self._refresh_seconds):
                 current = await self._soundoffs.get(soundoff_id)
                 votes = await self._soundoffs.vote_count(current)
                 if not current.is_open or votes == shown:
@@ -152,7 +160,7 @@ class SoundoffClock:
         except Exception:
             log.exception("Refreshing the vote count of sound-off %s failed", soundoff_id)
         finally:
-            self._refreshing.discard(soundoff_id)
+            del self._refreshing[soundoff_id]
 
     async def _announce(self, soundoff: Soundoff) -> None:
         if not await self._soundoffs.claim_announcement(soundoff):

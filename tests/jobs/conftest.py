@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import SoundOffBot
 from bot.database_target import PostgresUrl
+from bot.jobs.queue import MAINTENANCE_QUEUE
 from bot.jobs.worker import Worker, rest_client
 from bot.render_pool import RenderPool
 from bot.services import Services
@@ -48,7 +49,7 @@ async def queued_bot(
 ) -> AsyncIterator[SoundOffBot]:
     """A bot process in scale-out mode: it acknowledges and queues drafts, and runs no deadlines itself."""
     services = await Services.open(queue_settings(standin, queue_database), pool=render_pool)
-    bot = await start_client(SoundOffBot(services))
+    bot = await start_client(SoundOffBot(services), within=30)  # a loaded machine: starting may take seconds
     yield bot
     await stop_bot(bot)
 
@@ -84,11 +85,15 @@ async def start_worker(
 
 
 def queued_jobs(database: PostgresUrl) -> Callable[[], list[tuple[str, str]]]:
-    """A probe of the queue: (task name, status) of every job still stored."""
+    """A probe of the queue: (task name, status) of every job still stored, but the workers' periodic upkeep."""
     import psycopg
 
     def jobs() -> list[tuple[str, str]]:
         with psycopg.connect(database.conninfo) as conn:
-            return [(r[0], r[1]) for r in conn.execute("SELECT task_name, status FROM procrastinate_jobs ORDER BY id")]
+            rows = conn.execute(
+                "SELECT task_name, status FROM procrastinate_jobs WHERE queue_name <> %s ORDER BY id",
+                (MAINTENANCE_QUEUE,),
+            )
+            return [(r[0], r[1]) for r in rows]
 
     return jobs

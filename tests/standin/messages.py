@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from .errors import DiscordError, Problem, empty_message, form_error, raise_problems
+from .errors import DiscordError, Problem, empty_message, form_error, raise_problems, too_long, unknown
 from .limits import check_message
 from .mentions import Mentions, check_allowed_mentions, resolve_mentions
 from .wire import ReceivedFile
@@ -15,6 +16,9 @@ SUPPRESS_EMBEDS = 1 << 2
 SUPPRESS_NOTIFICATIONS = 1 << 12
 SENDABLE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | COMPONENTS_V2
 REPLY = 19
+MAX_NONCE = 25
+NONCE_WINDOW = dt.timedelta(minutes=5)
+"""How long a nonce is remembered: Discord documents "the past few minutes"."""
 
 
 def validate(body: Json, files: Sequence[ReceivedFile], *, prefix: str = "") -> None:
@@ -24,6 +28,22 @@ def validate(body: Json, files: Sequence[ReceivedFile], *, prefix: str = "") -> 
     raise_problems(problems)
     if any(len(f.data) > ATTACHMENT_SIZE_LIMIT for f in files):
         raise DiscordError(413, 40005, "Request entity too large")
+
+
+def created_with_nonce(world: World, author: User, body: Json) -> StoredMessage | None:
+    """With ``enforce_nonce``, the message this author created with the same nonce in the past few minutes: Discord
+    returns it instead of creating another (and answers 404 Unknown Message if it was deleted since)."""
+    nonce = body.get("nonce")
+    if nonce is None:
+        return None
+    if len(str(nonce)) > MAX_NONCE:
+        raise form_error([too_long("nonce", MAX_NONCE)])
+    earlier = world.nonces.get((author.id, str(nonce)))
+    if not body.get("enforce_nonce") or earlier is None or world.clock.now() - earlier.created_at > NONCE_WINDOW:
+        return None
+    if earlier.deleted:
+        raise unknown("Message", 10008)
+    return earlier
 
 
 def _attachments(
@@ -123,7 +143,10 @@ def create(
         webhook_id=webhook_id,
         application_id=world.application.id if webhook_id else None,
         interaction_metadata=interaction_metadata,
+        nonce=None if body.get("nonce") is None else str(body["nonce"]),
     )
+    if message.nonce is not None:
+        world.nonces[(author.id, message.nonce)] = message
     message.attachments = list(attachments) or _attachments(world, body, files, (), ephemeral=bool(flags & EPHEMERAL))
     mentions = resolve_mentions(
         message_id=message.id,

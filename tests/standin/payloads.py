@@ -225,6 +225,8 @@ def message_payload(world: World, message: StoredMessage, *, with_reference: boo
             payload[key] = str(value)
     if message.interaction_metadata is not None:
         payload["interaction_metadata"] = message.interaction_metadata
+    if message.nonce is not None:
+        payload["nonce"] = message.nonce
     if message.thread_id is not None:
         thread = world.channel(message.thread_id)
         if thread is not None:

@@ -57,7 +57,11 @@ class ChannelRoutes:
         channel = self._channel(request)
         files = files_of(request)
         self.core.require_send(channel, files=bool(files))
-        message, mentions = messages.create(self.world, channel, self.world.application.bot, body_of(request), files)
+        author, body = self.world.application.bot, body_of(request)
+        earlier = messages.created_with_nonce(self.world, author, body)
+        if earlier is not None:
+            return json_response(message_payload(self.world, earlier))
+        message, mentions = messages.create(self.world, channel, author, body, files)
         await self.core.unarchive_on_post(channel)
         await self.core.announce_new(message, mentions)
         return json_response(message_payload(self.world, message))

@@ -204,6 +204,7 @@ class StoredMessage:
     thread_id: int | None = None
     edited_at: dt.datetime | None = None
     deleted: bool = False
+    nonce: str | None = None
 
     @property
     def ephemeral(self) -> bool:
@@ -294,6 +295,8 @@ class World:
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.attachments: dict[int, StoredAttachment] = {}
+        self.nonces: dict[tuple[int, str], StoredMessage] = {}
+        """The message each (author id, nonce) created, for ``enforce_nonce``."""
         self.cdn_base = "http://127.0.0.1"
         owner = self.add_user("app-owner")
         bot = self.add_user(bot_name, bot=True)

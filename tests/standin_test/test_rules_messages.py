@@ -111,3 +111,37 @@ async def test_editing_a_thread_checks_the_archive_duration(standin: StandIn) ->
     assert thread.auto_archive_duration == 1440
     assert (await call(standin, "PATCH", f"/channels/{thread.id}", {"auto_archive_duration": 4320})).status == 200
     assert thread.auto_archive_duration == 4320
+
+
+async def test_an_enforced_nonce_returns_the_message_it_made(standin: StandIn) -> None:
+    """enforce_nonce: the same author's nonce seen in the past few minutes returns that message, creating none."""
+    first = await _post(standin, {"content": "results", "nonce": "so-7-results", "enforce_nonce": True})
+    again = await _post(standin, {"content": "results, resent", "nonce": "so-7-results", "enforce_nonce": True})
+    assert (first.status, again.status) == (200, 200)
+    assert again.body["id"] == first.body["id"]
+    assert again.body["nonce"] == "so-7-results"
+    assert [m.content for m in standin.messages(standin.scene.general)] == ["results"]
+
+
+async def test_a_nonce_is_only_enforced_when_asked_and_for_a_few_minutes(standin: StandIn) -> None:
+    """Without enforce_nonce a nonce is only echoed; after the window the same nonce makes a new message."""
+    plain = [await _post(standin, {"content": "hi", "nonce": "n-1"}) for _ in range(2)]
+    assert plain[0].body["id"] != plain[1].body["id"]
+    enforced = await _post(standin, {"content": "once", "nonce": "n-2", "enforce_nonce": True})
+    standin.world.clock.advance(6 * 60)
+    later = await _post(standin, {"content": "once", "nonce": "n-2", "enforce_nonce": True})
+    assert later.body["id"] != enforced.body["id"]
+
+
+async def test_an_enforced_nonce_of_a_deleted_message_is_unknown(standin: StandIn) -> None:
+    """The message the nonce made was deleted since: Discord answers 404 Unknown Message rather than post again."""
+    first = await _post(standin, {"content": "gone soon", "nonce": "n-3", "enforce_nonce": True})
+    channel = standin.scene.general.id
+    assert (await call(standin, "DELETE", f"/channels/{channel}/messages/{first.body['id']}")).status == 204
+    again = await _post(standin, {"content": "gone soon", "nonce": "n-3", "enforce_nonce": True})
+    assert (again.status, again.code) == (404, 10008)
+
+
+async def test_a_nonce_is_at_most_25_characters(standin: StandIn) -> None:
+    answer = await _post(standin, {"content": "x", "nonce": "n" * 26, "enforce_nonce": True})
+    assert _refused(answer, "nonce") == ["BASE_TYPE_MAX_LENGTH"]

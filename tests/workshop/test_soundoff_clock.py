@@ -167,3 +167,49 @@ async def test_the_count_shown_catches_up_with_votes(services: Services) -> None
     await workshop.soundoffs.vote(soundoff.id, OWNER, "B")
     clock.count_changed(soundoff)
     await eventually(lambda: board.counts and board.counts[-1] == 2, within=5)
+
+
+async def test_stop_ends_the_clock_and_its_count_refreshes_at_once(services: Services) -> None:
+    """A shutdown does not wait out the clock's sleep (up to five minutes) nor a refresh's: both wake on stop."""
+    workshop, board, soundoff = await _opened(services)
+    clock = SoundoffClock(workshop.soundoffs, refresh_seconds=60)
+    clock.attach(board)
+    runner = asyncio.create_task(clock.run())
+    await workshop.soundoffs.vote(soundoff.id, MEMBER, "A")
+    clock.count_changed(soundoff)
+    await asyncio.sleep(0.2)  # both asleep: no deadline within five minutes, the refresh a minute away
+    assert not runner.done()
+    await asyncio.wait_for(clock.stop(), 1)
+    await asyncio.wait_for(runner, 1)
+    assert board.counts == []
+
+
+@dataclass
+class SwallowingBoard(RecordingBoard):
+    """Posts results through ``asyncio.wait_for``, as psycopg_pool hands out connections: on Python 3.11 a
+    cancellation arriving in the same loop turn as the reply is swallowed, and ``wait_for`` returns the reply."""
+
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    reply: asyncio.Future[Posted] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+    async def post_results(self, soundoff: Soundoff, results: Results, chart: bytes) -> Posted | None:
+        self.reached.set()
+        return await asyncio.wait_for(self.reply, 10)
+
+
+async def test_a_cancellation_a_library_swallowed_still_stops_the_clock(services: Services) -> None:
+    """The hang that was: cancelled as a library's wait finished, the clock went back to a five-minute sleep."""
+    workshop = Workshop(services)
+    started = await workshop.soundoffs.start(
+        await _song(services), OWNER, channel_id=2, versions=None, hours=None, blind=None
+    )
+    await services.soundoffs.close(started.soundoff.id, None)  # unannounced: run() posts it first
+    board = SwallowingBoard()
+    workshop.clock.attach(board)
+    runner = asyncio.create_task(workshop.clock.run())
+    await asyncio.wait_for(board.reached.wait(), 5)
+    board.reply.set_result(Posted(8001, "https://discord.test/results"))
+    runner.cancel()  # the same loop turn as the reply
+    done, _ = await asyncio.wait([runner], timeout=1)
+    assert done == {runner}
+    assert runner.cancelled()
