@@ -16,10 +16,11 @@ from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.songs import version_nodes
+from bot.workshop.sung import AUDIO_DOWNLOAD_MAX_BYTES, AUDIO_EXTENSIONS, is_audio, transcribe_recording
 
 REVISION_MAX_CHARS = 4000
 MELODY_MAX_BYTES = 1_000_000
-MELODY_EXTENSIONS = (".abc", ".mid", ".midi", ".musicxml", ".mxl", ".xml")
+MELODY_EXTENSIONS = (".abc", ".mid", ".midi", ".musicxml", ".mxl", ".xml", *AUDIO_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +41,12 @@ class Upload:
 
 
 def check_upload_size(filename: str, size: int) -> None:
-    """Refuse an oversized or empty melody file before it is downloaded."""
-    if size > MELODY_MAX_BYTES:
-        raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; melody files may be 1 MB at most.")
+    """Refuse an oversized or empty melody file before it is downloaded (a recording's own limit comes after)."""
+    audio = filename.lower().endswith(AUDIO_EXTENSIONS)
+    limit = AUDIO_DOWNLOAD_MAX_BYTES if audio else MELODY_MAX_BYTES
+    if size > limit:
+        kind = "recordings" if audio else "melody files"
+        raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; {kind} may be {limit / 1e6:g} MB at most.")
     if size == 0:
         raise UserFacingError(f"`{filename[:60]}` is empty.")
 
@@ -105,7 +109,7 @@ class Revisions:
         if song.deleted:
             raise NotFoundError("That song was deleted.")
         lyrics = self._lyrics(song, parent, text)
-        melody = await self._melody(upload) if upload is not None else None
+        melody, heard = await self._melody(upload, parent) if upload is not None else (None, None)
         if lyrics is None and melody is None:
             raise UserFacingError("That revision is empty: send edited lyrics or a melody file.")
         if lyrics is None:
@@ -131,7 +135,7 @@ class Revisions:
         files = None
         if melody is not None:
             files = await self._s.pool.run(render_sketch, melody, lyrics, song.title, disclosure=disclosure)
-        notes = files.notes if files else ()
+        notes = (*(files.notes if files else ()), *([heard] if heard else []))
         return Delivery(
             song, version, melody, files, notes, diff=diff_lines(parent.lyrics, lyrics), disclosure=disclosure
         )
@@ -147,9 +151,13 @@ class Revisions:
         lyrics = parse_lyrics(text, title=title)
         return None if lyrics.is_empty() else lyrics
 
-    async def _melody(self, upload: Upload) -> Melody:
+    async def _melody(self, upload: Upload, parent: Version) -> tuple[Melody, str | None]:
+        """The uploaded melody, and for a sung recording the line that says how it was heard."""
+        if is_audio(upload.data):
+            heard = await transcribe_recording(self._s, upload.filename, upload.data, parent)
+            return heard.melody, heard.summary()
         check_upload_size(upload.filename, len(upload.data))
         try:
-            return await self._s.pool.run(read_melody, upload.data, upload.filename)
+            return await self._s.pool.run(read_melody, upload.data, upload.filename), None
         except MelodyInputError as exc:
             raise UserFacingError(f"I couldn't read `{upload.filename[:60]}`: {exc}") from None

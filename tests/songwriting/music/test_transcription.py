@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 import shutil
 from fractions import Fraction
 
@@ -69,6 +70,8 @@ def test_what_is_not_one_voice_singing_is_refused(case) -> None:  # type: ignore
     with pytest.raises(TranscriptionRefused) as refused:
         transcribe(case.wav(), SongFrame())
     assert str(refused.value).endswith(".")
+    copy = pickle.loads(pickle.dumps(refused.value))  # it crosses from a render worker
+    assert (copy.reason, str(copy)) == (refused.value.reason, str(refused.value))
     assert isinstance(refused.value, MelodyInputError)
 
 

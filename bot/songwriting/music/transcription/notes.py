@@ -50,6 +50,10 @@ class TranscriptionRefused(MelodyInputError):
         super().__init__(_SENTENCES[reason])
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[TranscriptionRefused], tuple[Refusal]]:
+        """Rebuilt from its reason, so it crosses from a render worker intact."""
+        return (TranscriptionRefused, (self.reason,))
+
 
 @dataclass(frozen=True, slots=True)
 class SungNote:
