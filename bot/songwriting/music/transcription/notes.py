@@ -73,7 +73,7 @@ class Voicing:
     steady: float
     """Share of the voiced frames inside notes held steadily for at least 150 ms."""
     harmonic: float
-    """Share of the spectrum's energy on the tracked voice's harmonics (low when two voices sound)."""
+    """Share of the spectrum's tonal peaks on the tracked voice's harmonics (low when two voices sound)."""
 
 
 def segment(track: PitchTrack) -> list[SungNote]:
@@ -130,7 +130,8 @@ def measure(audio: Audio, track: PitchTrack, notes: list[SungNote]) -> Voicing:
     voiced_share = float(voiced.sum() / max(1, audible.sum()))
     steady_frames = sum(round((n.end - n.onset) / track.step) for n in notes if n.end - n.onset >= 0.15)
     steady = min(1.0, steady_frames / max(1, int(voiced.sum())))
-    return Voicing(voiced=voiced_share, steady=steady, harmonic=_harmonic_share(audio, track, voiced))
+    harmonic = _harmonic_share(audio, track, _held(track, notes) & voiced)
+    return Voicing(voiced=voiced_share, steady=steady, harmonic=harmonic)
 
 
 def refusal(track: PitchTrack, voicing: Voicing, notes: list[SungNote]) -> Refusal | None:
@@ -143,7 +144,7 @@ def refusal(track: PitchTrack, voicing: Voicing, notes: list[SungNote]) -> Refus
         return Refusal.NOISE
     if voicing.steady < 0.85:
         return Refusal.SPEECH
-    if voicing.harmonic < 0.87:
+    if voicing.harmonic < 0.895:
         return Refusal.SEVERAL_VOICES
     if len(notes) < 3:
         return Refusal.TOO_FEW_NOTES
@@ -213,28 +214,39 @@ def _merge_ties(notes: list[SungNote], onsets: npt.NDArray[np.bool_], step: floa
     return merged
 
 
-def _harmonic_share(audio: Audio, track: PitchTrack, voiced: npt.NDArray[np.bool_]) -> float:
-    """Median share of spectral energy (80 Hz–4 kHz) lying within 3 % of the tracked pitch's harmonics."""
+def _held(track: PitchTrack, notes: list[SungNote]) -> npt.NDArray[np.bool_]:
+    """Frames in the middle half of each note, away from the glides and attacks between notes."""
+    held = np.zeros(len(track.midi), dtype=bool)
+    for note in notes:
+        quarter = (note.end - note.onset) / 4
+        held[round((note.onset + quarter) / track.step) : round((note.end - quarter) / track.step)] = True
+    return held
+
+
+def _harmonic_share(audio: Audio, track: PitchTrack, held: npt.NDArray[np.bool_]) -> float:
+    """Mean share, over held frames, of the spectrum's tonal peaks (80 Hz–2.5 kHz, 10 dB above the band's
+    median and within 25 dB of its strongest) lying on the tracked pitch's harmonics. Noise raises the floor but
+    makes few peaks, so it barely moves this; a second voice puts strong peaks between the harmonics."""
     size = 2048
-    frames = np.flatnonzero(voiced)[::4]
-    if len(frames) == 0:
-        return 0.0
+    frames = np.flatnonzero(held)[::4]
     window = np.hanning(size)
     freqs = np.fft.rfftfreq(size, 1.0 / audio.rate)
     band = (freqs >= 80) & (freqs <= 2500)
     shares = []
     for frame in frames[:400]:
-        centre = int(frame * track.step * audio.rate)
-        lo = centre - size // 2
+        lo = int(frame * track.step * audio.rate) - size // 2
         if lo < 0 or lo + size > len(audio.samples):
             continue
         power = np.abs(np.fft.rfft(audio.samples[lo : lo + size] * window)) ** 2
+        peaks = np.zeros(len(power), dtype=bool)
+        peaks[1:-1] = (power[1:-1] > power[:-2]) & (power[1:-1] >= power[2:])
+        floor = max(10.0 * float(np.median(power[band])), 10**-2.5 * float(power[band].max()))
+        peaks &= band & (power > floor)
+        if not peaks.any():
+            continue
         f0 = 440.0 * 2 ** ((track.midi[frame] - 69.0) / 12.0)
         harmonic_number = freqs / f0
         nearest = np.rint(harmonic_number)
-        near = (np.abs(harmonic_number - nearest) < np.minimum(0.03 * nearest, 0.1)) & (nearest >= 1)
-        low = band & (freqs <= 6.5 * f0)
-        total = power[low].sum()
-        if total > 0:
-            shares.append(float(power[low & near].sum() / total))
-    return float(np.median(shares)) if shares else 0.0
+        near = (np.abs(harmonic_number - nearest) < np.minimum(0.03 * nearest, 0.15)) & (nearest >= 1)
+        shares.append(float(power[peaks & near].sum() / power[peaks].sum()))
+    return float(np.mean(shares)) if shares else 0.0

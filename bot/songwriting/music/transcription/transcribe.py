@@ -100,7 +100,7 @@ def transcribe(data: bytes, frame: SongFrame, limits: AudioLimits | None = None)
         seed=frame.seed,
         genre=frame.genre,
     )
-    voice = min(1.0, voicing.steady) * min(1.0, voicing.harmonic / 0.8)
+    voice = min(1.0, voicing.steady) * min(1.0, voicing.harmonic / 0.95)
     confidence = Confidence(round(float(np.clip(0.5 * voice + 0.3 * gridded.fit + 0.2 * syllable_fit, 0, 1)), 2))
     cents = round(float(np.median(tuning_offsets(pitch_track)[pitch_track.voiced])) * 100)
     return Transcription(melody, confidence, cents, tempo_estimated=frame.tempo is None)
