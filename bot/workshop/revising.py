@@ -40,12 +40,17 @@ class Upload:
     data: bytes = b""
 
 
+def upload_limit(filename: str) -> int:
+    """The most bytes of an upload read: a recording's download ceiling (its configured limit is checked on its
+    bytes), else a melody file's."""
+    return AUDIO_DOWNLOAD_MAX_BYTES if filename.lower().endswith(AUDIO_EXTENSIONS) else MELODY_MAX_BYTES
+
+
 def check_upload_size(filename: str, size: int) -> None:
-    """Refuse an oversized or empty melody file before it is downloaded (a recording's own limit comes after)."""
-    audio = filename.lower().endswith(AUDIO_EXTENSIONS)
-    limit = AUDIO_DOWNLOAD_MAX_BYTES if audio else MELODY_MAX_BYTES
+    """Refuse an oversized or empty melody file or recording before it is downloaded."""
+    limit = upload_limit(filename)
     if size > limit:
-        kind = "recordings" if audio else "melody files"
+        kind = "recordings" if limit != MELODY_MAX_BYTES else "melody files"
         raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; {kind} may be {limit / 1e6:g} MB at most.")
     if size == 0:
         raise UserFacingError(f"`{filename[:60]}` is empty.")
