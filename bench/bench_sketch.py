@@ -1,7 +1,8 @@
 """Benchmark the melody sketch: per-stage times cold (fresh process) and warm, and the melody's quality.
 
 The song is the offline writer's verse–chorus draft cut to three sections (Verse 1, Chorus, Verse 2).
-Budget: the whole warm sketch within 0.6 s on the 2-core machine.
+Budget: the whole warm sketch within 0.6 s on the 2-core machine. The printable lead-sheet PDF is not part of
+a sketch (it is made on demand by the studio and the export) and is timed on its own after the sketches.
 
 Run: python bench/bench_sketch.py [--repeats N] [--genre GENRE]
 """
@@ -119,6 +120,17 @@ def main() -> None:
         "ABC": len(files.abc),
     }
     print("Sizes: " + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in sizes.items()))
+    from bot.songwriting.render.pdf import to_pdf
+
+    timed = []
+    for _ in range(3):
+        started = time.perf_counter()
+        printable = to_pdf(files.musicxml)
+        timed.append(time.perf_counter() - started)
+    print(
+        f"Lead sheet PDF (on demand: the studio and the export): {statistics.median(timed) * 1000:.0f} ms for "
+        f"{printable.pages} page(s), {len(printable.pdf) / 1024:.0f} KiB"
+    )
     for note in files.notes:
         print(f"Note: {note}")
     print("\nQuality of that melody (human p10–p90 band where there is one):")

@@ -5,7 +5,8 @@ of melodies inside that band. Prosody figures (keywords on strong beats, syncopa
 (chorus lift, hook on the peak, motifs) follow. Then one row per genre profile over its own drafts (the genre's
 metres, the moods and seeds as above): median tempo, swing ratio, drum presence, chord vocabulary, the General
 MIDI programs of the band, leap share, keywords on strong beats, chorus lift (median, and the share of songs
-with a chorus lifting by 2 semitones or more).
+with a chorus lifting by 2 semitones or more), and a row per genre for its voice: melisma share, median sung
+note length, register, chorus lift and the share of melody measures inside the human band.
 
 First, whether the offline writer's lines read as English: the share of lines (and titles) that end on a word
 needing more ("… my grandmother's", "… over") or sing a theme phrase cut inside ("a lighthouse keeper's last"),
@@ -26,7 +27,9 @@ from bot.songwriting.music.arrangement import arrange
 from bot.songwriting.music.composer import compose
 from bot.songwriting.music.genres import PROFILES
 from bot.songwriting.music.measures import HUMAN_BAND, measure
+from bot.songwriting.music.melody import pitch_name
 from bot.songwriting.music.settings import MusicSettings
+from bot.songwriting.music.vocal_style import melisma_share
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.phrases import broken, cut_runs, dangling_end
 from bot.songwriting.writers.offline import write
@@ -106,6 +109,7 @@ def main() -> None:
     )
     print("\n(real songs put about 81 % of keywords on strong beats; 100 % sounds mechanical)\n")
     genres(args.genre_songs)
+    voices(args.genre_songs)
 
 
 ENGLISH_THEMES = (
@@ -181,6 +185,49 @@ def genres(songs: int) -> None:
             f"{sum(v >= 2 for v in lifts) / len(lifts):5.0%}"
         )
     print("\n(chords: distinct chord qualities; programs: the most common band, General MIDI numbers from 0)")
+
+
+def voices(songs: int) -> None:
+    """One row per genre: how its voice sings, over ``songs`` drafts with a chorus.
+
+    melisma: share of syllables sung on more than one note; note: median sung note length in quarter notes;
+    register: median lowest–highest note and the median pitch; lift: chorus lift (median, share ≥ 2 semitones);
+    band: the share of the six human-band measures (entropy, in key, range, mean interval, leaps, repeats) over
+    all its melodies that fall inside the human p10–p90 band, and any measure whose median falls outside.
+    """
+    forms = ("verse-chorus", "verse-chorus-bridge")
+    print(
+        f"\n{'genre':<11}{'melisma':>8}{'note':>6}{'register':>12}{'median':>7}{'lift':>6}{'≥2':>5}{'band':>6}  outside"
+    )
+    for profile in PROFILES:
+        rows: list[dict[str, float]] = []
+        shares, lengths, lows, highs, middles = [], [], [], [], []
+        for index in range(songs):
+            mood = MOODS[index % len(MOODS)]
+            brief = Brief(theme=THEMES[index % len(THEMES)], mood=mood, form=forms[index % 2], seed=index)
+            lyrics = write(brief)
+            melody = compose(lyrics, MusicSettings(mood=mood, genre=profile.genre.value), seed=index)
+            rows.append(measure(melody, lyrics))
+            shares.append(melisma_share(melody))
+            pitches = [n.pitch for n in melody.pitched if n.pitch is not None]
+            lengths.extend(float(n.duration) for n in melody.pitched)
+            lows.append(min(pitches))
+            highs.append(max(pitches))
+            middles.append(statistics.median(pitches))
+        lifts = [r["chorus_lift"] for r in rows if not math.isnan(r["chorus_lift"])]
+        inside = [low <= r[name] <= high for r in rows for name, (low, high) in HUMAN_BAND.items()]
+        outside = [
+            name
+            for name, (low, high) in HUMAN_BAND.items()
+            if not low <= statistics.median(r[name] for r in rows) <= high
+        ]
+        register = f"{pitch_name(int(statistics.median(lows)))}–{pitch_name(int(statistics.median(highs)))}"
+        print(
+            f"{profile.label:<11}{statistics.mean(shares):8.2f}{statistics.median(lengths):6.2f}{register:>12}"
+            f"{pitch_name(int(statistics.median(middles))):>7}{statistics.median(lifts):6.1f}"
+            f"{sum(v >= 2 for v in lifts) / len(lifts):5.0%}{sum(inside) / len(inside):6.0%}"
+            f"  {', '.join(outside) or '—'}"
+        )
 
 
 if __name__ == "__main__":

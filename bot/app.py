@@ -79,7 +79,9 @@ class SoundOffBot(commands.Bot):
         self._sync_dev_guild = sync_dev_guild
         self.draining = False
         beat_at = heartbeat_path(services.settings.database)
-        self.heartbeat = Heartbeat(self, beat_at) if beat_at is not None else None
+        self.heartbeat = (
+            Heartbeat(self, beat_at, check_storage=services.db.check_storage) if beat_at is not None else None
+        )
 
     async def setup_hook(self) -> None:
         # The pronouncing dictionary loads once, off the loop; then the long-lived start-up objects are frozen

@@ -1,9 +1,8 @@
 """The buttons under every version message, as persistent custom ids: ``soundoff:draft:<action>:<song>:<version>``.
 
 This module only builds the buttons. Each action is handled by a ``DynamicItem`` in the cog that owns it
-(Add melody, Regenerate, Remix and Delete in cowrite, Revise in revisions, Notes in notes, Start sound-off in
-soundoff),
-registered in that cog's load hook, so the buttons keep working after a restart.
+(Add melody, New melody, Regenerate and Delete in cowrite, Remix in remix, Revise in revisions, Notes in notes,
+Start sound-off in soundoff), registered in that cog's load hook, so the buttons keep working after a restart.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ DynamicButton = discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
 PREFIX = "soundoff:draft"
 ACTIONS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "melody": ("Add melody", discord.ButtonStyle.primary),
+    "newmelody": ("New melody", discord.ButtonStyle.secondary),
     "regen": ("Regenerate", discord.ButtonStyle.secondary),
     "revise": ("Revise", discord.ButtonStyle.success),
     "notes": ("Notes", discord.ButtonStyle.secondary),
@@ -45,16 +45,25 @@ def button(action: str, song_id: int, version: int, *, disabled: bool = False) -
 
 
 def draft_view(
-    song_id: int, version: int, *, has_lyrics: bool = True, disabled: bool = False, human: bool = False
+    song_id: int,
+    version: int,
+    *,
+    has_lyrics: bool = True,
+    has_melody: bool = False,
+    disabled: bool = False,
+    human: bool = False,
 ) -> discord.ui.View:
-    """The row of buttons under a version message: Notes under a member's version (``human``), Remix under the AI's.
+    """The row of buttons under a version message: Notes under a member's version (``human``), Remix under the AI's;
+    Add melody under words without music, New melody (a new tune in the song's frame) under words with one.
 
     The view is stopped before it is returned: discord.py then does not keep it in memory, and clicks reach
     the registered DynamicItems only (a stored view would also dispatch its no-op buttons).
     """
     view = discord.ui.View(timeout=None)
     for action in ACTIONS:
-        if (action == "melody" and not has_lyrics) or (action == "notes" and not (human and has_lyrics)):
+        if action in ("melody", "newmelody") and (not has_lyrics or has_melody != (action == "newmelody")):
+            continue
+        if action == "notes" and not (human and has_lyrics):
             continue
         if action == "remix" and (human or not has_lyrics):
             continue

@@ -28,3 +28,11 @@ class RateLimitedError(UserFacingError):
     def __init__(self, message: str, retry_at: float) -> None:
         super().__init__(message)
         self.retry_at = retry_at
+
+
+class StorageError(UserFacingError):
+    """The database cannot keep (or give back) what was asked: read-only, full, damaged or gone.
+
+    Nothing of the request was saved, and the operator was told (the log, ``soundoff health``); the message says
+    so. The bot shows it privately like any other; the playground answers 503 Service Unavailable with it.
+    """

@@ -57,6 +57,11 @@ def actor_from(interaction: discord.Interaction) -> Actor:
     )
 
 
+def asker(interaction: discord.Interaction) -> str:
+    """Who asked for an AI post, as its heading names them (never a ping: the bot's mentions are off)."""
+    return discord.utils.escape_markdown(actor_from(interaction).name)
+
+
 def author_of(message: discord.Message) -> Actor:
     """The member who wrote a message (credited for it, whoever submits it)."""
     assert message.guild is not None

@@ -169,7 +169,10 @@ async def deliver_new_song(client: discord.Client, workshop: Workshop, answer: A
 async def _post(client: discord.Client, answer: Answer, delivery: Delivery) -> discord.Message:
     """The draft as the command's response; past the token's 15 minutes, in the channel instead."""
     view = draft_buttons.draft_view(
-        delivery.song.id, delivery.version.number, has_lyrics=delivery.version.lyrics is not None
+        delivery.song.id,
+        delivery.version.number,
+        has_lyrics=delivery.version.lyrics is not None,
+        has_melody=delivery.melody is not None,
     )
     message = await answer.edit_original(version_message(delivery), view)
     if message is not None:

@@ -19,20 +19,20 @@ from pathlib import Path
 
 from bot.errors import StartupError
 from bot.songwriting.music.settings import MusicSettings
+from bot.songwriting.music.voices import Voice
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render
-from bot.songwriting.render.sketch_files import sketch_contents, song_document
+from bot.songwriting.render.sketch_files import FILE_NAMES, sketch_contents, song_document
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
 from bot.songwriting.words.brief import FORMS, THEME_MAX, Brief
-from bot.songwriting.words.lyrics import Lyrics, parse_lyrics
-from bot.songwriting.words.prosody import count_syllables
+from bot.songwriting.words.lyrics import LYRICS_MAX_CHARS, Lyrics, parse_lyrics, size_problem
+from bot.songwriting.words.prosody import has_words_to_sing
 from bot.songwriting.words.prosody_report import format_report, prosody_report
-from bot.songwriting.words.text import first_control_character
+from bot.songwriting.words.text import UnsafeTextError, member_text
 from bot.songwriting.writers.lyric_writer import OFFLINE, Draft, LyricWriter
 
 EXIT_OK, EXIT_USAGE = 0, 2
-LYRICS_MAX = 4000
 DEFAULT_THEME = "a lighthouse keeper's last night on the rocks"
-FILES = ("song.json", "lyrics.txt", "melody.mid", "lead-sheet.musicxml", "score.png", "preview.ogg", "melody.abc")
+FILES = tuple(name for name in FILE_NAMES if name != "credits.md")  # the export's files; credits are per song
 
 
 class StudioError(StartupError):
@@ -51,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", help='e.g. "A minor", "F#", "D dorian"')
     parser.add_argument("--tempo", type=int, metavar="BPM", help="quarter notes per minute (40–240)")
     parser.add_argument("--meter", help="time signature such as 4/4, 3/4 or 6/8")
+    parser.add_argument(
+        "--voice", choices=[v.value for v in Voice], help="the singer's range: picks the register and the key"
+    )
     parser.add_argument("--seed", type=int, metavar="N", help="makes the sketch reproducible (random if left out)")
     parser.add_argument("--lyrics", type=Path, metavar="FILE", help="set a melody to these lyrics instead")
 
@@ -67,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
     try:
-        music = MusicSettings(key=args.key, tempo=args.tempo, meter=args.meter, mood=args.mood, genre=args.genre)
+        music = MusicSettings(
+            key=args.key, tempo=args.tempo, meter=args.meter, mood=args.mood, genre=args.genre, voice=args.voice
+        )
     except ValueError as exc:
         raise StudioError(str(exc)) from None
     brief = _brief(args, seed)
@@ -99,6 +104,7 @@ def _run(args: argparse.Namespace) -> int:
             seed=seed,
             progress=lambda stage, seconds: print(f"{stage:<15}{seconds:.2f} s"),
             disclosure=disclosure,
+            lead_sheet=True,
         )
     except ValueError as exc:
         raise StudioError(str(exc)) from None
@@ -147,12 +153,18 @@ def _read_lyrics(path: Path, theme: str | None) -> Lyrics:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
         raise StudioError(f"cannot read lyrics file {path}: {reason}") from None
-    if len(text) > LYRICS_MAX:
-        raise StudioError(f"lyrics file {path} is longer than {LYRICS_MAX} characters")
-    if (line := first_control_character(text)) is not None:
-        raise StudioError(f"lyrics file {path} has a control character on line {line}: is it a text file?")
+    if len(text) > LYRICS_MAX_CHARS:
+        raise StudioError(f"lyrics file {path} is longer than {LYRICS_MAX_CHARS} characters")
+    try:
+        text = member_text(text, "the lyrics")
+    except UnsafeTextError as exc:
+        raise StudioError(
+            f"lyrics file {path} has {exc.found} on line {exc.line} ({exc.code}): is it a text file?"
+        ) from None
     lyrics = parse_lyrics(text)
-    if not any(count_syllables(line) for line in lyrics.lines):
+    if (problem := size_problem(lyrics)) is not None:
+        raise StudioError(f"lyrics file {path} has {problem}: split the song up")
+    if not has_words_to_sing(lyrics.lines):
         raise StudioError(f"lyrics file {path} has no words to sing")
     title = lyrics.title or (theme or "").strip() or path.stem.replace("-", " ").replace("_", " ").title()
     return Lyrics(title=title, sections=lyrics.sections)

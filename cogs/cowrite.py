@@ -1,4 +1,4 @@
-"""``/cowrite lyrics|melody|song`` and the Add melody, Regenerate and Delete buttons under a draft."""
+"""``/cowrite lyrics|melody|song`` and the Add melody, New melody, Regenerate and Delete buttons under a draft."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.errors import UserFacingError
 from bot.interactions import (
     Progress,
     actor_from,
+    asker,
     button_song,
     confirm,
     post_version,
@@ -23,6 +24,7 @@ from bot.interactions import (
     song_thread,
 )
 from bot.new_song import InteractionAnswer, deliver_new_song
+from bot.songwriting.music.voices import Voice
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.text import truncate
 from bot.tree import defer_reply, mark_delivered, on_component_error, routes_errors
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 
 KEYS = [f"{tonic} {mode}" for tonic in ("C", "G", "D", "A", "E", "F", "Bb", "Eb") for mode in ("major", "minor")]
 METERS = [app_commands.Choice(name=m, value=m) for m in ("4/4", "3/4", "6/8")]
+VOICES = [app_commands.Choice(name=v.value, value=v.value) for v in Voice]
+VOICE_HELP = "The singer's range: picks the register and the key"
 FORM_CHOICES = [app_commands.Choice(name=f, value=f) for f in FORMS]
 BRIEF_OPTIONS = {
     "theme": "What the song is about (up to 200 characters)",
@@ -73,10 +77,10 @@ class CoWrite(commands.Cog):
         self.drafts = bot.workshop.drafts
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
+        self.bot.add_dynamic_items(AddMelodyButton, NewMelodyButton, RegenerateButton, DeleteButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(AddMelodyButton, RegenerateButton, DeleteButton)
+        self.bot.remove_dynamic_items(AddMelodyButton, NewMelodyButton, RegenerateButton, DeleteButton)
 
     @cowrite.command(name="lyrics", description="An AI lyric draft that starts a song and its thread")
     @app_commands.describe(**BRIEF_OPTIONS)
@@ -98,8 +102,10 @@ class CoWrite(commands.Cog):
         await self._start(interaction, brief, None)
 
     @cowrite.command(name="song", description="Lyrics and a melody in one go")
-    @app_commands.describe(**BRIEF_OPTIONS, key="e.g. A minor", tempo="Beats per minute", meter="Metre")
-    @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES, meter=METERS)
+    @app_commands.describe(
+        **BRIEF_OPTIONS, key="e.g. A minor", tempo="Beats per minute", meter="Metre", voice=VOICE_HELP
+    )
+    @app_commands.choices(form=FORM_CHOICES, rhyme_scheme=RHYME_CHOICES, meter=METERS, voice=VOICES)
     @app_commands.autocomplete(key=key_autocomplete)
     async def song(
         self,
@@ -114,15 +120,18 @@ class CoWrite(commands.Cog):
         tempo: app_commands.Range[int, 40, 240] | None = None,
         meter: str | None = None,
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
+        voice: str | None = None,
     ) -> None:
         brief = brief_from_options(
             theme, seed=seed, genre=genre, mood=mood, form=form, rhyme_scheme=rhyme_scheme, syllables=syllables
         )
-        await self._start(interaction, brief, MusicOptions(key, tempo, meter, brief.seed).validated())
+        await self._start(interaction, brief, MusicOptions(key, tempo, meter, brief.seed, voice).validated())
 
     @cowrite.command(name="melody", description="A melody sketch for a song's latest lyrics, or an instrumental")
-    @app_commands.describe(song="Defaults to this thread's song; leave empty elsewhere for an instrumental")
-    @app_commands.choices(meter=METERS)
+    @app_commands.describe(
+        song="Defaults to this thread's song; leave empty elsewhere for an instrumental", voice=VOICE_HELP
+    )
+    @app_commands.choices(meter=METERS, voice=VOICES)
     @app_commands.autocomplete(song=song_autocomplete, key=key_autocomplete)
     async def melody(
         self,
@@ -132,8 +141,9 @@ class CoWrite(commands.Cog):
         tempo: app_commands.Range[int, 40, 240] | None = None,
         meter: str | None = None,
         seed: app_commands.Range[int, 0, 999_999_999] | None = None,
+        voice: str | None = None,
     ) -> None:
-        music = MusicOptions(key, tempo, meter, seed).validated()
+        music = MusicOptions(key, tempo, meter, seed, voice).validated()
         actor = actor_from(interaction)
         songs = self.bot.workshop.songs
         in_thread = await songs.in_thread(interaction.channel_id or 0)
@@ -144,7 +154,9 @@ class CoWrite(commands.Cog):
             await self._new_song(interaction, None, music, "🎼 Composing an instrumental sketch…")
             return
         target = await songs.resolve(actor, interaction.channel_id or 0, song)
-        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music), "🎼 Melody sketch")
+        base = await self.drafts.melody_base(target)  # before the claim: a refusal costs no generation
+        heading = f"🎼 Melody sketch, asked by {asker(interaction)}"
+        await add_to_song(interaction, target, lambda: self.drafts.add_melody(target, music, base), heading)
 
     async def _start(self, interaction: Interaction, brief: Brief, music: MusicOptions | None) -> None:
         actor = actor_from(interaction)
@@ -195,22 +207,32 @@ async def add_to_song(
     channel = await song_thread(interaction.client, song, fallback)
     await interaction.client.workshop.drafts.claim(actor_from(interaction))
     delivery = await make()
-    view = draft_buttons.draft_view(song.id, delivery.version.number)
+    view = draft_buttons.draft_view(song.id, delivery.version.number, has_melody=delivery.melody is not None)
     message = await post_version(interaction.client, channel, delivery, view=view, heading=heading, fallback=fallback)
     await confirm(interaction, f"Posted {delivery.version.label}: {message.jump_url}")
     mark_delivered(interaction)
 
 
 class AddMelodyButton(draft_buttons.DraftAction, template=draft_buttons.template("melody")):
+    """Add melody, under words without music: an AI melody in the song's frame (its key, tempo, metre, genre)."""
+
     action = "melody"
+    heading = "🎼 Melody for v{version}, asked by {member}"
 
     @routes_errors
     async def callback(self, interaction: Interaction) -> None:
         workshop = interaction.client.workshop
         song = await button_song(interaction, self.song_id)
-        version = await workshop.songs.numbered(song, self.version)
-        heading = f"🎼 Melody for v{self.version}"
-        await add_to_song(interaction, song, lambda: workshop.drafts.add_melody(song, MusicOptions(), version), heading)
+        base = await workshop.drafts.melody_base(song, await workshop.songs.numbered(song, self.version))
+        heading = self.heading.format(version=self.version, member=asker(interaction))
+        await add_to_song(interaction, song, lambda: workshop.drafts.add_melody(song, MusicOptions(), base), heading)
+
+
+class NewMelodyButton(AddMelodyButton, template=draft_buttons.template("newmelody")):
+    """New melody, under words with music: the same flow, a different tune in the song's frame."""
+
+    action = "newmelody"
+    heading = "🎼 A new melody for v{version}, asked by {member}"
 
 
 class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.template("regen")):
@@ -223,7 +245,7 @@ class RegenerateButton(draft_buttons.DraftAction, template=draft_buttons.templat
         version = await interaction.client.workshop.songs.numbered(song, self.version)
         labels = list(dict.fromkeys(s.label for s in version.lyrics.sections)) if version.lyrics else []
         if len(labels) < 2:
-            heading = f"🔁 A new AI draft beside v{self.version}"
+            heading = f"🔁 A new AI draft beside v{self.version}, asked by {asker(interaction)}"
             await add_to_song(interaction, song, lambda: drafts.regenerate(song, version), heading)
             return
         await interaction.response.send_message(
@@ -254,12 +276,12 @@ class RegenerateChoice(discord.ui.View):
         drafts, song, version = interaction.client.workshop.drafts, self.song, self.version
         picked = self.choice.values[0]
         if picked == self.WHOLE:
-            heading = f"🔁 A new AI draft beside v{version.number}"
+            heading = f"🔁 A new AI draft beside v{version.number}, asked by {asker(interaction)}"
             await add_to_song(interaction, song, lambda: drafts.regenerate(song, version), heading)
             return
         assert version.lyrics is not None
         index = next(i for i, section in enumerate(version.lyrics.sections) if section.label == picked)
-        heading = f"🔁 A new take on the {picked} of v{version.number}"
+        heading = f"🔁 A new take on the {picked} of v{version.number}, asked by {asker(interaction)}"
         await add_to_song(interaction, song, lambda: drafts.vary_section(song, version, index), heading)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:

@@ -17,6 +17,7 @@ Each draft gets a thread: that is where the song is written.
 
 **Revise** (every version is kept, with its author)
 `/revise` or the **Revise** button opens the latest lyrics to edit; attach an .abc/.mid/.musicxml melody too
+A lyric revision keeps the song's tune: changed lines are re-set to your words · **New melody** for another tune
 Right-click a message in the thread → Apps → **Submit as revision** (credits the message's author)
 `/history` the revision tree · `/diff a:v1 b:v3` what changed · `/credits` who wrote what · `/export` a zip
 `/notes` or the **Notes** button: line notes on a version (the AI points at lines, never writes them)

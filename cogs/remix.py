@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot import draft_buttons
 from bot.app import Interaction, SoundOffBot
 from bot.errors import UserFacingError
-from bot.interactions import button_song
+from bot.interactions import asker, button_song
 from bot.modal_submit import read_submission
 from bot.songwriting.words.brief import FORMS, Brief
 from bot.songwriting.words.text import truncate
@@ -113,7 +113,7 @@ class Remixing(commands.Cog):
             brief = remix_brief(texts)
             song = await button_song(interaction, int(found["song"]))
             version = await self.bot.workshop.songs.numbered(song, int(found["version"]))
-            heading = f"🎛️ A remix of v{version.number}"
+            heading = f"🎛️ A remix of v{version.number}, asked by {asker(interaction)}"
             await add_to_song(interaction, song, lambda: self.bot.workshop.drafts.remix(song, version, brief), heading)
         except Exception as error:
             message = describe_error(error)

@@ -215,11 +215,13 @@ class Revising(commands.Cog):
             self.bot,
             channel,
             delivery,
-            view=draft_buttons.draft_view(song.id, delivery.version.number, human=True),
+            view=draft_buttons.draft_view(
+                song.id, delivery.version.number, human=True, has_melody=delivery.melody is not None
+            ),
             heading=delivery.change_heading(parent),
             fallback=fallback,
         )
-        await confirm(interaction, f"Saved as {delivery.version.label}: {message.jump_url}")
+        await confirm(interaction, f"{delivery.saved()}: {message.jump_url}")
         mark_delivered(interaction)
 
     @commands.Cog.listener()
@@ -251,7 +253,9 @@ class Revising(commands.Cog):
                 self.bot,
                 message.channel,
                 delivery,
-                view=draft_buttons.draft_view(song.id, delivery.version.number, human=True),
+                view=draft_buttons.draft_view(
+                    song.id, delivery.version.number, human=True, has_melody=delivery.melody is not None
+                ),
                 heading=delivery.change_heading(parent),
                 reference=message,
             )

@@ -44,6 +44,11 @@ def status_line(soundoff: Soundoff, votes: int) -> str:
     return f"🗳️ {plural(votes, 'vote')} so far · {closes}\n{blind}Tallies stay hidden until the end."
 
 
+def closed_line(results: Results) -> str:
+    """A closed ballot's status: closed, with its final tally (the results, below it, reveal the writers)."""
+    return f"🗳️ {plural(results.total, 'vote')} · closed · {results.tally()} (results below)"
+
+
 def option_embed(option: Option, lyrics_text: str | None, *, blind: bool, link: str | None) -> discord.Embed:
     """One option: a lyric excerpt; in open mode also who wrote it and a link to the full version."""
     title = f"Option {option.label}" if blind else f"Option {option.label} · {option.describe()}"
@@ -110,7 +115,7 @@ class ChannelBoard:
             with contextlib.suppress(discord.HTTPException):
                 partial = channel.get_partial_message(soundoff.message_id)
                 await partial.edit(
-                    content=f"**Sound-off closed.**\n{status_line(soundoff, results.total)}",
+                    content=f"**Sound-off closed.**\n{closed_line(results)}",
                     view=vote_view(soundoff.id, [o.label for o in soundoff.options], disabled=True),
                 )
         message = await channel.send(

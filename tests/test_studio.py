@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import mido
@@ -17,7 +18,7 @@ from PIL import Image
 
 from bot import studio
 from bot.songwriting.music.melody_input import parse_melody
-from bot.songwriting.words.lyrics import parse_lyrics
+from bot.songwriting.words.lyrics import LYRICS_MAX_LINES, parse_lyrics
 
 LYRICS = """Paper Boats
 
@@ -79,6 +80,9 @@ def test_files_read_back(sketch: tuple[Path, str]) -> None:
     assert [n.pitch for n in from_xml.notes] == [n.pitch for n in from_abc.notes]
     assert (from_xml.tonic, from_xml.mode, from_xml.meter) == (song["key"], song["mode"], song["meter"])
     assert Image.open(out / "score.png").format == "PNG"
+    pdf = (out / "lead-sheet.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert int(re.search(rb"/Count\s+(\d+)", pdf).group(1)) >= 1  # type: ignore[union-attr]  # every page, counted
     assert 10 < soundfile.info(str(out / "preview.ogg")).duration <= 60
 
 
@@ -104,11 +108,11 @@ def test_every_file_discloses_the_ai(sketch: tuple[Path, str]) -> None:
 def test_progress_report_and_summary_are_printed(sketch: tuple[Path, str]) -> None:
     """The studio prints each stage, the prosody report and the melody summary."""
     _, printed = sketch
-    for stage in ("lyrics", "melody", "MIDI", "MusicXML", "score image", "audio preview", "ABC"):
+    for stage in ("lyrics", "melody", "MIDI", "MusicXML", "score image", "lead sheet PDF", "audio preview", "ABC"):
         assert f"\n{stage}" in f"\n{printed}"
     assert "[Chorus] ABAB" in printed
     assert " bpm · " in printed
-    assert "Wrote 7 files" in printed
+    assert "Wrote 8 files" in printed
 
 
 def test_lyrics_file_is_set_to_music(tmp_path: Path) -> None:
@@ -164,6 +168,17 @@ def test_lyrics_without_words_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     source.write_text("Title\n\n[Verse]\n...\n")
     assert _run("--lyrics", str(source), "--out", str(tmp_path / "out")) == 2
     assert "no words to sing" in capsys.readouterr().err
+
+
+def test_lyrics_past_the_line_limit_exit_2_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 1,999 one-letter lines that took 278 s to sketch are refused before any music is made."""
+    source = tmp_path / "long.txt"
+    source.write_text("\n".join("a" for _ in range(1999)) + "\n")
+    out = tmp_path / "out"
+    assert _run("--lyrics", str(source), "--out", str(out)) == 2
+    error = capsys.readouterr().err
+    assert f"lyrics file {source} has 1,999 lines (a song may have {LYRICS_MAX_LINES}): split the song up" in error
+    assert not out.exists()
 
 
 def test_unknown_form_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ to be correct, the ``Dialect`` says it (one clause today), so the difference is 
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -14,7 +15,10 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.database_target import DatabaseTarget, PostgresUrl, parse_target
-from bot.errors import StartupError
+from bot.db.faults import StorageFault, member_error
+from bot.errors import StartupError, StorageError
+
+log = logging.getLogger(__name__)
 
 Params = Iterable[Any]
 
@@ -71,6 +75,44 @@ class Database(ABC):
     dialect: Dialect
     label: str
     """What to show a person for this database: the file path, or the URL without its password."""
+
+    _fault: StorageFault | None = None
+
+    @property
+    def storage_fault(self) -> str | None:
+        """What keeps the database from taking writes now, for the operator (``soundoff health``); None: nothing."""
+        if self._fault is None:
+            return None
+        return f"{self._fault.reason} ({self.label}): {self._fault.advice}"
+
+    async def check_storage(self) -> str | None:
+        """Look for a fault that needs no write to be seen (a vanished file), then say what ``storage_fault`` says."""
+        return self.storage_fault
+
+    def _fault_found(self, fault: StorageFault, detail: str, *, writing: bool) -> StorageError:
+        """Log a fault for the operator when it begins (then once per refused request, quieter), remember it, and
+        return the member's error. A read-only or full database only ever refuses writes."""
+        writing = writing or fault in (StorageFault.READ_ONLY, StorageFault.FULL)
+        action = "write to" if writing else "read"
+        if fault is not self._fault:
+            log.error(
+                "Storage fault: cannot %s %s: %s (%s). %s.", action, self.label, fault.reason, detail, fault.advice
+            )
+        else:
+            log.warning("Storage fault persists: cannot %s %s: %s (%s)", action, self.label, fault.reason, detail)
+        self._fault = fault
+        return member_error(fault, writing=writing)
+
+    def _raise_fault(self, fault: StorageFault | None, error: BaseException, *, writing: bool) -> None:
+        """Raise the member's StorageError for ``error`` when it is a storage fault; return when it is not."""
+        if fault is not None:
+            raise self._fault_found(fault, str(error), writing=writing) from error
+
+    def _write_worked(self) -> None:
+        """A write committed: a fault that passes (space freed, permissions fixed) is over."""
+        if self._fault is not None and self._fault.passes:
+            log.info("Writes to the database %s work again", self.label)
+            self._fault = None
 
     @classmethod
     async def open(cls, target: DatabaseTarget | str) -> Database:

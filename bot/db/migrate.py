@@ -116,10 +116,13 @@ async def _upgrade_postgres(db: PostgresDatabase, migrations: list[Migration]) -
     async with db.session() as conn:
         await conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         try:
-            await conn.execute(
-                "CREATE TABLE IF NOT EXISTS soundoff_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-            )
+            cursor = await conn.execute("SELECT to_regclass('soundoff_migrations') IS NOT NULL")
+            bookkept = await cursor.fetchone()
+            if not (bookkept and bookkept[0]):  # only then: a read-only server (a standby) can still be started on
+                await conn.execute(
+                    "CREATE TABLE soundoff_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                    " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                )
             cursor = await conn.execute("SELECT COALESCE(MAX(number), 0) FROM soundoff_migrations")
             row = await cursor.fetchone()
             current = int(row[0]) if row else 0

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from bot.database_target import PostgresUrl
 from bot.db.connection import Database, DatabaseOpenError, Dialect, IntegrityError, Params, Row, Transaction
+from bot.db.faults import classify_sqlstate
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CONNECT_TIMEOUT_SECONDS = 10
 POOL_SIZE = 10
@@ -131,8 +134,13 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        async with self._pool.connection() as conn, conn.transaction():
-            yield PostgresTransaction(conn)
+        try:
+            async with self._pool.connection() as conn, conn.transaction():
+                yield PostgresTransaction(conn)
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=True)
+            raise
+        self._write_worked()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -141,13 +149,23 @@ class PostgresDatabase(Database):
             yield conn
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._pool.connection() as conn:
-            return await PostgresTransaction(conn).fetch_one(sql, params)
+        return await self._pooled(lambda tx: tx.fetch_one(sql, params), writing=False)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._pool.connection() as conn:
-            return await PostgresTransaction(conn).fetch_all(sql, params)
+        return await self._pooled(lambda tx: tx.fetch_all(sql, params), writing=False)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
-            return await PostgresTransaction(conn).execute(sql, params)
+        """One statement on an autocommit connection: it is its own transaction."""
+        return await self._pooled(lambda tx: tx.execute(sql, params), writing=True)
+
+    async def _pooled(self, statement: Callable[[PostgresTransaction], Awaitable[T]], *, writing: bool) -> T:
+        """Run one statement on a pool connection; a storage fault (read-only, full, damaged) is a StorageError."""
+        try:
+            async with self._pool.connection() as conn:
+                result = await statement(PostgresTransaction(conn))
+        except psycopg.Error as exc:
+            self._raise_fault(classify_sqlstate(exc.sqlstate), exc, writing=writing)
+            raise
+        if writing:
+            self._write_worked()
+        return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import logging
 import time
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from bot.songwriting.versions.kinds import VersionKind
 from bot.songwriting.versions.revisions import AI_NAME
 from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,9 @@ class Version:
     channel_id: int | None
     message_id: int | None
     created_at: float
+    melody_unreadable: bool = False
+    """A melody is stored but could not be read back (an upload from before melodies were checked): ``melody`` is
+    None, and listings say so instead of failing."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VersionKind(self.kind))  # a stored value ("ai-draft") becomes the kind
@@ -303,6 +309,7 @@ def _song(row: Row) -> Song:
 
 
 def _version(row: Row) -> Version:
+    melody = _readable_melody(row["melody_json"], row["song_id"], row["number"]) if row["melody_json"] else None
     return Version(
         id=row["id"],
         song_id=row["song_id"],
@@ -312,17 +319,23 @@ def _version(row: Row) -> Version:
         author_id=row["author_id"],
         author_name=row["author_name"],
         lyrics=Lyrics.from_dict(json.loads(row["lyrics_json"])) if row["lyrics_json"] else None,
-        melody=_melody(row["melody_json"]) if row["melody_json"] else None,
+        melody=melody,
         writer=row["writer"],
         seed=row["seed"],
         channel_id=row["channel_id"],
         message_id=row["message_id"],
         created_at=row["created_at"],
+        melody_unreadable=row["melody_json"] is not None and melody is None,
     )
 
 
 @functools.lru_cache(maxsize=512)
-def _melody(stored: str) -> Melody:
-    """A stored melody, parsed once per process: a Melody is immutable, and listings (history, credits,
-    autocomplete, server stats) read every version of a song again and again (about 1 ms a melody to parse)."""
-    return Melody.from_dict(json.loads(stored))
+def _readable_melody(stored: str, song_id: int, number: int) -> Melody | None:
+    """A stored melody, parsed once per process, or None when it can't be read: one bad version must never break
+    a song's listings. A Melody is immutable, and listings (history, credits, autocomplete, server stats) read
+    every version of a song again and again (about 1 ms a melody to parse)."""
+    try:
+        return Melody.from_dict(json.loads(stored))
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # JSON errors are ValueErrors
+        log.warning("song %d v%d: its stored melody could not be read (%s)", song_id, number, exc)
+        return None

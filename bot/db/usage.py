@@ -66,6 +66,22 @@ class UsageRepository:
             return refused.denied
         return None
 
+    async def refund(self, guild_id: int, member_id: int, *, claimed_at: float) -> None:
+        """Give back a claim whose work failed: one from the day's count, and the cooldown it started.
+
+        The cooldown is cleared only if no later claim has moved it on; the previous claim was at least a
+        cooldown earlier (or this one was refused), so clearing it is the same as restoring it.
+        """
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE cooldowns SET last_at = 0 WHERE guild_id = ? AND member_id = ? AND last_at = ?",
+                (guild_id, member_id, claimed_at),
+            )
+            await tx.execute(
+                "UPDATE usage_days SET count = count - 1 WHERE guild_id = ? AND day = ? AND count > 0",
+                (guild_id, _day(claimed_at)),
+            )
+
     async def used_today(self, guild_id: int, now: float | None = None) -> int:
         now = time.time() if now is None else now
         row = await self._db.fetch_one(

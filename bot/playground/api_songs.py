@@ -1,8 +1,6 @@
-"""Songs and versions over HTTP: the channel, new drafts, revisions, Regenerate, Add melody, Delete, files,
-history, diff, credits and export — each the workshop call its Discord command or button makes.
-
-Remix (under AI versions) and Notes (under human versions) join here when the workshop has them (SPEC §8):
-one route each beside ``regenerate``, and a button each in static/version.js (``versionActions``).
+"""Songs and versions over HTTP: the channel, new drafts, revisions, Regenerate, Add melody / New melody, Remix,
+Notes, Delete, files, history, diff, credits and export — each the workshop call its Discord command or button
+makes, and each AI post names who asked for it, as the bot's do.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from bot.songwriting.versions.revisions import VersionError, parse_version
 from bot.songwriting.words.brief import FORMS, THEME_MAX, Brief
 from bot.songwriting.words.text import file_stem
 from bot.workshop.delivery import Delivery
-from bot.workshop.drafts import MusicOptions, new_seed
+from bot.workshop.drafts import MusicOptions, new_seed, song_brief
 from bot.workshop.records import Song, Version
 from bot.workshop.revising import MELODY_EXTENSIONS, MELODY_MAX_BYTES, REVISION_MAX_CHARS
 
@@ -173,7 +171,7 @@ async def regenerate(request: web.Request) -> web.Response:
     if section is None:
         await drafts.claim(actor)
         delivery = await drafts.regenerate(song, version)
-        heading = f"A new AI draft beside {version.label}"
+        heading = f"A new AI draft beside {version.label}, asked by {actor.name}"
     else:
         sections = version.lyrics.sections if version.lyrics else ()
         index = next((i for i, s in enumerate(sections) if s.label == section), None)
@@ -181,19 +179,73 @@ async def regenerate(request: web.Request) -> web.Response:
             raise UserFacingError("That section no longer exists in this version.")
         await drafts.claim(actor)
         delivery = await drafts.vary_section(song, version, index)
-        heading = f"A new take on the {section} of {version.label}"
+        heading = f"A new take on the {section} of {version.label}, asked by {actor.name}"
     return _posted(playground, delivery, heading=heading, status=201)
 
 
 @routes.post("/api/songs/{song}/versions/{version}/melody")
 async def add_melody(request: web.Request) -> web.Response:
-    """Add melody: an AI melody set to this version's words, as a new AI version."""
+    """Add melody (words without music) or New melody (words with music): an AI melody in the song's frame set to
+    this version's words, as a new AI version."""
     playground = playground_of(request)
     song, version = await _song_version(playground, request)
     actor = member((await json_body(request)).get("member")).actor
-    await playground.workshop.drafts.claim(actor)
-    delivery = await playground.workshop.drafts.add_melody(song, MusicOptions(), version)
-    return _posted(playground, delivery, heading=f"Melody for {version.label}", status=201)
+    base = await playground.workshop.drafts.melody_base(song, version)
+    await playground.workshop.drafts.claim(actor)  # after the check: a refusal costs no generation
+    delivery = await playground.workshop.drafts.add_melody(song, MusicOptions(), base)
+    what = "A new melody" if version.melody is not None else "Melody"
+    return _posted(playground, delivery, heading=f"{what} for {version.label}, asked by {actor.name}", status=201)
+
+
+@routes.get("/api/songs/{song}/brief")
+async def song_brief_route(request: web.Request) -> web.Response:
+    """The brief a Remix form starts from (the song's own)."""
+    playground = playground_of(request)
+    song = await playground.song(path_number(request, "song"))
+    brief = song_brief(song)
+    return web.json_response(
+        {
+            "theme": brief.theme,
+            "genre": brief.genre,
+            "mood": brief.mood,
+            "form": brief.form,
+            "rhyme_scheme": brief.rhyme_scheme,
+            "syllables": brief.syllables,
+            "has_brief": bool(song.theme),
+        }
+    )
+
+
+@routes.post("/api/songs/{song}/versions/{version}/remix")
+async def remix(request: web.Request) -> web.Response:
+    """Remix: a new AI draft from the edited brief, beside this version (with music in the song's frame when it
+    has a melody); its notes say what changed."""
+    playground = playground_of(request)
+    song, version = await _song_version(playground, request)
+    body = await json_body(request)
+    actor = member(body.get("member")).actor
+    brief = _brief(body, None)
+    drafts = playground.workshop.drafts
+    await drafts.claim(actor)
+    delivery = await drafts.remix(song, version, brief)
+    return _posted(playground, delivery, heading=f"A remix of {version.label}, asked by {actor.name}", status=201)
+
+
+@routes.post("/api/songs/{song}/versions/{version}/notes")
+async def notes(request: web.Request) -> web.Response:
+    """Notes: line notes on this version for the member who asked (``post``: shown to the whole thread)."""
+    playground = playground_of(request)
+    song, version = await _song_version(playground, request)
+    body = await json_body(request)
+    asker = member(body.get("member"))
+    found = await playground.workshop.notes.for_version(asker.actor, song, version)
+    heading = f"Notes on {version.label} of {song.title}"
+    if body.get("post") is True:
+        shown = playground.posts.get(song.id, version.number) or Post(None, ())
+        posted = (*shown.notes, f"{heading}, asked for by {asker.name}:", *found.notes)
+        playground.posts.add(song.id, version.number, Post(shown.heading, posted))
+        playground.feed.publish(Event("song", song.id))
+    return web.json_response({"heading": heading, "notes": list(found.notes)})
 
 
 @routes.delete("/api/songs/{song}")

@@ -121,12 +121,8 @@ async def preview(request: web.Request) -> web.Response:
     if option is None:
         raise NotFoundError("That option isn't in this sound-off.")
     data = playground.board.preview(soundoff.id, label)
-    if data is None:  # posted before this playground started: render it again
-        song = await playground.workshop.songs.in_thread(thread_id(soundoff.song_id))
-        if song is None:
-            raise NotFoundError("That song no longer exists.")
-        rendered = await playground.renders.get(song, await playground.version(song, option.version_number))
-        data = rendered.files.ogg if rendered.files else None
+    if data is None:  # posted before this playground started: render it again, as the ballot did
+        data = await playground.workshop.soundoffs.option_preview(soundoff, label)
     if data is None:
         raise NotFoundError(f"Option {label} has no audio preview.")
     return media_response(request, data, "audio/ogg")

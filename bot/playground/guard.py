@@ -1,8 +1,8 @@
 """What every request and response passes through: errors as members see them, and the page's safety rules.
 
 - Errors: a UserFacingError is the same sentence the member would read in Discord, sent as JSON for the page
-  to show inline (404 for what is gone, 403 for what the member may not do, 429 for cooldowns and quotas); the
-  unexpected ones are logged in full and answered with the bot's generic line.
+  to show inline (404 for what is gone, 403 for what the member may not do, 429 for cooldowns and quotas, 503
+  when the database cannot save); the unexpected ones are logged in full and answered with the bot's generic line.
 - Safety: there are no accounts, so the playground serves only the machine it runs on unless told otherwise.
   A strict Content-Security-Policy lets the page run its own scripts and nothing else (lyrics are user text: a
   ``<script>`` in a revision is shown, never run). Requests naming another host (DNS rebinding) and writes from
@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from bot.errors import NotFoundError, PermissionDeniedError, RateLimitedError, UserFacingError
+from bot.errors import NotFoundError, PermissionDeniedError, RateLimitedError, StorageError, UserFacingError
+from bot.playground.inputs import JSON_MAX_BYTES
+from bot.workshop.revising import MELODY_MAX_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
+    # No other site may embed a score or a preview: it would make this server render, and learn which versions
+    # exist from what loads.
+    "Cross-Origin-Resource-Policy": "same-origin",
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -77,10 +82,12 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return error_response(404, str(exc))
     except PermissionDeniedError as exc:
         return error_response(403, str(exc))
+    except StorageError as exc:
+        return error_response(503, str(exc))
     except UserFacingError as exc:
         return error_response(400, str(exc))
     except web.HTTPRequestEntityTooLarge:
-        return error_response(413, "That's too big to send: melody files may be 1 MB at most.")
+        return error_response(413, too_big(request))
     except web.HTTPException as exc:
         if not request.path.startswith("/api/") or exc.status < 400:
             raise
@@ -88,6 +95,19 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
         return error_response(500, GENERIC_FAILURE)
+
+
+def too_big(request: web.Request) -> str:
+    """Why a body was refused for its size, in terms of what the member sent: a form with a file, or JSON."""
+    if request.content_type.startswith("multipart/"):
+        return f"That's too big to send: melody files may be {MELODY_MAX_BYTES // 1_000_000} MB at most."
+    return f"That request is too big: the playground takes at most {JSON_MAX_BYTES // 1024} KB of JSON."
+
+
+def same_origin(request: web.Request, origin: str) -> bool:
+    """Whether an Origin header names this server: scheme and host and port (http://… is not https://…)."""
+    sent = urlsplit(origin)
+    return sent.scheme == request.scheme and sent.netloc == request.host
 
 
 def same_machine(loopback_only: bool) -> Middleware:
@@ -100,7 +120,7 @@ def same_machine(loopback_only: bool) -> Middleware:
             return error_response(421, "The playground answers only on this machine's loopback address.")
         if request.method not in ("GET", "HEAD"):
             origin = request.headers.get("Origin")
-            if request.headers.get(WRITE_HEADER) != "1" or (origin and urlsplit(origin).netloc != request.host):
+            if request.headers.get(WRITE_HEADER) != "1" or (origin and not same_origin(request, origin)):
                 return error_response(403, "Writes come from the playground's own page only.")
         return await handler(request)
 

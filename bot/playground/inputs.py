@@ -15,17 +15,38 @@ from bot.errors import NotFoundError, UserFacingError
 
 Body = dict[str, object]
 _WHOLE = re.compile(r"-?[0-9]{1,12}")
+JSON_MAX_BYTES = 256 * 1024
+"""The largest JSON body taken: the page's are a few hundred bytes (lyrics and files go in the Revise form)."""
 
 
 async def json_body(request: web.Request) -> Body:
-    """The request's JSON object (an empty body is an empty object)."""
-    raw = await request.text()
-    if not raw.strip():
+    """The request's JSON object (an empty body is an empty object); anything else is refused in a sentence.
+
+    Python's own parser fails past its recursion limit and on integers over 4,300 digits, and keeps lone
+    surrogates (``"\\ud800"``) that no database or page can store: each is the sender's mistake, not a crash.
+    """
+    if (request.content_length or 0) > JSON_MAX_BYTES:
+        raise web.HTTPRequestEntityTooLarge(max_size=JSON_MAX_BYTES, actual_size=request.content_length or 0)
+    raw = await request.read()
+    if len(raw) > JSON_MAX_BYTES:
+        raise web.HTTPRequestEntityTooLarge(max_size=JSON_MAX_BYTES, actual_size=len(raw))
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserFacingError("That request wasn't UTF-8 text.") from None
+    if not decoded.strip():
         return {}
     try:
-        body = json.loads(raw)
+        body = json.loads(decoded)
+        json.dumps(body, ensure_ascii=False).encode("utf-8")  # a lone surrogate has no UTF-8 form
+    except RecursionError:
+        raise UserFacingError("That request's JSON is nested too deeply.") from None
+    except UnicodeEncodeError:
+        raise UserFacingError("That request has text that isn't valid Unicode (a lone surrogate).") from None
     except json.JSONDecodeError:
         raise UserFacingError("That request wasn't valid JSON.") from None
+    except ValueError:  # an integer past Python's 4,300-digit conversion limit
+        raise UserFacingError("That request has a number too long to read.") from None
     if not isinstance(body, dict):
         raise UserFacingError("That request wasn't a JSON object.")
     return body

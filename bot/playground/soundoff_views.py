@@ -34,6 +34,7 @@ def soundoff_view(
 ) -> Json:
     """A sound-off as its message shows it: options, the vote count (never tallies while open), then results."""
     reveal = not soundoff.blind or not soundoff.is_open
+    heard = any(v.melody is not None for v in versions.values())  # a song with music: every option is heard
     options: list[Json] = []
     for stored in soundoff.options:
         version = versions.get(stored.version_number)
@@ -41,9 +42,7 @@ def soundoff_view(
         shown: Json = {
             "label": stored.label,
             "lyrics": truncate(lyrics, EXCERPT_CHARS) if lyrics else None,
-            "audio": f"/api/soundoffs/{soundoff.id}/options/{stored.label}/preview.ogg"
-            if version is not None and version.melody is not None
-            else None,
+            "audio": f"/api/soundoffs/{soundoff.id}/options/{stored.label}/preview.ogg" if heard else None,
         }
         if reveal and version is not None:
             shown |= {"version": version.label, "who": describe(version), "by_ai": version.by_ai}
@@ -67,6 +66,7 @@ def results_view(soundoff: Soundoff, results: Results) -> Json:
     """The tally with the reveal: who wrote each option, which the AI wrote, and who won."""
     return {
         "total": results.total,
+        "tally": results.tally(),
         "winner": results.winner,
         "tied": list(results.tied),
         "summary": _summary(results),

@@ -12,7 +12,7 @@ from bot.playground.members import key_of, name_of
 from bot.playground.posts import Post
 from bot.presenters import footer
 from bot.songwriting.versions.credits import AI_DISCLOSURE, Credits
-from bot.songwriting.versions.revisions import LyricDiff, VersionTree, diff_lines
+from bot.songwriting.versions.revisions import LyricDiff, VersionTree, diff_lines, unreadable_melody
 from bot.songwriting.words.lyrics import Lyrics
 from bot.songwriting.words.prosody_report import prosody_report
 from bot.workshop.delivery import Delivery
@@ -63,7 +63,10 @@ def version_view(song: Song, version: Version, post: Post | None = None) -> Json
         "export": f"/api/songs/{song.id}/versions/{version.number}/export",
         "footer": footer(Delivery(song, version)),
         "heading": post.heading if post else None,
-        "notes": list(post.notes) if post else [],
+        "notes": [
+            *(post.notes if post else ()),
+            *([unreadable_melody(version.number)] if version.melody_unreadable else []),
+        ],
         "created_at": version.created_at,
     }
 
@@ -138,12 +141,17 @@ def diff_view(diff: LyricDiff, a: int, b: int) -> Json:
 
 def credits_view(credits: Credits) -> Json:
     """Members with their lines and shares, the AI's part disclosed (never as an author), and every line's writer."""
+    shares, ai_share = credits.percents()
     return {
         "version": f"v{credits.version}",
         "total": credits.total,
-        "authors": [{"name": a.name, "lines": a.lines, "share": a.share} for a in credits.authors],
+        "authors": [
+            {"name": a.name, "lines": a.lines, "share": a.share, "percent": shown}
+            for a, shown in zip(credits.authors, shares, strict=True)
+        ],
         "ai_lines": credits.ai_lines,
         "ai_share": credits.ai_share,
+        "ai_percent": ai_share,
         "disclosure": AI_DISCLOSURE,
         "lines": [
             {

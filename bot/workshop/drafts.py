@@ -12,13 +12,15 @@ from bot.db.songs import NewVersion, Song, Version
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.songwriting.music.melody import Melody
+from bot.songwriting.music.resetting import reset_melody
 from bot.songwriting.music.settings import MusicSettings, SettingsError
 from bot.songwriting.render.sketch import SketchFiles, compose_and_render, render_sketch
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure, version_disclosure
 from bot.songwriting.versions.kinds import VersionKind
-from bot.songwriting.versions.revisions import is_identical
+from bot.songwriting.versions.revisions import is_identical, unreadable_melody
 from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics
+from bot.songwriting.words.prosody import has_words_to_sing
 from bot.songwriting.writers.lyric_writer import Draft
 from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
@@ -43,12 +45,26 @@ class MusicOptions:
     tempo: int | None = None
     meter: str | None = None
     seed: int | None = None
+    voice: str | None = None
+    """The singer's range (soprano, alto, tenor, baritone): the register, and the key when none is given."""
 
-    def settings(self, *, mood: str | None = None, genre: str | None = None) -> MusicSettings:
-        """The composer's settings: these choices over the song's genre and mood; a bad one is a clear error."""
+    def settings(
+        self, *, mood: str | None = None, genre: str | None = None, frame: Melody | None = None
+    ) -> MusicSettings:
+        """The composer's settings: these choices over the song's frame (the key, mode, tempo, metre and genre its
+        melody is in, when it has one), then its genre and mood; a bad choice is a clear error."""
+        key, mode, tempo, meter = self.key, None, self.tempo, self.meter
+        if frame is not None:
+            if key is None:
+                key, mode = frame.tonic, frame.mode
+            tempo = tempo if tempo is not None else frame.tempo
+            meter = meter or frame.meter
+            genre = genre or (frame.genre.value if frame.genre is not None else None)
         try:
-            return MusicSettings(key=self.key, tempo=self.tempo, meter=self.meter, mood=mood, genre=genre)
+            return MusicSettings(key=key, mode=mode, tempo=tempo, meter=meter, mood=mood, genre=genre, voice=self.voice)
         except SettingsError as exc:
+            if frame is not None and (self.key, self.tempo, self.meter) == (None, None, None):
+                return self.settings(mood=mood, genre=genre)  # a member's file in a frame the composer can't write
             raise UserFacingError(f"That doesn't work: {exc}.") from None
 
     def validated(self) -> MusicOptions:
@@ -162,16 +178,35 @@ class Drafts:
         """Whether drafts go to the job queue rather than this process's render pool."""
         return self._s.jobs is not None
 
-    async def add_melody(self, song: Song, music: MusicOptions, parent: Version | None = None) -> Delivery:
-        """Set an AI melody to a version's lyrics (the latest by default), as a new AI version."""
+    async def melody_base(self, song: Song, parent: Version | None = None) -> Version:
+        """The version Add melody sets (the latest by default), refused unless it has words to sing: checked
+        before the generation is claimed, so a refusal costs the member nothing."""
         base = parent or await self._s.songs.latest_version(song.id)
         if base is None or base.lyrics is None or base.lyrics.is_empty():
             raise UserFacingError("This song has no lyrics to set yet: revise it with some words first.")
+        if not has_words_to_sing(base.lyrics.lines):
+            raise UserFacingError(
+                f"{base.label} has no words to sing (no line has a syllable), so there is nothing to set a melody "
+                "to: revise it with some words first."
+            )
+        return base
+
+    async def add_melody(self, song: Song, music: MusicOptions, parent: Version | None = None) -> Delivery:
+        """Set a new AI melody to a version's lyrics (the latest by default), as a new AI version: **Add melody**
+        on a version without one, **New melody** on one with one; in the song's frame unless ``music`` changes it."""
+        base = await self.melody_base(song, parent)
         seed = music.seed if music.seed is not None else new_seed()
-        words = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), base.number).lyrics
+        versions = await self._s.songs.versions(song.id)
+        words = version_disclosure(version_nodes(versions), base.number).lyrics
         disclosure = Disclosure(words, Authorship.by_ai(MELODY_WRITER))  # the base's words, the AI's new melody
+        if base.melody is not None and seed == base.melody.seed:
+            seed += 1  # a new melody: never the same tune again
         brief = song.brief
-        settings = music.settings(mood=brief.mood if brief else None, genre=brief.genre if brief else None)
+        settings = music.settings(
+            mood=brief.mood if brief else None,
+            genre=brief.genre if brief else None,
+            frame=_melody_of(frame_version(versions, base)),
+        )
         melody, files = await self._compose(base.lyrics, song.title, settings, seed, disclosure)
         version = await self._s.songs.add_version(
             song.id,
@@ -187,17 +222,18 @@ class Drafts:
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
     async def regenerate(self, song: Song, of: Version) -> Delivery:
-        """A fresh AI lyric draft from the song's brief, stored as a sibling of ``of``."""
+        """A fresh AI draft from the song's brief, stored as a sibling of ``of``: words, and music in the song's
+        frame when ``of`` has a melody (a words-and-music version regenerates as one)."""
         if not song.theme:
-            raise UserFacingError("This song has no theme to write from: use **Add melody** instead.")
+            raise UserFacingError("This song has no theme to write from: revise it with some words first.")
         brief = dataclasses.replace(_brief(song), seed=new_seed())
         draft = await self._s.writer.draft(brief, model=await self._model(song.guild_id))
-        return await self._store_variation(song, draft, parent=of.parent, seed=brief.seed)
+        return await self._store_variation(song, draft, parent=of.parent, seed=brief.seed, like=of)
 
     async def remix(self, song: Song, of: Version, brief: Brief) -> Delivery:
         """A new AI draft from an edited brief, beside ``of`` (a sibling); the notes say what changed."""
         draft = await self._s.writer.draft(brief, model=await self._model(song.guild_id))
-        delivery = await self._store_variation(song, draft, parent=of.parent, seed=brief.seed)
+        delivery = await self._store_variation(song, draft, parent=of.parent, seed=brief.seed, like=of, brief=brief)
         changed = brief_changes(_brief(song), brief)
         note = f"Remixed from {of.label}: {changed}." if changed else f"Remixed from {of.label} with the same brief."
         return dataclasses.replace(delivery, notes=(note, *delivery.notes))
@@ -216,26 +252,66 @@ class Drafts:
         )
         if is_identical(of.lyrics, draft.lyrics):
             raise UserFacingError("The AI couldn't find a different take on that section. Try again.")
-        return await self._store_variation(song, draft, parent=of.number, seed=brief.seed)
+        return await self._store_variation(song, draft, parent=of.number, seed=brief.seed, like=of, carry=True)
 
-    async def _store_variation(self, song: Song, draft: Draft, *, parent: int | None, seed: int) -> Delivery:
-        """Store an AI lyric variation (a new version, never an overwrite) and say who wrote it."""
+    async def _store_variation(
+        self,
+        song: Song,
+        draft: Draft,
+        *,
+        parent: int | None,
+        seed: int,
+        like: Version,
+        brief: Brief | None = None,
+        carry: bool = False,
+    ) -> Delivery:
+        """Store an AI variation (a new version, never an overwrite) and say who wrote it.
+
+        A variation of a version with a melody has one too: ``like``'s tune carried to the new words (``carry``, for
+        a new take on one section) or a new melody in the song's frame, in ``brief``'s genre when a remix changed it.
+        """
+        melody, files, notes = None, None, draft.notes
+        disclosure = Disclosure(
+            Authorship.by_ai(draft.writer), Authorship.by_ai(MELODY_WRITER) if like.melody else None
+        )
+        if like.melody is not None and carry:
+            resetting = await self._s.pool.run(reset_melody, like.melody, like.lyrics, draft.lyrics)
+            melody, notes = resetting.melody, (resetting.summary(like.label).capitalize() + ".", *notes)
+        elif like.melody is not None:
+            genre = brief.genre if brief is not None and brief.genre != _brief(song).genre else None
+            settings = MusicOptions().settings(mood=brief.mood if brief else None, genre=genre, frame=like.melody)
+            melody, files = await self._compose(draft.lyrics, song.title, settings, new_seed(), disclosure)
         version = await self._s.songs.add_version(
             song.id,
             NewVersion.by_ai(
-                VersionKind.AI_VARIATION, lyrics=draft.lyrics, parent=parent, writer=draft.writer, seed=seed
+                VersionKind.AI_VARIATION,
+                lyrics=draft.lyrics,
+                melody=melody,
+                parent=parent,
+                writer=draft.writer,
+                seed=seed,
             ),
         )
-        return Delivery(song, version, notes=draft.notes, disclosure=Disclosure(Authorship.by_ai(draft.writer), None))
+        if melody is not None and files is None:  # a carried tune is its writer's, as the tree now says
+            disclosure = version_disclosure(
+                version_nodes(await self._s.songs.versions(song.id)), version.number, writer=draft.writer
+            )
+            files = await self._s.pool.run(render_sketch, melody, draft.lyrics, song.title, disclosure=disclosure)
+        notes = notes + (files.notes if files else ())
+        return Delivery(song, version, melody, files, notes, disclosure=disclosure)
 
-    async def render(self, song: Song, version: Version) -> Delivery:
-        """Render a stored version's melody again (for export and sound-off previews), disclosed as its credits say."""
+    async def render(self, song: Song, version: Version, *, lead_sheet: bool = False) -> Delivery:
+        """Render a stored version's melody again (for export and sound-off previews), disclosed as its credits say;
+        ``lead_sheet`` adds the printable PDF of every page (the export's)."""
         nodes = version_nodes(await self._s.songs.versions(song.id))
         disclosure = version_disclosure(nodes, version.number, writer=version.writer)
         if version.melody is None:
-            return Delivery(song, version, disclosure=disclosure)
+            notes = (unreadable_melody(version.number),) if version.melody_unreadable else ()
+            return Delivery(song, version, notes=notes, disclosure=disclosure)
         melody = version.melody
-        files = await self._s.pool.run(render_sketch, melody, version.lyrics, song.title, disclosure=disclosure)
+        files = await self._s.pool.run(
+            render_sketch, melody, version.lyrics, song.title, disclosure=disclosure, lead_sheet=lead_sheet
+        )
         return Delivery(song, version, melody, files, files.notes, disclosure=disclosure)
 
     async def _model(self, guild_id: int) -> str | None:
@@ -246,6 +322,22 @@ class Drafts:
         self, lyrics: Lyrics | None, title: str, settings: MusicSettings, seed: int, disclosure: Disclosure
     ) -> tuple[Melody, SketchFiles]:
         return await self._s.pool.run(compose_and_render, lyrics, title, settings, seed=seed, disclosure=disclosure)
+
+
+def frame_version(versions: list[Version], base: Version) -> Version | None:
+    """The version whose melody sets the frame (key, mode, tempo, metre, genre) a new melody for ``base`` starts
+    from: ``base`` or its nearest ancestor with a melody, else the song's first melody; None when it has none."""
+    by_number = {v.number: v for v in versions}
+    node: Version | None = base
+    while node is not None:
+        if node.melody is not None:
+            return node
+        node = by_number.get(node.parent) if node.parent is not None else None
+    return next((v for v in versions if v.melody is not None), None)
+
+
+def _melody_of(version: Version | None) -> Melody | None:
+    return version.melody if version is not None else None
 
 
 def brief_changes(before: Brief, after: Brief) -> str:

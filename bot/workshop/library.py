@@ -44,7 +44,7 @@ class Library:
     async def export(self, song: Song, version: Version) -> tuple[str, bytes]:
         """A zip named after the song holding the sketch files of one version and the song's credits."""
         credits = await self.credits(song, version)
-        delivery = await self._drafts.render(song, version)
+        delivery = await self._drafts.render(song, version, lead_sheet=True)
         song_json = song_document(
             song.title,
             version.lyrics,

@@ -6,6 +6,7 @@ import re
 
 from bot.db.songs import Song, SongRepository, Version
 from bot.errors import NotFoundError, PermissionDeniedError
+from bot.songwriting.music.resetting import carries
 from bot.songwriting.versions.revisions import VersionNode, parse_version
 from bot.workshop.actors import Actor
 
@@ -104,7 +105,8 @@ def ensure_owner_or_moderator(song: Song, actor: Actor, action: str) -> None:
 
 
 def version_nodes(versions: list[Version]) -> list[VersionNode]:
-    """The domain's view of stored versions."""
+    """The domain's view of stored versions (a member's revision that carries its parent's tune says so)."""
+    by_number = {v.number: v for v in versions}
     return [
         VersionNode(
             number=v.number,
@@ -113,7 +115,15 @@ def version_nodes(versions: list[Version]) -> list[VersionNode]:
             author_name=v.author_name,
             kind=v.kind,
             lyrics=v.lyrics,
-            has_melody=v.melody is not None,
+            has_melody=v.melody is not None or v.melody_unreadable,
+            melody_unreadable=v.melody_unreadable,
+            melody_from=_melody_source(v, by_number.get(v.parent) if v.parent is not None else None),
         )
         for v in versions
     ]
+
+
+def _melody_source(version: Version, parent: Version | None) -> int | None:
+    if version.melody is None or parent is None or parent.melody is None:
+        return None
+    return parent.number if carries(parent.melody, version.melody) else None

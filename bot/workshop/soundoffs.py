@@ -11,6 +11,8 @@ from bot.db.soundoffs import Option as StoredOption
 from bot.db.soundoffs import Soundoff, VoteRejectedError
 from bot.errors import NotFoundError, UserFacingError
 from bot.services import Services
+from bot.songwriting.music.resetting import reset_melody
+from bot.songwriting.render.ballot import ballot_preview
 from bot.songwriting.versions.soundoff import (
     Option,
     Results,
@@ -25,7 +27,7 @@ from bot.songwriting.versions.soundoff import (
     validate_versions,
 )
 from bot.workshop.actors import Actor
-from bot.workshop.drafts import Drafts
+from bot.workshop.drafts import frame_version
 from bot.workshop.library import message_link
 from bot.workshop.songs import ensure_owner_or_moderator, option_id, version_nodes
 
@@ -60,9 +62,8 @@ class Ballot:
 
 
 class Soundoffs:
-    def __init__(self, services: Services, drafts: Drafts) -> None:
+    def __init__(self, services: Services) -> None:
         self._s = services
-        self._drafts = drafts
 
     async def start(
         self,
@@ -111,22 +112,47 @@ class Soundoffs:
         return soundoff, previous
 
     async def ballot(self, started: Started) -> Ballot:
-        """The options with their excerpts and previews (rendered off the event loop), for the vote message."""
+        """The options with their excerpts and previews (rendered off the event loop), for the vote message.
+
+        Blind or not, every option is presented alike: its words as the excerpt, and a preview played by the same
+        band (``ballot_preview``) — a version without a melody is heard with the song's tune carried to its words.
+        """
         song = await self._s.songs.get(started.soundoff.song_id)
         assert song is not None
+        versions = await self._s.songs.versions(song.id)
         options = []
         for option in started.options:
             version = started.versions[option.version]
-            rendered = await self._drafts.render(song, version)
             options.append(
                 BallotOption(
                     option,
                     version.lyrics.to_body() if version.lyrics else None,
                     message_link(song.guild_id, version),
-                    rendered.files.ogg if rendered.files is not None else None,
+                    await self._preview(song, versions, version),
                 )
             )
         return Ballot(started.soundoff, song.title, tuple(options))
+
+    async def option_preview(self, soundoff: Soundoff, label: str) -> bytes | None:
+        """One option's ballot preview again (a page that did not see the ballot posted asks for it)."""
+        option = next((o for o in soundoff.options if o.label == label), None)
+        song = await self._s.songs.get(soundoff.song_id)
+        if option is None or song is None:
+            raise NotFoundError("That option isn't in this sound-off.")
+        versions = await self._s.songs.versions(song.id)
+        version = next(v for v in versions if v.number == option.version_number)
+        return await self._preview(song, versions, version)
+
+    async def _preview(self, song: Song, versions: list[Version], version: Version) -> bytes | None:
+        band = next((v.melody for v in versions if v.melody is not None), None)  # the song's first melody
+        if band is None:
+            return None  # a song without music: no option has a preview
+        melody, source = version.melody, frame_version(versions, version)
+        if melody is None and source is not None and source.melody is not None and version.lyrics is not None:
+            melody = (await self._s.pool.run(reset_melody, source.melody, source.lyrics, version.lyrics)).melody
+        if melody is None:
+            return None
+        return await self._s.pool.run(ballot_preview, melody, band, song.title)
 
     async def record_message(self, soundoff: Soundoff, message_id: int) -> None:
         """Remember the vote message (its count is kept up to date, and it is closed at the end)."""

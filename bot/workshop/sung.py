@@ -1,5 +1,5 @@
 """A sung or hummed recording as a melody revision: fitted to the parent version's words and frame (key, tempo,
-metre), transcribed on the render pool so the event loop stays free."""
+metre), transcribed on the render pool (within its time for members' files) so the event loop stays free."""
 
 from __future__ import annotations
 
@@ -40,6 +40,6 @@ async def transcribe_recording(services: Services, filename: str, data: bytes, p
     settings = services.settings
     limits = AudioLimits(max_seconds=settings.audio_max_seconds, max_bytes=settings.audio_max_bytes)
     try:
-        return await services.pool.run(transcribe, data, song_frame(parent), limits)
+        return await services.pool.parse(transcribe, data, song_frame(parent), limits)
     except MelodyInputError as exc:
         raise UserFacingError(f"I couldn't use `{filename[:60]}` as a sung melody: {exc}") from None

@@ -47,6 +47,6 @@ class Workshop:
         self.drafts = Drafts(services, self.consent)
         self.revisions = Revisions(services)
         self.library = Library(services, self.drafts)
-        self.soundoffs = Soundoffs(services, self.drafts)
+        self.soundoffs = Soundoffs(services)
         self.clock = SoundoffClock(self.soundoffs, jobs=services.jobs)
         self.settings = ServerSettings(services)

@@ -116,6 +116,13 @@ async def test_full_cowriting_flow(standin: StandIn, make_bot: MakeBot) -> None:
     timings["thread-reply revision"] = time.perf_counter() - started
 
     versions = await bot.services.songs.versions(song.id)
+    # every revision path carries v2's tune: the modal (v3), the context menu (v4) and the thread reply (v5)
+    assert all(v.melody is not None for v in versions[1:])
+    tune = versions[1].melody
+    assert tune is not None
+    assert {(v.melody.tonic, v.melody.tempo, v.melody.meter) for v in versions[1:] if v.melody} == {
+        (tune.tonic, tune.tempo, tune.meter)
+    }
     assert [(v.number, v.parent, v.kind, v.author_id) for v in versions] == [
         (1, None, "ai-draft", None),
         (2, 1, "ai-variation", None),

@@ -44,7 +44,7 @@ async def test_notes_are_private_and_can_be_posted(standin: StandIn, make_bot: M
         await standin.click(v2, label="Notes", member=scene.owner), lambda m: "Notes on v2" in m.content
     )
     assert notes.ephemeral
-    assert "Verse 1, line 1: 13 syllables" in notes.content  # the line the member wrote
+    assert "Verse 1, line 1: 12 syllables" in notes.content  # the line the member wrote
     before = len(standin.pings)
     await standin.click(notes, label="Post in thread", member=scene.owner)
     thread = standin.world.channel(v2.channel_id)

@@ -80,6 +80,9 @@ async def test_blind_soundoff_votes_results_and_reveal(standin: StandIn, make_bo
     assert "The AI wrote option" in results.content
     assert "results.png" in standin.files(results)
     assert all(c.get("disabled") for row in poll.components for c in row["components"])
+    assert poll.content.startswith("**Sound-off closed.**")
+    assert "Final tally: A 2 · B 2 (results below)" in poll.content
+    assert "Tallies stay hidden" not in poll.content
     await asyncio.sleep(0.2)
     assert sum("Sound-off results" in m.content for m in standin.messages(scene.cowriting)) == 1
 
@@ -119,6 +122,7 @@ async def test_deadline_passing_while_bot_is_down_closes_after_start(
     await asyncio.sleep(0.3)
     assert sum("Sound-off results" in m.content for m in standin.messages(scene.cowriting)) == 1
     assert all(c.get("disabled") for row in poll.components for c in row["components"])
+    assert "Final tally: A 1 · B 0 (results below)" in poll.content
 
 
 async def test_open_soundoff_names_authors_and_links_versions(standin: StandIn, make_bot: MakeBot) -> None:

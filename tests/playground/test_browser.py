@@ -107,7 +107,10 @@ async def test_the_whole_loop(browser: Browser, site: str) -> None:
     await page.wait_for_selector("#panel [data-key='v1']")
     await _act_as(browser, "ana")
     await _revise(browser, 1, "I write your name across the fogged-up glass", expect=2)
-    assert "v2 by Ana, from v1" in await page.locator("#panel [data-key='v2'] .embed").inner_text()
+    v2 = await page.locator("#panel [data-key='v2'] .embed").inner_text()
+    assert "v2 by Ana, from v1" in v2
+    assert "Melody carried from v1; line 1 re-set to the new words." in v2
+    assert await page.locator("#panel [data-key='v2'] audio.preview").count() == 1
     await _act_as(browser, "ben")
     await _revise(browser, 2, "The driver hums along to every stop", expect=3)
     assert "Ben used Revise" in await page.locator("#panel [data-key='v3']").inner_text()
@@ -119,6 +122,7 @@ async def test_the_whole_loop(browser: Browser, site: str) -> None:
     await ballot.wait_for(timeout=30_000)
     assert "0 votes so far" in await ballot.inner_text()
     assert await ballot.locator(".embed-title").all_inner_texts() == ["Option A", "Option B", "Option C"]
+    assert await ballot.locator("audio.preview").count() == 3, "every option is heard, the members' too"
     shown = await ballot.inner_text()
     for named in ("by Ana", "by Ben", "AI draft"):
         assert named not in shown, "a blind ballot names nobody"
@@ -192,3 +196,54 @@ async def test_bad_input_is_answered_inline_and_nothing_is_lost(browser: Browser
     await refusal.wait_for()
     assert "That's identical to v1, so nothing was saved." in await refusal.inner_text()
     assert await page.locator("#panel textarea.lyrics-editor").input_value() != ""
+
+
+async def test_remix_notes_and_new_melody(browser: Browser, site: str) -> None:
+    """The bot's buttons in the playground: New melody (its buttons off while it runs, the post naming who asked),
+    Remix from the prefilled brief, Notes shown privately then posted; an instrumental without a theme."""
+    page = browser.page
+    await _open(browser, site)
+    await _draft(browser, "rain on the night bus home")
+    await page.click("#posts .thread-chip")
+    v1 = page.locator("#panel [data-key='v1']")
+    await v1.wait_for()
+    actions = await v1.locator(".actions button").all_inner_texts()
+    assert "New melody" in actions
+    assert "Remix" in actions
+    assert "Add melody" not in actions
+    assert "Notes" not in actions  # Notes sit under members' versions
+
+    await v1.locator("button[data-action=newmelody]").click()
+    # no second click while it runs: the version's buttons are off until the new version is posted
+    await page.wait_for_selector("#panel [data-key='v1'] button[data-action=regenerate]:disabled", timeout=10_000)
+    await page.wait_for_selector("#panel [data-key='v2']", timeout=60_000)
+    assert "A new melody for v1, asked by You" in await page.locator("#panel [data-key='v2'] .embed").inner_text()
+    assert await v1.locator("button[data-action=regenerate]").is_enabled()
+
+    await v1.locator("button[data-action=remix]").click()
+    form = v1.locator(".remix-form")
+    assert await form.locator("input[name=theme]").input_value() == "rain on the night bus home"
+    await form.locator("input[name=mood]").fill("defiant")
+    await form.locator("button[type=submit]").click()
+    await page.wait_for_selector("#panel [data-key='v3']", timeout=60_000)
+    remix = await page.locator("#panel [data-key='v3'] .embed").inner_text()
+    assert "A remix of v1, asked by You" in remix
+    assert "Remixed from v1: mood — → defiant." in remix
+
+    await _act_as(browser, "ana")
+    await _revise(browser, 1, "I write your name across the fogged-up glass", expect=4)
+    v4 = page.locator("#panel [data-key='v4']")
+    await v4.locator("button[data-action=notes]").click()
+    box = v4.locator(".notes-box")
+    await box.wait_for()
+    assert "Only you can see this" in await box.inner_text()
+    assert "Notes on v4" in await box.inner_text()
+    await box.locator("button", has_text="Post in thread").click()
+    await page.locator("#panel [data-key='v4'] .notes", has_text="asked for by Ana").wait_for(timeout=10_000)
+
+    await page.click("#panel button.close")
+    await page.select_option("#brief-what", "instrumental")
+    await page.fill("#brief-theme", "")
+    await page.click("#brief-submit")
+    await page.wait_for_selector("#posts [data-key='song-2']", timeout=60_000)
+    assert await page.locator("#brief-error").inner_text() == ""

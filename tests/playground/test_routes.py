@@ -208,7 +208,7 @@ async def test_regenerate_add_melody_and_delete(client: Client) -> None:
     assert (sibling["kind"], sibling["parent"], sibling["heading"]) == (
         "ai-variation",
         None,
-        "A new AI draft beside v1",
+        "A new AI draft beside v1, asked by Ana",
     )
     chorus = await _post(client, f"/api/songs/{song}/versions/1/regenerate", {"member": "ana", "section": "Chorus"})
     assert chorus["version"]["parent"] == 1
@@ -216,7 +216,9 @@ async def test_regenerate_add_melody_and_delete(client: Client) -> None:
     assert gone["error"] == "That section no longer exists in this version."
     melody = (await _post(client, f"/api/songs/{song}/versions/1/melody", {"member": "ben"}))["version"]
     assert melody["melody"]
-    assert melody["heading"] == "Melody for v1"
+    assert melody["heading"] == "Melody for v1, asked by Ben"
+    again = (await _post(client, f"/api/songs/{song}/versions/{melody['number']}/melody", {"member": "ana"}))["version"]
+    assert again["heading"] == f"A new melody for v{melody['number']}, asked by Ana"
     refused = await client.delete(f"/api/songs/{song}", json={"member": "ana"}, headers=WRITE)
     assert refused.status == 403
     assert (await refused.json())["error"] == "Only the song's owner or a moderator can delete this song."
@@ -291,8 +293,10 @@ async def test_a_blind_soundoff_from_start_to_results(client: Client) -> None:
     closed = await _post(client, end, {"member": "you"}, status=200)
     results = closed["results"]
     assert results["summary"] == "Option B wins by 2 votes."
+    assert results["tally"] == "Final tally: A 0 · B 2 · C 0"  # a closed ballot shows its tallies
     assert "The AI wrote option" in results["reveal"]
     assert all("who" in o for o in closed["options"]), "revealed once closed"
+    assert all(o["audio"] for o in closed["options"]), "every option of a song with music is heard"
     assert (await (await client.get(results["chart"])).read()).startswith(b"\x89PNG")
     late = await _post(client, vote, {"member": "cleo", "label": "A"}, status=400)
     assert late["error"] == "This sound-off has closed."
@@ -342,3 +346,45 @@ async def test_the_channel_orders_a_soundoff_after_its_song(client: Client) -> N
     assert entry["song"]["id"] == song
     assert view["opened_at"] >= entry["song"]["created_at"]
     assert view["opened_at"] == pytest.approx(time.time(), abs=30)
+
+
+async def test_remix_and_notes_as_the_bot_has_them(client: Client) -> None:
+    """Remix writes a new AI draft from the edited brief beside the version, its notes saying what changed; Notes
+    gives a member's version line notes privately, and posts them in the thread when asked."""
+    song = (await _song(client, what="song"))["song"]["id"]
+    brief = await (await client.get(f"/api/songs/{song}/brief")).json()
+    assert brief["theme"] == "rain on the night bus home"
+    assert brief["has_brief"]
+    body = {"member": "ana", **{k: v for k, v in brief.items() if k != "has_brief"}, "mood": "defiant"}
+    remixed = (await _post(client, f"/api/songs/{song}/versions/1/remix", body))["version"]
+    assert remixed["heading"] == "A remix of v1, asked by Ana"
+    assert remixed["notes"][0] == "Remixed from v1: mood — → defiant."
+    assert remixed["melody"]  # a words-and-music draft remixes as one
+    bad = await _post(client, f"/api/songs/{song}/versions/1/remix", {**body, "theme": ""}, 400)
+    assert bad["error"] == "Give the song a theme: what is it about?"
+    v1 = (await (await client.get(f"/api/songs/{song}")).json())["versions"][0]
+    revised = (await _revise(client, song, 1, _edited(v1, "I write your name across the glass")))["version"]
+    found = await _post(client, f"/api/songs/{song}/versions/{revised['number']}/notes", {"member": "ben"}, 200)
+    assert found["heading"] == f"Notes on v{revised['number']} of {revised['title'].rsplit(' · ', 1)[0]}"
+    assert found["notes"]
+    await _post(client, f"/api/songs/{song}/versions/{revised['number']}/notes", {"member": "ben", "post": True}, 200)
+    thread = await (await client.get(f"/api/songs/{song}")).json()
+    shown = next(v for v in thread["versions"] if v["number"] == revised["number"])
+    assert f"{found['heading']}, asked for by Ben:" in shown["notes"]
+
+
+async def test_a_lyric_revision_in_the_playground_carries_the_melody(client: Client) -> None:
+    """The Revise form on a words-and-music version: the new version has the tune, and says so."""
+    song = (await _song(client, what="song"))["song"]["id"]
+    v1 = (await (await client.get(f"/api/songs/{song}")).json())["versions"][0]
+    revised = (await _revise(client, song, 1, _edited(v1, "I write your name across the glass")))["version"]
+    assert revised["melody"]
+    assert revised["audio"]
+    assert revised["notes"][0] == "Melody carried from v1; line 1 re-set to the new words."
+    assert revised["heading"].endswith("melody carried from v1")
+
+
+async def test_an_instrumental_needs_no_theme(client: Client) -> None:
+    """A melody-only draft is music alone: no theme is asked for."""
+    made = await _post(client, "/api/songs", {"member": "you", "what": "instrumental", "theme": "", "seed": 3})
+    assert made["version"]["melody"]

@@ -10,6 +10,7 @@ from bot.db.songs import NewVersion, Song
 from bot.errors import UserFacingError
 from bot.services import Services
 from bot.songwriting.words.lyrics import Lyrics, Section, parse_lyrics
+from bot.songwriting.words.text import member_text
 from bot.workshop.actors import Actor
 from bot.workshop.revising import REVISION_MAX_CHARS, Revisions, Upload
 from bot.workshop.workshop import Workshop
@@ -46,7 +47,7 @@ async def song(services: Services) -> Song:
 async def test_any_revision_is_stored_faithfully_or_refused_whole(
     services: Services, song: Song, text: str | None, upload: bytes | None, name: str, parent_pick: int
 ) -> None:
-    """A revision either becomes exactly the lyrics its text parses to, or is refused with nothing stored."""
+    """A revision either becomes exactly the lyrics its sanitised text parses to, or is refused with nothing stored."""
     revisions = Revisions(services)
     versions = await services.songs.versions(song.id)
     parent = versions[parent_pick % len(versions)]
@@ -65,8 +66,9 @@ async def test_any_revision_is_stored_faithfully_or_refused_whole(
         stored = await services.songs.version(song.id, delivery.version.number)
         assert stored is not None
         assert (stored.parent, stored.author_id, stored.author_name) == (parent.number, author.user_id, name)
-        assert stored.lyrics == parse_lyrics(text or "", title=parent.lyrics.title if parent.lyrics else song.title)
         assert text is not None
+        title = parent.lyrics.title if parent.lyrics else song.title
+        assert stored.lyrics == parse_lyrics(member_text(text, "your lyrics"), title=title)  # line breaks as \n
         assert len(text) <= REVISION_MAX_CHARS
         return
     assert reason

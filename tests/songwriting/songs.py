@@ -100,3 +100,6 @@ Where the silver rivers go
 
 SONGS: tuple[Lyrics, ...] = (NIGHT_TRAIN, PAPER_BOATS, HIGHWAY, LANTERN)
 MOODS: tuple[str | None, ...] = ("sad", "happy", None, "dreamy", "dark", "hopeful", "mysterious", "energetic")
+
+MEMBER_TUNE = b"X:1\nT:Harbour\nM:4/4\nL:1/8\nK:G\nGABc d2 B2|c2 A2 G4|GABc d2 B2|c2 A2 G4|\n"
+"""A member's own melody file (ABC), with no genre or seed of the bot's."""

@@ -116,6 +116,7 @@ async def test_history_diff_credits_and_export(services: Services) -> None:
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert name.endswith("-v1.zip")
     assert {"lyrics.txt", "melody.mid", "lead-sheet.musicxml", "credits.md", "song.json"} <= set(archive.namelist())
+    assert archive.read("lead-sheet.pdf").startswith(b"%PDF-")  # the whole printable lead sheet, made on demand
     song_json = json.loads(archive.read("song.json"))
     assert song_json["sections"][0]["lines"] == list(lyrics.sections[0].lines)
     assert song_json["measures"]

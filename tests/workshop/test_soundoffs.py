@@ -9,9 +9,13 @@ import pytest
 from bot.db.songs import NewVersion, Song
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.services import Services
+from bot.songwriting.music.composer import compose
+from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.workshop.actors import Actor
+from bot.workshop.revising import Upload
 from bot.workshop.workshop import Workshop
+from tests.songwriting.songs import MEMBER_TUNE as ABC
 
 OWNER = Actor(guild_id=1, user_id=10, name="Owner")
 MEMBER = Actor(guild_id=1, user_id=11, name="Ben")
@@ -109,3 +113,23 @@ async def test_due_lists_overdue_soundoffs(services: Services) -> None:
     due, next_at = await soundoffs.due()
     assert due == []
     assert next_at == pytest.approx(started.soundoff.ends_at)
+
+
+async def test_every_option_of_a_song_with_music_has_a_preview(services: Services) -> None:
+    """v1 and Ben's v2 have words only, v3 has the AI's melody, v4 Ben's own file: every option is heard, alike."""
+    song = await _song(services)
+    words = _lyrics("ben wrote this")
+    melody = compose(words, MusicSettings(genre="folk"), seed=3)
+    tune = NewVersion.by_ai("ai-variation", lyrics=words, melody=melody, parent=2, writer="melody sketcher", seed=3)
+    await services.songs.add_version(song.id, tune)
+    workshop = Workshop(services)
+    ben_v2 = await services.songs.version(song.id, 2)
+    assert ben_v2 is not None
+    await workshop.revisions.submit(song, MEMBER, text=None, upload=Upload("tune.abc", len(ABC), ABC), parent=ben_v2)
+    started = await workshop.soundoffs.start(song, OWNER, channel_id=2, versions="v1,v2,v3,v4", hours=None, blind=True)
+    ballot = await workshop.soundoffs.ballot(started)
+    previews = [o.preview for o in ballot.options]
+    assert all(p is not None and p[:4] == b"OggS" for p in previews)
+    again = await workshop.soundoffs.option_preview(started.soundoff, ballot.options[0].option.label)
+    assert again is not None
+    assert len(again) == len(previews[0] or b"")  # rendered the same way (OGG's stream serial is random)

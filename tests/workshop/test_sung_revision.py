@@ -9,11 +9,11 @@ from bot.errors import UserFacingError
 from bot.services import Services
 from bot.workshop.revising import Revisions, Upload, check_upload_size
 from tests.songwriting.music.sung_corpus import melody_case, negative_cases, ogg_opus
-from tests.workshop.test_revising import ANA, _song
+from tests.workshop.songs import ANA, a_song
 
 
 async def test_a_voice_message_becomes_a_melody_version_with_its_confidence(services: Services) -> None:
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     data = ogg_opus(melody_case(1, 12).samples)
     upload = Upload("voice-message.ogg", len(data), data)
@@ -33,7 +33,7 @@ async def test_a_voice_message_becomes_a_melody_version_with_its_confidence(serv
 
 
 async def test_noise_is_refused_and_nothing_is_stored(services: Services) -> None:
-    song = await _song(services)
+    song = await a_song(services)
     revisions = Revisions(services)
     noise = next(c for c in negative_cases(seconds=3.0) if c.name == "pink-noise").wav()
     with pytest.raises(UserFacingError, match="noise"):

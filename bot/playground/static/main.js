@@ -65,7 +65,11 @@ const thread = new Thread($("panel"), app);
 
 app.handlers = {
   openThread: (songId) => openThread(songId),
+  busy: (v) => thread.isBusy(v),
   melody: async (v) => (await openThread(v.song_id), thread.melody(v)),
+  newmelody: async (v) => (await openThread(v.song_id), thread.melody(v)),
+  remix: async (v) => (await openThread(v.song_id), thread.remix(v)),
+  notes: async (v) => (await openThread(v.song_id), thread.notes(v)),
   regenerate: async (v) => {
     await openThread(v.song_id);
     if (v.section_labels.length >= 2) thread.chooseRegeneration(v);
@@ -218,6 +222,10 @@ function fillBriefForm(boot) {
     for (const value of values) select.append(typeof value === "string" ? el("option", { value, text: value }) : el("option", { value: value.value, text: value.label }));
   };
   options($("brief-what"), boot.what);
+  // An instrumental is music alone: it needs no theme (the server asks for one only for words).
+  const needsTheme = () => ($("brief-theme").required = $("brief-what").value !== "instrumental");
+  $("brief-what").addEventListener("change", needsTheme);
+  needsTheme();
   options($("brief-form"), boot.forms);
   options($("brief-meter"), boot.meters, "from the style");
   for (const scheme of boot.rhyme_schemes) $("rhyme-schemes").append(el("option", { value: scheme }));

@@ -13,7 +13,12 @@ function statusLine(view) {
     "div",
     { class: "status" },
     el("div", {}, el("span", { class: "vote-count", text: votes }), " · ", closes),
-    el("div", { class: "status-note", text: `${view.blind && view.open ? "Blind: authors are hidden until it closes. " : ""}Tallies stay hidden until the end.` }),
+    el("div", {
+      class: "status-note",
+      text: view.open
+        ? `${view.blind ? "Blind: authors are hidden until it closes. " : ""}Tallies stay hidden until the end.`
+        : `${view.results ? view.results.tally : "Closed"} (results below).`,
+    }),
   );
 }
 

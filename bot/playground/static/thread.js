@@ -13,6 +13,20 @@ export class Thread {
     this.songId = null;
     this.detail = null;
     this.tab = "versions";
+    this.running = new Set(); // "song:version" keys whose generating work is running
+  }
+
+  isBusy(version) {
+    return this.running.has(`${version.song_id}:${version.number}`);
+  }
+
+  // Disable (or enable again) every button of a version, in the thread and in the channel, while its work runs.
+  setBusy(version, busy) {
+    const key = `${version.song_id}:${version.number}`;
+    if (busy) this.running.add(key);
+    else this.running.delete(key);
+    const selector = `.actions button[data-song="${version.song_id}"][data-version="${version.number}"]`;
+    for (const button of document.querySelectorAll(selector)) button.disabled = busy;
   }
 
   get isOpen() {
@@ -112,12 +126,15 @@ export class Thread {
     if (node) node.scrollIntoView({ block: "start" });
   }
 
-  // Run a generating action (Add melody, Regenerate) with a progress message; errors show under the version.
+  // Run a generating action (Add melody, New melody, Regenerate, Remix) with a progress message, the version's
+  // buttons disabled until it is done; errors show under the version.
   async generate(version, path, body, progress) {
+    if (this.isBusy(version)) return;
     const slot = this.slot(version.number);
     if (slot) clear(slot);
     const pending = this.app.pending(progress);
     this.pending.append(pending.node);
+    this.setBusy(version, true);
     try {
       const made = await post(path, { member: this.app.member(), ...body });
       await this.refresh();
@@ -128,11 +145,93 @@ export class Thread {
       if (target) target.append(el("div", { class: "form-error", role: "alert", text: error.message }));
     } finally {
       pending.done();
+      this.setBusy(version, false);
     }
   }
 
   melody(version) {
-    return this.generate(version, `/api/songs/${this.songId}/versions/${version.number}/melody`, {}, "Composing a melody for these words…");
+    const progress = version.melody ? "Composing a new melody in the song's key, tempo and metre…" : "Composing a melody for these words…";
+    return this.generate(version, `/api/songs/${this.songId}/versions/${version.number}/melody`, {}, progress);
+  }
+
+  // Remix: the song's brief, prefilled, to change before the AI writes a new draft beside this version.
+  async remix(version) {
+    let brief;
+    try {
+      brief = await get(`/api/songs/${this.songId}/brief`);
+    } catch (failure) {
+      return this.inline(version, el("div", { class: "form-error", role: "alert", text: failure.message }));
+    }
+    if (!brief.has_brief) {
+      return this.inline(version, el("div", { class: "form-error", role: "alert", text: "This song has no brief to remix: use Add melody instead." }));
+    }
+    const limits = this.app.boot.limits;
+    const field = (name, label, value, attrs = {}) => {
+      const input = el("input", { name, value: value == null ? "" : String(value), "aria-label": label, ...attrs });
+      return [input, el("label", {}, `${label} `, input)];
+    };
+    const [theme, themeRow] = field("theme", "Theme", brief.theme, { maxlength: String(limits.theme), required: true });
+    const [genre, genreRow] = field("genre", "Genre", brief.genre, { maxlength: String(limits.style) });
+    const [mood, moodRow] = field("mood", "Mood", brief.mood, { maxlength: String(limits.style) });
+    const form = el("select", { name: "form", "aria-label": "Form" }, this.app.boot.forms.map((f) => el("option", { value: f, text: f, selected: f === brief.form })));
+    const [scheme, schemeRow] = field("rhyme_scheme", "Rhyme scheme", brief.rhyme_scheme, { maxlength: "8" });
+    const [syllables, syllablesRow] = field("syllables", "Syllables", brief.syllables, { type: "number", min: "4", max: "16" });
+    const error = el("div", { class: "form-error", role: "alert" });
+    const go = el("button", { type: "submit", class: "primary", text: "Remix" });
+    const node = el(
+      "form",
+      { class: "inline-form remix-form" },
+      el("div", { class: "inline-title", text: `Remix ${version.label}: change the brief, the AI writes a new draft beside it` }),
+      themeRow, genreRow, moodRow, el("label", {}, "Form ", form), schemeRow, syllablesRow,
+      error,
+      el("div", { class: "form-buttons" }, go, el("button", { type: "button", class: "secondary", text: "Cancel", onclick: () => this.closeInline(version) })),
+    );
+    node.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { theme: theme.value, genre: genre.value, mood: mood.value, form: form.value, rhyme_scheme: scheme.value, syllables: syllables.value };
+      go.disabled = true;
+      error.textContent = "";
+      this.closeInline(version);
+      await this.generate(version, `/api/songs/${this.songId}/versions/${version.number}/remix`, body, "Writing a remix of the brief…");
+    });
+    this.inline(version, node);
+    theme.focus();
+  }
+
+  // Notes: line notes shown to the member who asked (as an ephemeral reply), with a button to post them.
+  async notes(version) {
+    const path = `/api/songs/${this.songId}/versions/${version.number}/notes`;
+    if (this.isBusy(version)) return;
+    this.setBusy(version, true);
+    let found;
+    try {
+      found = await post(path, { member: this.app.member() });
+    } catch (failure) {
+      this.setBusy(version, false);
+      return this.inline(version, el("div", { class: "form-error", role: "alert", text: failure.message }));
+    }
+    this.setBusy(version, false);
+    const share = el("button", { type: "button", class: "primary", text: "Post in thread" });
+    const box = el(
+      "div",
+      { class: "ephemeral note notes-box", role: "status" },
+      el("span", { class: "only-you", text: "Only you can see this" }),
+      el("div", { class: "inline-title", text: found.heading }),
+      el("ul", {}, found.notes.map((n) => el("li", { text: n }))),
+      el("div", { class: "form-buttons" }, share, el("button", { type: "button", class: "secondary", text: "Dismiss", onclick: () => this.closeInline(version) })),
+    );
+    share.addEventListener("click", async () => {
+      share.disabled = true;
+      try {
+        await post(path, { member: this.app.member(), post: true });
+        this.closeInline(version);
+        await this.refresh();
+      } catch (failure) {
+        share.disabled = false;
+        box.append(el("div", { class: "form-error", role: "alert", text: failure.message }));
+      }
+    });
+    this.inline(version, box);
   }
 
   regenerate(version, section = null) {
@@ -373,15 +472,14 @@ function diffTable(diff) {
 }
 
 function creditsList(credits) {
-  const pct = (share) => `${Math.round(share * 100)} %`;
   return el(
     "div",
     { class: "credits" },
     el("div", { class: "tool-summary", text: `Credits · ${credits.version} · ${credits.total} line${credits.total === 1 ? "" : "s"}` }),
     credits.authors.length
-      ? el("ul", { class: "authors" }, credits.authors.map((a) => el("li", {}, el("strong", { text: a.name }), ` — ${a.lines} line${a.lines === 1 ? "" : "s"} (${pct(a.share)})`)))
+      ? el("ul", { class: "authors" }, credits.authors.map((a) => el("li", {}, el("strong", { text: a.name }), ` — ${a.lines} line${a.lines === 1 ? "" : "s"} (${a.percent})`)))
       : el("p", { text: "No member has written a line of this version yet." }),
-    el("p", { class: "ai-share", text: `AI-written lines: ${credits.ai_lines} (${pct(credits.ai_share)}) — ${credits.disclosure}` }),
+    el("p", { class: "ai-share", text: `AI-written lines: ${credits.ai_lines} (${credits.ai_percent}) — ${credits.disclosure}` }),
     el(
       "details",
       { class: "line-credits" },

@@ -78,15 +78,19 @@ function downloads(version) {
   return el("div", { class: "files" }, el("span", { class: "files-label", text: "Files" }), links);
 }
 
-// The buttons under a version, as under its Discord message. Remix (AI versions) and Notes (human versions)
-// join here when the workshop has them (SPEC §8): one entry each, handled like "regenerate".
+// The buttons under a version, as under its Discord message (bot/draft_buttons.py): Add melody under words
+// without music, New melody under words with music; Notes under a member's version, Remix under the AI's.
+// A version whose work is running (handlers.busy) shows them disabled, so a second click cannot hit the cooldown.
 function versionActions(version, handlers) {
   const buttons = [];
-  if (version.prosody) buttons.push(["melody", "Add melody", "primary"]);
+  if (version.prosody) buttons.push(version.melody ? ["newmelody", "New melody", "secondary"] : ["melody", "Add melody", "primary"]);
   buttons.push(["regenerate", "Regenerate", "secondary"]);
   buttons.push(["revise", "Revise", "success"]);
+  if (version.prosody && !version.by_ai) buttons.push(["notes", "Notes", "secondary"]);
+  if (version.prosody && version.by_ai) buttons.push(["remix", "Remix", "secondary"]);
   buttons.push(["soundoff", "Start sound-off", "secondary"]);
   buttons.push(["delete", "Delete", "danger"]);
+  const busy = handlers.busy ? handlers.busy(version) : false;
   return el(
     "div",
     { class: "actions" },
@@ -94,7 +98,8 @@ function versionActions(version, handlers) {
       el("button", {
         type: "button",
         class: `action ${style}`,
-        dataset: { action, version: String(version.number) },
+        dataset: { action, version: String(version.number), song: String(version.song_id) },
+        disabled: busy,
         text: label,
         onclick: () => handlers[action](version),
       }),

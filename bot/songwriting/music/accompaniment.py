@@ -127,6 +127,7 @@ def bass_line(melody: Melody, style: GenreProfile, rng: random.Random) -> tuple[
     eighths = int(time.bar / EIGHTH)
     beat = int(time.beat / EIGHTH)
     beats = max(1, eighths // beat)
+    previous, held = "", 0
     for start, symbol, following in _bars(melody):
         root = chord_root(symbol)
         if root is None:
@@ -137,7 +138,13 @@ def bass_line(melody: Melody, style: GenreProfile, rng: random.Random) -> tuple[
         fifth = low + 7
         seventh = low + (10 if (root + 10) % 12 in tones or (root + 11) % 12 not in tones else 11)
         line = style.bass
-        if line is BassLine.ROOT_FIFTH:
+        held = held + 1 if symbol == previous else 0
+        previous = symbol
+        if line is BassLine.ROOT_FIFTH and beats % 2:
+            # Boom-chick in three: one bass note a bar, on the downbeat, the root and the fifth below in turn while
+            # a chord holds (the chords play the "chick" on 2 and 3); it played the root on 1 and 3.
+            notes.append(_note(low if held % 2 == 0 else fifth - 12, start, beat * EIGHTH, 72))
+        elif line is BassLine.ROOT_FIFTH:
             for index in range(beats):
                 if index % 2 == 0 or beats == 2:
                     pitch = low if (index // max(1, beats // 2)) % 2 == 0 else fifth - 12

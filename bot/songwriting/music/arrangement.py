@@ -44,10 +44,15 @@ class Arrangement:
         if self.swing == 0.5 or beat != 1:
             return position
         whole, offset = divmod(position, beat)
-        ratio = Fraction(self.swing).limit_denominator(12)  # 0.67 is the triplet's 2/3
+        ratio = swing_ratio(self.swing)
         half = beat / 2
         moved = offset * 2 * ratio if offset <= half else ratio * beat + (offset - half) * 2 * (1 - ratio)
         return whole * beat + moved
+
+
+def swing_ratio(swing: float) -> Fraction:
+    """The long eighth's share of the beat as the fraction the band plays (0.67 is the triplet's 2/3)."""
+    return Fraction(swing).limit_denominator(12)
 
 
 def arrange(melody: Melody) -> Arrangement:

@@ -20,6 +20,7 @@ import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from bot.songwriting.errors import DomainError
 from bot.songwriting.music.genres import GenreProfile, MelodyCharacter
 from bot.songwriting.music.harmony import (
     MODES,
@@ -37,14 +38,15 @@ from bot.songwriting.music.melody import ChordSpan, Melody, Meter, Note
 from bot.songwriting.music.pitch_search import cadence, cadence_cost, motion, register, shape, viterbi
 from bot.songwriting.music.rhythm import GRID, PICKUP, Unit, bars_for, place
 from bot.songwriting.music.settings import TEMPO_RANGE, MusicSettings
-from bot.songwriting.words.lyrics import Lyrics
+from bot.songwriting.music.vocal_style import sing
+from bot.songwriting.words.lyrics import Lyrics, size_problem
 from bot.songwriting.words.prosody import line_syllables
 
 MAX_BARS = 64
 _MAX_PHRASE = 16  # syllables per phrase; longer lines are split at word boundaries
 _DEFAULT_CHARACTER = MelodyCharacter()
 _MINOR_LIKE = ("minor", "dorian", "phrygian")
-_BASE = {"verse": 0.15, "chorus": 0.62, "bridge": 0.4}  # a section's starting height, as a share of the window
+_BASE = {"verse": 0.1, "chorus": 0.68, "bridge": 0.4}  # a section's starting height, as a share of the window
 _ECHO = 1.4  # pull of an echoing line toward its model, per degree away
 
 
@@ -90,13 +92,17 @@ def compose(lyrics: Lyrics | None, settings: MusicSettings | None = None, *, see
             raise ValueError(f"an instrumental needs between 1 and {MAX_BARS} bars")
         sections = _instrumental_sections(bars, time, rng)
     else:
+        if (problem := size_problem(lyrics)) is not None:
+            raise DomainError(f"These lyrics have {problem}: too long to set to music. Split the song up.")
         sections = _lyric_sections(lyrics)
         if not sections:
-            raise ValueError("the lyrics have no words to sing")
-    writer = _Writer(the_key, time, seed, style)
+            raise DomainError("These lyrics have no words to sing: revise them with some words first.")
+    voice = settings.voice_range
+    character = style.melody if style is not None else _DEFAULT_CHARACTER
+    writer = _Writer(the_key, time, seed, style, voice.centre if voice else character.centre)
     for index, section in enumerate(sections):
         writer.add(section, sections[index + 1] if index + 1 < len(sections) else None)
-    return writer.melody(tempo)
+    return sing(writer.melody(tempo), character, {section.index: section.kind for section in sections})
 
 
 def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Random) -> tuple[Key, Meter, int]:
@@ -120,6 +126,9 @@ def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Rand
         the_key = parse_key(tonic, mode)
         if abs(the_key.sharps) > 4:  # Eb minor's six flats: take the major key's relative minor (C minor)
             the_key = parse_key(Key(tonic, "major").names[5], mode)
+    voice = settings.voice_range
+    if voice is not None and not settings.key:
+        the_key = _key_for_voice(the_key, style, voice.home)
     if settings.tempo is not None:
         return the_key, time, settings.tempo
     if style is None:
@@ -137,6 +146,15 @@ def _frame(settings: MusicSettings, style: GenreProfile | None, rng: random.Rand
         slowest, fastest = (slowest, middle) if pace < 90 else (middle, fastest) if pace > 108 else (slowest, fastest)
     felt = rng.randrange(slowest, fastest + 1)
     return the_key, time, _compound_tempo(felt) if time.compound else min(TEMPO_RANGE[1], felt)
+
+
+def _key_for_voice(chosen: Key, style: GenreProfile | None, home: int) -> Key:
+    """The key whose tonic lies nearest the voice's home note (a fourth above its lowest), among the genre's keys
+    (its instruments' favourites) or, without a genre, the common keys; the mode stays."""
+    tonics = style.tonics if style is not None else ("C", "G", "D", "A", "E", "F", "Bb", "Eb")
+    candidates = [parse_key(tonic, chosen.mode) for tonic in tonics]
+    candidates = [k for k in candidates if abs(k.sharps) <= 4] or [chosen]
+    return min(candidates, key=lambda k: (min((k.tonic_pc - home) % 12, (home - k.tonic_pc) % 12), k.tonic))
 
 
 def _compound_tempo(dotted: int) -> int:
@@ -225,7 +243,7 @@ def _form_line_bars(need: int, lines: int, form: int) -> int:
 class _Writer:
     """Accumulates sections into notes and per-bar chords on a global eighth-note grid."""
 
-    def __init__(self, key: Key, time: Meter, seed: int, style: GenreProfile | None) -> None:
+    def __init__(self, key: Key, time: Meter, seed: int, style: GenreProfile | None, centre: int) -> None:
         self.key = key
         self.time = time
         self.seed = seed
@@ -239,7 +257,7 @@ class _Writer:
         self.last: tuple[int, int] | None = None  # (degree, motion) of the last note written
         self.cache: dict[tuple[object, ...], tuple[list[str], list[tuple[_Placed, int]]]] = {}
         self.scale = MODES[key.mode]
-        self.tonic_midi, self.low = register(key, self.window)
+        self.tonic_midi, self.low = register(key, self.window, centre)
 
     def pitch(self, degree: int) -> int:
         return self.tonic_midi + 12 * (degree // 7) + self.scale[degree % 7]

@@ -34,6 +34,12 @@ Sources for the choices, by field (each profile below adds its own where it depa
 - melody: ranges and leap shares are kept inside the human band of the music-stack notes (range 8–16 semitones,
   leaps over five semitones 0–10 %); syncopation and density follow each style's delivery (rap and R&B push
   syllables off the beat and pack them closer, ballads and folk leave room, punk shouts on the beat).
+- the voice: registers follow where each style's lead singers sit on record — rock, blues, country and rap
+  mostly baritone-to-tenor chest voice (centred near D4–A3, written in the tenor's octave-down treble clef),
+  pop and dance leads higher (G#4–A4); melisma is the runs of gospel-rooted R&B and soul singing and the held,
+  decorated long notes of ballads and slow blues (a few in jazz); rap verses are spoken in sixteenth-note flow
+  on the beat's subdivisions with a sung hook (Adams, "On the metrical techniques of flow in rap music", Music
+  Theory Online 15/5, 2009).
 """
 
 from __future__ import annotations
@@ -160,12 +166,20 @@ class MelodyCharacter:
     notes a leap over five semitones may land on (each resolved by a step back); ``syncopation``: the chance a
     line pushes one stressed syllable an eighth early; ``density``: the share of a line's eighth-note slots its
     syllables may fill before it is given more bars (higher: busier lines, as in rap).
+
+    How the voice sings it (``vocal_style``): ``centre`` is the MIDI pitch the tune's register centres on (66,
+    F#4, a middle for any voice; lower where the genre's singers sit lower); ``melisma`` the chance a long syllable
+    is sung on two to four notes (R&B and gospel runs); ``flow`` raps the verses in a sixteenth-note speech rhythm
+    with the chorus sung.
     """
 
     window: int = 9
     leaps: float = 0.04
     syncopation: float = 0.25
     density: float = 0.7
+    centre: int = 66
+    melisma: float = 0.0
+    flow: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +277,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.ROOT_FIFTH,
         drums=Groove.NONE,
         instruments=Instruments(melody=73, chords=25, bass=32),  # flute, steel-string guitar, acoustic bass
-        melody=MelodyCharacter(window=9, leaps=0.03, syncopation=0.15, density=0.65),
+        melody=MelodyCharacter(window=9, leaps=0.03, syncopation=0.15, density=0.65, centre=64),
     ),
     GenreProfile(
         Genre.POP,
@@ -279,7 +293,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.SYNCOPATED,
         drums=Groove.BACKBEAT,
         instruments=Instruments(melody=80, chords=0, bass=33, pad=89),  # square lead, piano, finger bass, warm pad
-        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.35, density=0.7),
+        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.35, density=0.7, centre=68),
     ),
     GenreProfile(
         Genre.ROCK,
@@ -294,8 +308,9 @@ PROFILES: tuple[GenreProfile, ...] = (
         comping=Comping.STRUM,
         bass=BassLine.EIGHTHS,
         drums=Groove.BACKBEAT,
-        instruments=Instruments(melody=29, chords=29, bass=34),  # overdriven guitars, picked bass
-        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.25, density=0.7),
+        # a distortion-guitar lead over the overdriven rhythm guitar (one program for both buried the tune), bass
+        instruments=Instruments(melody=30, chords=29, bass=34),
+        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.25, density=0.7, centre=62),
     ),
     GenreProfile(
         Genre.BLUES,
@@ -311,7 +326,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.BOOGIE,
         drums=Groove.SHUFFLE,
         instruments=Instruments(melody=22, chords=0, bass=32),  # harmonica, piano, acoustic bass
-        melody=MelodyCharacter(window=8, leaps=0.05, syncopation=0.3, density=0.65),
+        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.3, density=0.65, centre=60, melisma=0.15),
     ),
     GenreProfile(
         Genre.COUNTRY,
@@ -327,7 +342,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.ROOT_FIFTH,
         drums=Groove.TRAIN,
         instruments=Instruments(melody=40, chords=25, bass=32),  # fiddle, steel-string guitar, acoustic bass
-        melody=MelodyCharacter(window=9, leaps=0.04, syncopation=0.2, density=0.7),
+        melody=MelodyCharacter(window=9, leaps=0.04, syncopation=0.2, density=0.7, centre=63),
     ),
     GenreProfile(
         Genre.BALLAD,
@@ -343,7 +358,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.ROOT,
         drums=Groove.CHORUS_ONLY,
         instruments=Instruments(melody=71, chords=0, bass=32, pad=48),  # clarinet, piano, bass, strings
-        melody=MelodyCharacter(window=10, leaps=0.06, syncopation=0.15, density=0.55),
+        melody=MelodyCharacter(window=10, leaps=0.06, syncopation=0.15, density=0.55, centre=66, melisma=0.3),
     ),
     GenreProfile(
         Genre.INDIE,
@@ -359,7 +374,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.ROOT,
         drums=Groove.BACKBEAT,
         instruments=Instruments(melody=11, chords=27, bass=33, pad=88),  # vibraphone, clean guitar, bass, pad
-        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.3, density=0.7),
+        melody=MelodyCharacter(window=9, leaps=0.05, syncopation=0.3, density=0.7, centre=65),
     ),
     GenreProfile(
         Genre.PUNK,
@@ -375,7 +390,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.EIGHTHS,
         drums=Groove.DRIVING,
         instruments=Instruments(melody=29, chords=30, bass=34),  # overdriven lead, distortion guitar, picked bass
-        melody=MelodyCharacter(window=8, leaps=0.03, syncopation=0.05, density=0.75),
+        melody=MelodyCharacter(window=8, leaps=0.03, syncopation=0.05, density=0.75, centre=64),
     ),
     GenreProfile(
         Genre.RNB,
@@ -391,7 +406,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.SYNCOPATED,
         drums=Groove.SOUL,
         instruments=Instruments(melody=65, chords=4, bass=33, pad=16),  # alto sax, electric piano, bass, organ
-        melody=MelodyCharacter(window=10, leaps=0.06, syncopation=0.45, density=0.7),
+        melody=MelodyCharacter(window=10, leaps=0.06, syncopation=0.45, density=0.7, centre=67, melisma=0.6),
     ),
     GenreProfile(
         Genre.HIPHOP,
@@ -407,7 +422,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.SYNCOPATED,
         drums=Groove.BOOM_BAP,
         instruments=Instruments(melody=11, chords=4, bass=38, pad=89),  # vibraphone, e-piano, synth bass, pad
-        melody=MelodyCharacter(window=8, leaps=0.03, syncopation=0.5, density=0.85),
+        melody=MelodyCharacter(window=8, leaps=0.03, syncopation=0.5, density=0.85, centre=58, flow=True),
     ),
     GenreProfile(
         Genre.ELECTRONIC,
@@ -436,7 +451,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.SYNCOPATED,
         drums=Groove.FOUR_ON_THE_FLOOR,
         instruments=Instruments(melody=81, chords=90, bass=38, pad=90),  # saw lead, polysynth, synth bass
-        melody=MelodyCharacter(window=8, leaps=0.04, syncopation=0.35, density=0.7),
+        melody=MelodyCharacter(window=9, leaps=0.04, syncopation=0.35, density=0.7, centre=69),
     ),
     GenreProfile(
         Genre.JAZZ,
@@ -452,7 +467,7 @@ PROFILES: tuple[GenreProfile, ...] = (
         bass=BassLine.WALKING,
         drums=Groove.SWING_RIDE,
         instruments=Instruments(melody=65, chords=0, bass=32),  # alto sax, piano, acoustic bass
-        melody=MelodyCharacter(window=10, leaps=0.07, syncopation=0.4, density=0.65),
+        melody=MelodyCharacter(window=10, leaps=0.07, syncopation=0.4, density=0.65, centre=64, melisma=0.1),
     ),
 )
 """The curated profiles, one per Genre."""

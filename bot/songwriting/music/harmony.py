@@ -116,6 +116,8 @@ class Key:
         fifth = (self.scale[(degree + 4) % 7] - root) % 12
         quality = {(4, 7): "", (3, 7): "m", (3, 6): "dim", (4, 8): "aug"}[(third, fifth)]
         seventh = (self.scale[(degree + 6) % 7] - root) % 12
+        if colour is ChordColour.BLUES and degree % 7 == 4 and quality == "m":
+            quality = ""  # a minor blues still turns on a dominant V7 (Gm7–Cm7–D7), never the modal Dm7
         return _coloured(self.names[degree % 7], quality, seventh, colour)
 
     def dominant(self, colour: ChordColour = ChordColour.TRIAD) -> str:

@@ -115,7 +115,11 @@ class Meter:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """One note (or rest, when ``pitch`` is None) with the syllable it carries, if any."""
+    """One note (or rest, when ``pitch`` is None) with the syllable it carries, if any.
+
+    ``melisma`` marks a note that goes on singing the syllable of the note before (its ``syllable`` is None): the
+    score slurs them and holds the syllable under them, the MIDI file has one lyric event for the group.
+    """
 
     pitch: int | None
     start: Fraction
@@ -124,6 +128,7 @@ class Note:
     section: int
     line: int
     chromatic: bool = False
+    melisma: bool = False
 
     @property
     def end(self) -> Fraction:
@@ -140,12 +145,14 @@ class Note:
         }
         if self.chromatic:
             data["chromatic"] = True
+        if self.melisma:
+            data["melisma"] = True
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Note:
         pitch, syllable = data.get("pitch"), data.get("syllable")
-        if pitch is not None and not (isinstance(pitch, int) and 0 <= pitch <= 127):
+        if pitch is not None and (isinstance(pitch, bool) or not isinstance(pitch, int)):
             raise ValueError(f"bad pitch {pitch!r}")
         if syllable is not None and not isinstance(syllable, str):
             raise ValueError(f"bad syllable {syllable!r}")
@@ -157,6 +164,7 @@ class Note:
             section=_int(data.get("section", 0)),
             line=_int(data.get("line", 0)),
             chromatic=bool(data.get("chromatic", False)),
+            melisma=bool(data.get("melisma", False)),
         )
 
 
@@ -260,8 +268,7 @@ class Melody:
             seed=_int(data.get("seed", 0)),
             genre=_genre(data.get("genre")),
         )
-        melody.key  # noqa: B018 - validates tonic and mode
-        melody.time  # noqa: B018 - validates the metre
+        check_melody(melody)
         return melody
 
     def tempo_text(self) -> str:
@@ -289,6 +296,39 @@ class Melody:
         return " · ".join(parts)
 
 
+def check_melody(melody: Melody) -> Melody:
+    """Check what every melody must satisfy to be stored, read back and rendered; return it unchanged.
+
+    One function for both sides: the reader of stored melodies calls it, and so does the upload parser
+    before anything is stored, so a melody that was saved can always be read again. Raises MelodyInputError
+    (a ValueError) with a sentence a member can act on.
+    """
+    items: tuple[Note | ChordSpan, ...] = (*melody.notes, *melody.chords)
+    for item in items:
+        what = "A chord" if isinstance(item, ChordSpan) else "A rest" if item.pitch is None else "A note"
+        if item.start < 0:
+            raise MelodyInputError(
+                f"{what} starts {_beats_text(-item.start)} before the beginning (a negative duration or "
+                "<forward> somewhere?). Check its note lengths."
+            )
+        if item.duration < 0:
+            raise MelodyInputError(f"{what} has a negative length. Check its note lengths.")
+        if isinstance(item, Note) and item.pitch is not None and not 0 <= item.pitch <= 127:
+            raise MelodyInputError(f"A note is outside the MIDI range (pitch {item.pitch}).")
+    if melody.tempo <= 0:
+        raise MelodyInputError(f"The tempo {melody.tempo} is not a positive number of beats per minute.")
+    try:
+        melody.key  # noqa: B018 - validates tonic and mode
+        melody.time  # noqa: B018 - validates the metre
+    except ValueError as exc:
+        raise MelodyInputError(f"It has an {exc}.") from None
+    return melody
+
+
+def _beats_text(length: Fraction) -> str:
+    return f"{float(length):g} beat{'' if length == 1 else 's'}"
+
+
 def pitch_name(pitch: int, key: Key | None = None) -> str:
     """Name a MIDI pitch with its octave (``"C4"`` is 60), spelled for the key when one is given."""
     name = key.spell(pitch % 12) if key else _NAMES[pitch % 12]
@@ -304,10 +344,7 @@ def pitch_name(pitch: int, key: Key | None = None) -> str:
 def _fraction(value: object) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(f"bad time value {value!r}")
-    result = Fraction(value)
-    if result < 0:
-        raise ValueError(f"negative time value {value!r}")
-    return result
+    return Fraction(value)
 
 
 def _genre(value: object) -> Genre | None:

@@ -2,9 +2,9 @@
 
 Uploads are untrusted: size, note count and length are bounded, the type is sniffed from the bytes (never the
 file name), zipped MusicXML is unpacked with a size cap, and ABC bars are checked for overfull durations because
-verovio would engrave them without complaint. music21's work grows with a score's span, and a few bytes can
-declare hours of music (a huge metre, a corrupted MIDI delta time), so spans are checked before music21 lays a
-score out wherever the format allows.
+verovio would engrave them without complaint. music21's work grows with what a file declares, and a few bytes
+can declare hours of music, so every file is pre-scanned (``prescan``) before music21 sees it; the melody read
+is then checked as a stored one is (``check_melody``), so what is saved can always be read back.
 """
 
 from __future__ import annotations
@@ -19,17 +19,24 @@ from typing import Any
 from xml.etree import ElementTree
 
 from music21 import chord, converter, harmony, key, meter, note, stream, tempo
-from music21.midi import ChannelVoiceMessages, DeltaTime, MetaEvents, MidiFile
 from music21.midi.translate import midiStringToStream
 
 from bot.songwriting.music.harmony import MODES, Key, parse_key
-from bot.songwriting.music.melody import ChordSpan, Melody, MelodyInputError, Meter, Note
+from bot.songwriting.music.melody import ChordSpan, Melody, MelodyInputError, Meter, Note, check_melody
+from bot.songwriting.music.prescan import (
+    ABC_HEADER,
+    ABC_METER,
+    MAX_BEATS,
+    MAX_NOTES,
+    METER_ALIASES,
+    prescan_abc,
+    prescan_midi,
+    prescan_musicxml,
+    too_long,
+    too_many_notes,
+)
 
 MAX_BYTES = 1_000_000
-MAX_NOTES = 2000
-MAX_BEATS = 1600
-"""The longest melody read, in quarter notes (400 bars of 4/4)."""
-_MAX_ABC_BAR_LINES = 600
 _MAX_UNZIPPED = 8_000_000
 _ABC_FIELD = re.compile(r"^[XTMLKQ]:", re.MULTILINE)
 _ABC_KEY = re.compile(r"^K:", re.MULTILINE)
@@ -73,74 +80,21 @@ def parse_melody(data: bytes, filename: str | None = None) -> Melody:
 
 
 def _read(data: bytes, kind: str, label: str) -> Melody:
+    text = ""
     if kind == "midi":
-        _check_midi_span(data, label)
+        prescan_midi(data, label)
         score = midiStringToStream(data)  # type: ignore[no-untyped-call]  # untyped in music21
-    elif kind == "mxl":
-        score = converter.parseData(_unzip(data), format="musicxml")
     else:
-        if kind == "abc":
-            _check_abc_span(_text(data), label)
-        score = converter.parseData(_text(data), format=kind)
+        text = _unzip(data) if kind == "mxl" else _text(data)
+        (prescan_abc if kind == "abc" else prescan_musicxml)(text, label)
+        score = converter.parseData(text, format="abc" if kind == "abc" else "musicxml")
     if not isinstance(score, stream.Stream):
         raise MelodyInputError(f"Could not read {label} as {_NAMES[kind]}.")
     words = None
     if kind == "abc":
-        text = _text(data)
         _check_bars(score, text)
         words = abc_words(text)
     return _melody(score, label, words)
-
-
-def _too_long(label: str) -> MelodyInputError:
-    return MelodyInputError(
-        f"{label.capitalize()} is longer than {MAX_BEATS // 4} bars of 4/4; attach a shorter melody."
-    )
-
-
-def _check_abc_span(text: str, label: str) -> None:
-    """Refuse metres the bot can't use and very many bars before music21 builds bars (its time grows with
-    the square of the bar count; ``M:1000/1`` alone takes minutes)."""
-    for declared in _ABC_METER.findall(text):
-        value = _METER_ALIASES.get(declared.strip(), declared.strip())
-        if value.lower() != "none":
-            try:
-                Meter.parse(value)
-            except ValueError:
-                raise MelodyInputError(
-                    f"The metre {value[:20]} is not supported; use one like 4/4, 3/4 or 6/8."
-                ) from None
-    music = (line.split("%", 1)[0] for line in text.splitlines() if not _ABC_HEADER.match(line))
-    if sum(line.count("|") for line in music) > _MAX_ABC_BAR_LINES:
-        raise _too_long(label)
-
-
-def _check_midi_span(data: bytes, label: str) -> None:
-    """Count notes, measure the span and check metres from the raw MIDI events, before music21 lays them out."""
-    midi_file = MidiFile()
-    midi_file.readstr(data)
-    per_quarter = midi_file.ticksPerQuarterNote
-    if not per_quarter:
-        raise MelodyInputError(f"{label.capitalize()} is timed in SMPTE frames; export it with beats (PPQ) instead.")
-    notes, longest = 0, 0
-    for track in midi_file.tracks:
-        ticks = 0
-        for event in track.events:
-            if isinstance(event, DeltaTime):
-                ticks += event.time or 0
-            elif event.type == ChannelVoiceMessages.NOTE_ON and event.velocity:
-                notes += 1
-            elif event.type == MetaEvents.TIME_SIGNATURE and isinstance(event.data, bytes):
-                ratio = f"{event.data[0]}/{2 ** min(event.data[1], 16)}" if len(event.data) >= 2 else "?"
-                try:
-                    Meter.parse(ratio)
-                except ValueError:
-                    raise MelodyInputError(f"The metre {ratio} is not supported.") from None
-        longest = max(longest, ticks)
-    if notes > MAX_NOTES:
-        raise MelodyInputError(f"{label.capitalize()} has more than {MAX_NOTES} notes; attach a shorter melody.")
-    if longest > MAX_BEATS * per_quarter:
-        raise _too_long(label)
 
 
 _NAMES = {"midi": "MIDI", "mxl": "compressed MusicXML", "musicxml": "MusicXML", "abc": "ABC"}
@@ -185,7 +139,7 @@ def _check_bars(score: stream.Stream[Any], text: str) -> None:
     music21 splits an overfull bar and gives the overflow a time signature of its own, so a time signature
     the file never declared marks the bar before it as overfull.
     """
-    declared = {_METER_ALIASES.get(m.strip(), m.strip()) for m in _ABC_METER.findall(text)}
+    declared = {METER_ALIASES.get(m.strip(), m.strip()) for m in ABC_METER.findall(text)}
     for part in _parts(score):
         measures = list(part.getElementsByClass(stream.Measure))
         for bar, (previous, measure) in enumerate(itertools.pairwise(measures), start=1):
@@ -198,10 +152,6 @@ def _check_bars(score: stream.Stream[Any], text: str) -> None:
                     f"Bar {bar} of the ABC is overfull: it holds {_beats(used, signature)} beats "
                     f"but {signature.ratioString} allows {_beats(allowed, signature)}. Check its note lengths."
                 )
-
-
-_ABC_METER = re.compile(r"(?:^M:|\[M:)\s*([^\]\n%]+)", re.MULTILINE)
-_METER_ALIASES = {"C": "4/4", "C|": "2/2"}
 
 
 def _beats(length: Fraction, signature: meter.TimeSignature) -> str:
@@ -217,13 +167,13 @@ def _parts(score: stream.Stream[Any]) -> list[stream.Stream[Any]]:
 def _melody(score: stream.Stream[Any], label: str, words: list[str | None] | None) -> Melody:
     part = _melody_part(score)
     if len(part.recurse().notes) > 2 * MAX_NOTES:  # stripTies is quadratic in the notes as written
-        raise MelodyInputError(f"{label.capitalize()} has more than {MAX_NOTES} notes; attach a shorter melody.")
+        raise too_many_notes(label)
     flat = part.stripTies().flatten()
     notes = _notes(flat.notesAndRests, iter(words) if words else None)
     if not any(n.pitch is not None for n in notes):
         raise MelodyInputError(f"{label.capitalize()} has no notes in it.")
     if len(notes) > MAX_NOTES:
-        raise MelodyInputError(f"{label.capitalize()} has more than {MAX_NOTES} notes; attach a shorter melody.")
+        raise too_many_notes(label)
     signature = next(iter(flat.getElementsByClass(meter.TimeSignature)), None)
     time_text = signature.ratioString if signature is not None else "4/4"
     try:
@@ -232,8 +182,8 @@ def _melody(score: stream.Stream[Any], label: str, words: list[str | None] | Non
         raise MelodyInputError(f"The metre {time_text} is not supported.") from exc
     end = max(n.end for n in notes)
     if end > MAX_BEATS:
-        raise _too_long(label)
-    return Melody(
+        raise too_long(label)
+    melody = Melody(
         notes=tuple(notes),
         chords=tuple(_chords(flat.getElementsByClass(harmony.ChordSymbol), end)),
         tonic=(found := _key(flat)).tonic,
@@ -242,6 +192,7 @@ def _melody(score: stream.Stream[Any], label: str, words: list[str | None] | Non
         meter=str(time),
         seed=0,
     )
+    return check_melody(melody)  # what the reader of stored melodies checks, so a stored upload reads back
 
 
 def _melody_part(score: stream.Stream[Any]) -> stream.Stream[Any]:
@@ -314,14 +265,13 @@ def abc_words(text: str) -> list[str | None] | None:
             count = pending if pending is not None else len(syllables)
             entries.extend((syllables + [None] * count)[:count])
             pending = None
-        elif line and not _ABC_HEADER.match(line):
+        elif line and not ABC_HEADER.match(line):
             if pending:
                 entries.extend([None] * pending)
             pending, tied = _count_abc_notes(line, tied)
     return entries if found else None
 
 
-_ABC_HEADER = re.compile(r"^[A-Za-z]:")
 _ABC_IGNORED = re.compile(r'"[^"]*"|![^!]*!|\+[^+]*\+|\{[^}]*\}|\[[A-Za-z]:[^\]]*\]')
 _ABC_CHORD = re.compile(r"\[[^\]]*\]")
 _ABC_NOTE = re.compile(r"[\^=_]*[A-Ga-g][,']*[0-9/]*(-?)")

@@ -86,18 +86,17 @@ def viterbi(
     return path
 
 
-def register(key: Key, window: int) -> tuple[int, int]:
-    """Place the tonic and the degree window so the melody sits around F#4, a comfortable middle."""
-    tonic_midi = 60 + key.tonic_pc
-    if tonic_midi > 66:
-        tonic_midi -= 12
+def register(key: Key, window: int, centre: int = 66) -> tuple[int, int]:
+    """Place the tonic and the degree window so the melody sits around ``centre`` (F#4, a comfortable middle,
+    unless the genre's singers or the member's voice sit elsewhere)."""
+    tonic_midi = centre - 11 + (key.tonic_pc - (centre - 11)) % 12  # the octave at or just below the centre
     scale = MODES[key.mode]
 
-    def centre(low: int) -> int:
+    def middle_of(low: int) -> int:
         middle = low + window // 2
         return tonic_midi + 12 * (middle // 7) + scale[middle % 7]
 
-    low = min(range(-6, 4), key=lambda lo: (abs(centre(lo) - 66), lo))
+    low = min(range(-6, 4), key=lambda lo: (abs(middle_of(lo) - centre), lo))
     return tonic_midi, low
 
 

@@ -12,6 +12,7 @@ from fractions import Fraction
 from bot.songwriting.music.genres import GenreProfile, find_genre
 from bot.songwriting.music.harmony import parse_key
 from bot.songwriting.music.melody import Meter
+from bot.songwriting.music.voices import RANGES, VoiceRange, parse_voice
 
 TEMPO_RANGE = (40, 240)
 TEXT_MAX = 60
@@ -24,7 +25,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class MusicSettings:
-    """Key (``"A minor"``, ``"F#"``), mode, tempo in bpm, metre (``"6/8"``), mood and genre (free text).
+    """Key (``"A minor"``, ``"F#"``), mode, tempo in bpm, metre (``"6/8"``), mood and genre (free text), and the
+    singer's voice (soprano, alto, tenor, baritone: the register, and the key when none is given).
 
     Construction raises SettingsError for a key, mode, metre or tempo the composer cannot use, so a value of
     this type is always composable.
@@ -36,8 +38,14 @@ class MusicSettings:
     meter: str | None = None
     mood: str | None = None
     genre: str | None = None
+    voice: str | None = None
 
     def __post_init__(self) -> None:
+        if self.voice is not None:
+            try:
+                parse_voice(self.voice)
+            except ValueError as exc:
+                raise SettingsError(str(exc)) from None
         if self.meter is not None:
             try:
                 time = Meter.parse(self.meter)
@@ -55,6 +63,11 @@ class MusicSettings:
         for name, text in (("mood", self.mood), ("genre", self.genre)):
             if text is not None and len(text) > TEXT_MAX:
                 raise SettingsError(f"the {name} is longer than {TEXT_MAX} characters")
+
+    @property
+    def voice_range(self) -> VoiceRange | None:
+        """The singer's range when the member named a voice."""
+        return None if self.voice is None else RANGES[parse_voice(self.voice)]
 
     @property
     def profile(self) -> GenreProfile | None:

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from bot.songwriting.music.harmony import Key, pitch_class
 from bot.songwriting.music.melody import Melody, Note
+from bot.songwriting.render.rests import rest_edges
 from bot.songwriting.versions.credits import Disclosure
 
 UNIT = Fraction(1, 2)  # L:1/8, in quarter notes
@@ -41,7 +42,7 @@ def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> 
         *([f"N:{_field(disclosure.line)}"] if disclosure else []),
         f"M:{melody.meter}",
         "L:1/8",
-        f"Q:1/4={melody.tempo}",
+        f"Q:{_tempo(melody)}",
         f"K:{key.tonic}{_MODE_SUFFIX.get(key.mode, '')}",
     ]
     signature = {name[0]: _alter(name) for name in key.names}
@@ -51,6 +52,9 @@ def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> 
     words: list[str] = []
     bar_index = 0
     current: dict[tuple[str, int], int] = {}
+    sung = [n for n in sorted(melody.notes, key=lambda n: n.start) if n.pitch is not None]
+    run_starts = {id(a) for a, b in itertools.pairwise(sung) if b.melisma and not a.melisma}
+    run_ends = {id(n) for i, n in enumerate(sung) if n.melisma and (i + 1 == len(sung) or not sung[i + 1].melisma)}
     for piece in _pieces(melody, sorted(chords)):
         bar = int(piece.start // time.bar)
         if bar != bar_index:
@@ -59,21 +63,32 @@ def to_abc(melody: Melody, title: str, disclosure: Disclosure | None = None) -> 
             bar_index = bar
             if bar % BARS_PER_LINE == 0:
                 lines.extend(_flush(music, words))
-        token = f'"{chords[piece.start]}"' if piece.start in chords else ""
+        opens = piece.note is not None and piece.first and id(piece.note) in run_starts
+        token = ("(" if opens else "") + (f'"{chords[piece.start]}"' if piece.start in chords else "")
         if piece.note is None or piece.note.pitch is None:
             token += "z" + _length(piece.duration)
         else:
             token += _pitch(piece.note.pitch, key, signature, current) + _length(piece.duration)
             if piece.tied:
                 token += "-"
+            elif id(piece.note) in run_ends:
+                token += ")"  # a melisma is slurred
             if piece.first and piece.note.syllable:
                 words.append(_word(piece.note.syllable))
             elif piece.first:
-                words.append("*")
+                words.append("_" if piece.note.melisma else "*")  # "_" holds the syllable over the run's next note
         music.append(" " + token if piece.start % time.beat == 0 else token)
     music.append(" |]")
     lines.extend(_flush(music, words))
     return "\n".join(header + lines) + "\n"
+
+
+def _tempo(melody: Melody) -> str:
+    """The ``Q:`` field in the metre's beat: ``3/8=72`` for a 12/8 at 108 quarters (the felt dotted quarter)."""
+    dotted = Fraction(melody.tempo * 2, 3)
+    if melody.time.compound and dotted.denominator == 1:
+        return f"3/8={dotted}"
+    return f"1/4={melody.tempo}"
 
 
 def _field(text: str) -> str:
@@ -96,7 +111,8 @@ def _pieces(melody: Melody, chord_starts: list[Fraction]) -> list[_Piece]:
         events.append((None, position, melody.length - position))
     for sounding, start, duration in events:
         end = start + duration
-        cuts = sorted({c for c in chord_starts if start < c < end} | set(time.notation_cuts(start, end)))
+        written = time.notation_cuts(start, end) if sounding is not None else rest_edges(time, start, end)[1:-1]
+        cuts = sorted({c for c in chord_starts if start < c < end} | set(written))
         edges = [start, *cuts, end]
         for i, (a, b) in enumerate(itertools.pairwise(edges)):
             pieces.append(_Piece(sounding, a, b - a, tied=sounding is not None and i < len(edges) - 2, first=i == 0))

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Literal
 from xml.etree.ElementTree import Element, SubElement
 
-from music21 import clef, duration, harmony, key, metadata, meter, note, pitch, stream, tempo, tie
+from music21 import clef, duration, expressions, harmony, key, metadata, meter, note, pitch, spanner, stream, tempo, tie
 from music21.musicxml.m21ToXml import ScoreExporter
 
 from bot.songwriting.music.melody import Melody, Meter, pitch_name
+from bot.songwriting.render.marks import add_swing, section_marks, swing_mark, tempo_after_time_signature
+from bot.songwriting.render.rests import rest_edges
 from bot.songwriting.versions.credits import Disclosure
 
 Clef = Literal["treble", "treble-8", "bass"]
@@ -30,12 +33,21 @@ Clef = Literal["treble", "treble-8", "bass"]
 _STAVES: tuple[tuple[Clef, int, int], ...] = (("treble", 30, 38), ("treble-8", 23, 31), ("bass", 18, 26))
 _LETTERS = "CDEFGAB"
 UNTITLED = "Untitled sketch"
+# Suffixes music21 reads as another MusicXML kind (or not at all): "m7b5" became a minor seventh with an added
+# flat fifth instead of half-diminished, "C5" a kind MusicXML cannot name, "6/9" an error.
+_M21_SUFFIX = {"5": "power", "m7b5": "ø7", "ø": "ø7", "sus": "sus4", "7sus": "7sus4", "6/9": "6add9", "69": "6add9"}
 
 
-def to_musicxml(melody: Melody, title: str, *, disclosure: Disclosure | None = None) -> bytes:
-    """Render a lead sheet as uncompressed MusicXML bytes, credited and disclosed as ``disclosure`` says."""
+def to_musicxml(
+    melody: Melody, title: str, *, disclosure: Disclosure | None = None, sections: Sequence[str] = ()
+) -> bytes:
+    """Render a lead sheet as uncompressed MusicXML bytes, credited and disclosed as ``disclosure`` says.
+
+    ``sections`` are the lyric sections' labels, by index, for the rehearsal marks (letters without them).
+    """
     # makeNotation is done in build_score; music21's own pass would copy the score and re-spell it.
-    exporter = ScoreExporter(build_score(melody, title, disclosure=disclosure), makeNotation=False)
+    score = build_score(melody, title, disclosure=disclosure, sections=sections)
+    exporter = ScoreExporter(score, makeNotation=False)
     root = exporter.parse()
     identification = root.find("identification")
     if identification is not None:
@@ -43,10 +55,17 @@ def to_musicxml(melody: Melody, title: str, *, disclosure: Disclosure | None = N
             if not (creator.text or "").strip():  # the placeholder that keeps music21's "Music21" out
                 identification.remove(creator)
     _add_credits(root, title or UNTITLED, disclosure)
+    _extend_held_words(root)
+    tempo_after_time_signature(root)
+    swing = swing_mark(melody)
+    if swing is not None:
+        add_swing(root, swing)
     return bytes(exporter.asBytes())
 
 
-def build_score(melody: Melody, title: str, *, disclosure: Disclosure | None = None) -> stream.Score:
+def build_score(
+    melody: Melody, title: str, *, disclosure: Disclosure | None = None, sections: Sequence[str] = ()
+) -> stream.Score:
     """Build the music21 score of a lead sheet (one part, measures made, ties across bar lines and 6/8's middle)."""
     score = stream.Score()
     score.metadata = metadata.Metadata()
@@ -70,12 +89,15 @@ def build_score(melody: Melody, title: str, *, disclosure: Disclosure | None = N
     symbols: dict[str, harmony.ChordSymbol] = {}
     for chord in melody.chords:
         if chord.symbol not in symbols:
-            symbols[chord.symbol] = harmony.ChordSymbol(_m21_chord(chord.symbol))
+            symbols[chord.symbol] = chord_symbol(chord.symbol)
         # Parsing a figure is slow (about a millisecond); copying a parsed one is ten times faster.
         part.insert(float(chord.start), copy.deepcopy(symbols[chord.symbol]))
+    for at, label in section_marks(melody, sections):
+        part.insert(float(at), expressions.RehearsalMark(label))  # type: ignore[no-untyped-call]  # untyped in music21
     time = melody.time
     position = Fraction(0)
     previous_continues = False
+    runs: list[list[note.Note]] = []  # the notes of each melisma, slurred once the part is built
     for item in sorted(melody.notes, key=lambda n: n.start):
         if item.start > position:
             _insert_rests(part, time, position, item.start)
@@ -96,9 +118,16 @@ def build_score(melody: Melody, title: str, *, disclosure: Disclosure | None = N
                     sounding.lyrics = [note.Lyric(text, syllabic=_syllabic(previous_continues, continues))]
                     previous_continues = continues
                 part.insert(float(start), sounding)
+                if item.melisma and runs:
+                    runs[-1].append(sounding)
+                elif index == 0:
+                    runs.append([sounding])
         position = max(position, item.end)
     if melody.length > position:
         _insert_rests(part, time, position, melody.length)
+    for run in runs:
+        if len(run) > 1:
+            part.insert(0, spanner.Slur(run))  # type: ignore[no-untyped-call]  # untyped in music21
     part.makeMeasures(inPlace=True)  # type: ignore[no-untyped-call]  # untyped in music21
     part.splitAtDurations(recurse=True)  # a five-eighth note becomes a tied half and eighth
     for bar in part.getElementsByClass(stream.Measure):
@@ -126,6 +155,23 @@ def _add_credits(root: Element, title: str, disclosure: Disclosure | None) -> No
             words.set("font-weight", "bold")
         words.text = text
         root.insert(at + offset, credit)
+
+
+def _extend_held_words(root: Element) -> None:
+    """Draw the extender line under a word's last syllable held through a melisma (``<extend/>``): a sung note
+    with no syllable of its own that is not a tied continuation goes on singing the syllable before it."""
+    held: Element | None = None
+    for item in root.iterfind("part/measure/note"):
+        if item.find("rest") is not None:
+            held = None
+            continue
+        lyric = item.find("lyric")
+        if lyric is not None:
+            held = lyric if lyric.findtext("syllabic") in ("single", "end") else None
+        elif held is not None and item.find("tie[@type='stop']") is None:
+            if held.find("extend") is None:
+                SubElement(held, "extend")
+            held = None
 
 
 def choose_clef(melody: Melody) -> Clef:
@@ -186,9 +232,8 @@ def _metronome(melody: Melody) -> tempo.MetronomeMark:
 
 
 def _insert_rests(part: stream.Part, time: Meter, start: Fraction, end: Fraction) -> None:
-    """Fill a silence with rests cut where a note would be (bar lines, and the beats of compound metre)."""
-    edges = [start, *time.notation_cuts(start, end), end]
-    for a, b in itertools.pairwise(edges):
+    """Fill a silence with rests written by the beat (``rests``): a bar rest, or beats and half bars."""
+    for a, b in itertools.pairwise(rest_edges(time, start, end)):
         rest = note.Rest()
         rest.duration = duration.Duration(b - a)
         part.insert(float(a), rest)
@@ -205,8 +250,11 @@ def _m21_name(name: str) -> str:
     return name[0] + name[1:].replace("b", "-")
 
 
-def _m21_chord(symbol: str) -> str:
+def chord_symbol(symbol: str) -> harmony.ChordSymbol:
+    """A chord symbol with its MusicXML kind right and its suffix shown as written (``<kind text="m7b5">``)."""
     root = symbol[:2] if len(symbol) > 1 and symbol[1] in "#b" else symbol[:1]
-    rest = symbol[len(root) :]
-    # music21 reads "C5" as a kind it cannot name in MusicXML; "power" is the MusicXML kind of a power chord.
-    return _m21_name(root) + ("power" if rest == "5" else rest)
+    suffix = symbol[len(root) :]
+    made = harmony.ChordSymbol(_m21_name(root) + _M21_SUFFIX.get(suffix, suffix))
+    if suffix and suffix != "5":
+        made.chordKindStr = suffix.replace("b", "♭").replace("#", "♯")
+    return made

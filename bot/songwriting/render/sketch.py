@@ -40,24 +40,37 @@ class SketchFiles:
     ogg: bytes | None
     abc: str
     notes: tuple[str, ...]
+    pdf: bytes | None = None
+    """The whole lead sheet, every page; made only when asked for (about a second a page)."""
 
 
 def render_sketch(
-    melody: Melody, lyrics: Lyrics | None, title: str, progress: Progress | None = None, *, disclosure: Disclosure
+    melody: Melody,
+    lyrics: Lyrics | None,
+    title: str,
+    progress: Progress | None = None,
+    *,
+    disclosure: Disclosure,
+    lead_sheet: bool = False,
 ) -> SketchFiles:
     """Render every file of a sketch; a failing stage leaves its file out and adds a note instead.
 
-    Every file carries ``disclosure``: who made the words and the music, the AI's part disclosed.
+    Every file carries ``disclosure``: who made the words and the music, the AI's part disclosed. ``lead_sheet``
+    also engraves the printable PDF of every page (the studio and the export ask for it; a draft does not).
     """
     from bot.songwriting.render.abc import to_abc  # the renderers load only in the render workers
     from bot.songwriting.render.audio import preview_seconds, to_ogg
     from bot.songwriting.render.midi import to_midi
     from bot.songwriting.render.musicxml import to_musicxml
+    from bot.songwriting.render.pdf import to_pdf
     from bot.songwriting.render.score import to_png
 
     notes: list[str] = []
     midi = _stage("MIDI", lambda: to_midi(melody, title, disclosure), notes, progress)
-    musicxml = _stage("MusicXML", lambda: to_musicxml(melody, title, disclosure=disclosure), notes, progress)
+    labels = tuple(section.label for section in lyrics.sections) if lyrics else ()
+    musicxml = _stage(
+        "MusicXML", lambda: to_musicxml(melody, title, disclosure=disclosure, sections=labels), notes, progress
+    )
     png = None
     if musicxml:
         image = _stage("score image", lambda: to_png(musicxml), notes, progress)
@@ -68,6 +81,7 @@ def render_sketch(
                 notes.append(f"Score image shows bars 1–{image.bars_shown} of {total}; the MusicXML has them all.")
     else:
         notes.append("Score image skipped: the MusicXML could not be written.")
+    printable = _stage("lead sheet PDF", lambda: to_pdf(musicxml), notes, progress) if lead_sheet and musicxml else None
     ogg = None
     if midi:
         seconds = preview_seconds(melody)
@@ -81,7 +95,15 @@ def render_sketch(
     else:
         notes.append("Audio preview skipped: the MIDI file could not be written.")
     abc = _stage("ABC", lambda: to_abc(melody, title, disclosure), notes, progress)
-    return SketchFiles(midi=midi or b"", musicxml=musicxml or b"", png=png, ogg=ogg, abc=abc or "", notes=tuple(notes))
+    return SketchFiles(
+        midi=midi or b"",
+        musicxml=musicxml or b"",
+        png=png,
+        ogg=ogg,
+        abc=abc or "",
+        notes=tuple(notes),
+        pdf=printable.pdf if printable else None,
+    )
 
 
 def compose_and_render(
@@ -93,16 +115,17 @@ def compose_and_render(
     bars: int = 8,
     progress: Progress | None = None,
     disclosure: Disclosure,
+    lead_sheet: bool = False,
 ) -> tuple[Melody, SketchFiles]:
     """Compose a melody for the lyrics (or an instrumental) in ``settings`` and render its files, each carrying
-    ``disclosure``. Raise ValueError for lyrics with nothing to sing.
+    ``disclosure`` (with the printable PDF when ``lead_sheet``). Raise ValueError for lyrics with nothing to sing.
     """
     settings = settings or MusicSettings()
     started = time.perf_counter()
     melody = compose(lyrics, settings, seed=seed, bars=bars)
     if progress is not None:
         progress("melody", time.perf_counter() - started)
-    return melody, render_sketch(melody, lyrics, title, progress, disclosure=disclosure)
+    return melody, render_sketch(melody, lyrics, title, progress, disclosure=disclosure, lead_sheet=lead_sheet)
 
 
 def read_melody(data: bytes, filename: str | None) -> Melody:

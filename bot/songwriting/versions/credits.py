@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.songwriting.versions.revisions import AI_NAME, VersionError, VersionNode, VersionTree, diff_lines
-from bot.songwriting.words.text import escape_markdown, percent, plural
+from bot.songwriting.words.text import escape_markdown, percents, plural
 
 _MAX_LISTED = 20
 _MAX_NAMED_IN_FILES = 3  # a disclosure line is one line on the score image
@@ -72,6 +72,12 @@ class Credits:
     @property
     def ai_share(self) -> float:
         return self.ai_lines / self.total if self.total else 0.0
+
+    def percents(self, digits: int = 0) -> tuple[list[str], str]:
+        """The members' shares and the AI's as shown everywhere (``/credits``, the files, the playground): rounded
+        together so that they add up to 100 %."""
+        shown = percents([*(a.share for a in self.authors), self.ai_share], digits)
+        return shown[:-1], shown[-1]
 
     def writer_split(self, author: AuthorShare) -> float:
         """A member's share among the members only: what a split sheet proposes."""
@@ -151,15 +157,16 @@ def render_credits(credits: Credits) -> str:
     if not credits.total:
         return f"v{credits.version} has no lyric lines to credit yet."
     out = [f"**Credits · v{credits.version}** · {plural(credits.total, 'line')}"]
-    for author in credits.authors[:_MAX_LISTED]:
-        out.append(f"• {escape_markdown(author.name)} — {plural(author.lines, 'line')} ({percent(author.share)})")
+    shares, ai_share = credits.percents()
+    for author, share in zip(credits.authors[:_MAX_LISTED], shares, strict=False):
+        out.append(f"• {escape_markdown(author.name)} — {plural(author.lines, 'line')} ({share})")
     rest = credits.authors[_MAX_LISTED:]
     if rest:
         lines = sum(a.lines for a in rest)
         out.append(f"• …and {plural(len(rest), 'more member')} ({plural(lines, 'line')})")
     if not credits.authors:
         out.append("No member has written a line of this version yet.")
-    out.append(f"AI-written lines: {credits.ai_lines} ({percent(credits.ai_share)}) — {AI_DISCLOSURE}")
+    out.append(f"AI-written lines: {credits.ai_lines} ({ai_share}) — {AI_DISCLOSURE}")
     return "\n".join(out)
 
 
@@ -171,14 +178,15 @@ def render_split_sheet(credits: Credits, title: str) -> str:
     if credits.authors:
         out.append("| Writer | Discord user ID | Lines | Share of all lines | Split among writers |")
         out.append("|---|---|--:|--:|--:|")
-        for a in credits.authors:
-            split = percent(credits.writer_split(a), 1)
-            out.append(f"| {escape_markdown(a.name)} | {a.author_id} | {a.lines} | {percent(a.share, 1)} | {split} |")
+        shares, _ = credits.percents(1)
+        splits = percents([credits.writer_split(a) for a in credits.authors], 1)
+        for a, share, split in zip(credits.authors, shares, splits, strict=True):
+            out.append(f"| {escape_markdown(a.name)} | {a.author_id} | {a.lines} | {share} | {split} |")
     else:
         out.append("No member has written a line of this version yet.")
     out.append("")
     out.append(
-        f"AI-written lines: {credits.ai_lines} of {credits.total} ({percent(credits.ai_share, 1)}). "
+        f"AI-written lines: {credits.ai_lines} of {credits.total} ({credits.percents(1)[1]}). "
         f"Sound Off discloses the AI's part; the AI is never listed as a writer."
     )
     out.append(
@@ -231,11 +239,13 @@ class Authorship:
         shown = self.members[:_MAX_NAMED_IN_FILES]
         if len(self.members) == 1 and not self.ai_share:
             return shown[0][0]
-        names = [f"{name} {percent(share)}" for name, share in shown]
         rest = self.members[_MAX_NAMED_IN_FILES:]
+        parts = [share for _, share in shown] + ([sum(share for _, share in rest)] if rest else []) + [self.ai_share]
+        texts = percents(parts)  # rounded together, as /credits rounds them: they add up to 100 %
+        names = [f"{name} {text}" for (name, _), text in zip(shown, texts, strict=False)]
         if rest:
-            names.append(f"{plural(len(rest), 'more member')} {percent(sum(share for _, share in rest))}")
-        ai = f" (AI-written {percent(self.ai_share)})" if self.ai_share else ""
+            names.append(f"{plural(len(rest), 'more member')} {texts[len(shown)]}")
+        ai = f" (AI-written {texts[-1]})" if self.ai_share else ""
         return ", ".join(names) + ai
 
 
@@ -275,14 +285,22 @@ class Disclosure:
 def version_disclosure(nodes: Sequence[VersionNode], version: int, *, writer: str | None = None) -> Disclosure:
     """The disclosure of a stored version: its lines credited as ``/credits`` does, its melody to its own author.
 
-    A version's melody is its author's: a member's uploaded melody, or the AI's. ``writer`` is the version's
+    A version's melody is its author's (a member's uploaded melody, or the AI's), unless it is a tune carried from
+    another version to new words: then it is that version's melody's author's. ``writer`` is the version's
     recorded writer, named for the AI's lines when the version is the AI's own lyric draft.
     """
     credits = attribute(nodes, version)
     node = VersionTree(nodes)[version]
     lyric_writer = writer if node.by_ai and node.lyrics is not None and writer != MELODY_WRITER else None
     lyrics = Authorship.of_lines(credits, lyric_writer) if credits.total else None
-    melody = None
-    if node.has_melody:
-        melody = Authorship.by_ai(MELODY_WRITER) if node.by_ai else Authorship.by_member(node.author_name)
-    return Disclosure(lyrics, melody)
+    return Disclosure(lyrics, _melody_authorship(VersionTree(nodes), version))
+
+
+def _melody_authorship(tree: VersionTree, version: int) -> Authorship | None:
+    """Whose melody a version carries: its own author's, or (a tune carried to new words) its source's."""
+    node = tree[version]
+    while node.melody_from is not None and node.melody_from in tree:
+        node = tree[node.melody_from]
+    if not node.has_melody:
+        return None
+    return Authorship.by_ai(MELODY_WRITER) if node.by_ai else Authorship.by_member(node.author_name)

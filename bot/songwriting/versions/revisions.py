@@ -49,6 +49,10 @@ class VersionNode:
     kind: VersionKind
     lyrics: Lyrics | None
     has_melody: bool
+    melody_unreadable: bool = False
+    """It has a stored melody that can't be read back: listings say so and go on."""
+    melody_from: int | None = None
+    """The version whose tune this version's melody carries (a lyric revision re-set to new words), if any."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", VersionKind(self.kind))  # a stored value ("ai-draft") becomes the kind
@@ -62,6 +66,11 @@ class VersionNode:
     def byline(self) -> str:
         """The author as shown to members: the AI is always "AI", whatever name the row carries."""
         return AI_NAME if self.by_ai else self.author_name
+
+
+def unreadable_melody(number: int) -> str:
+    """What members are told about a version whose stored melody can't be read, wherever it is listed."""
+    return f"v{number}'s melody could not be read, so its files are left out."
 
 
 def parse_version(text: str) -> int:
@@ -244,7 +253,7 @@ def history_tree(nodes: Iterable[VersionNode], links: Mapping[int, str] | None =
         indent = "\u2003" * (min(depth, _MAX_INDENT) - 1) + "↳ " if depth else ""
         if depth > _MAX_INDENT:  # past the cap indentation no longer shows the parent, so name it
             label += f" (from v{node.parent})"
-        melody = " · ♪" if node.has_melody else ""
+        melody = " · ♪" + (" (could not be read)" if node.melody_unreadable else "") if node.has_melody else ""
         out.append(f"{indent}{label} · {node.kind} · by {escape_markdown(node.byline)} · {counts}{melody}")
         stack.extend((child, depth + 1) for child in reversed(tree.children(node.number)))
     return out

@@ -81,6 +81,11 @@ class Results:
     def winning_option(self) -> Option | None:
         return next((r.option for r in self.options if r.option.label == self.winner), None)
 
+    def tally(self) -> str:
+        """The closed ballot's count per option, by letter: "Final tally: A 3 · B 2 · C 0"."""
+        counts = " · ".join(f"{r.option.label} {r.votes}" for r in sorted(self.options, key=lambda r: r.option.label))
+        return f"Final tally: {counts}"
+
 
 @dataclass(frozen=True, slots=True)
 class ReviserWins:

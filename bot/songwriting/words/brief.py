@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.songwriting.words.text import UnsafeTextError, member_text
+
 THEME_MAX = 200
 SECTION_MIN_LINES = 4
 
@@ -30,6 +32,11 @@ class Brief:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        for name, value in (("theme", self.theme), ("genre", self.genre), ("mood", self.mood)):
+            try:
+                member_text(value or "", f"the {name}", lines=False)
+            except UnsafeTextError as exc:
+                raise ValueError(f"the {name} has {exc.found} ({exc.code})") from None
         if not self.theme.strip():
             raise ValueError("the theme is empty")
         if len(self.theme) > THEME_MAX:

@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 _LABEL = re.compile(r"^\s*\[(?P<label>[^\[\]]{1,40})\]\s*$")
 FOOTER_MARK = "--"
 
+LYRICS_MAX_CHARS = 4000
+"""The longest lyrics a member may send (a revision, a studio lyrics file)."""
+LYRICS_MAX_LINES = 100
+"""Sung lines: each becomes about two bars, and engraving grows faster than the bars (60 lines sketch in about
+2 s, 120 in 7 s, 1,999 one-letter lines took 278 s), so a song past this is split into parts."""
+LYRICS_MAX_SECTIONS = 30
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -67,6 +74,19 @@ class Lyrics:
     def to_body(self) -> str:
         """Render the sections without the title: what a member edits in the revise modal."""
         return self.to_text().split("\n", 1)[1].strip("\n")
+
+
+def size_problem(lyrics: Lyrics) -> str | None:
+    """What makes lyrics too long to set to music ("140 lines (a song may have 100)"), or None.
+
+    The one check wherever lyrics enter: a revision, a studio lyrics file, the composer itself.
+    """
+    lines, sections = len(lyrics.lines), len(lyrics.sections)
+    if lines > LYRICS_MAX_LINES:
+        return f"{lines:,} lines (a song may have {LYRICS_MAX_LINES})"
+    if sections > LYRICS_MAX_SECTIONS:
+        return f"{sections} sections (a song may have {LYRICS_MAX_SECTIONS})"
+    return None
 
 
 def parse_lyrics(text: str, *, title: str | None = None, default_label: str = "Verse") -> Lyrics:

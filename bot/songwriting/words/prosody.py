@@ -21,8 +21,10 @@ import importlib.resources
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import lemminflect
 import pronouncing
 import pyphen
 import syllables as syllable_estimator
@@ -50,6 +52,9 @@ _DECADE = re.compile(r"^(\d+)s$", re.IGNORECASE)
 _LATIN_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l"})
 _VOWEL_LETTERS = frozenset("aeiouy")
 _DIGRAPHS = frozenset({"ch", "ck", "gh", "ph", "sh", "th", "wh", "ng"})
+_VOWEL_TEAMS = frozenset({"ou", "ai", "ay", "au", "oa", "ee", "ei", "ey", "oi", "oy"})
+_ONE_SOUND = frozenset({"ck", "tch", "dg", "x"})
+_W_PREFIXES = frozenset({"a", "be", "re", "de", "to"})
 _SCRIPT_VOWEL_NAMES = frozenset(
     {"A", "E", "I", "O", "U", "Y", "IE", "IO", "YU", "YA", "YERU", "ALPHA", "EPSILON", "ETA", "IOTA", "OMEGA"}
 )
@@ -71,9 +76,12 @@ _ORDINAL_WORDS = {
 
 
 def load_dictionary() -> None:
-    """Load the CMU dictionary and hyphenation patterns now rather than on the first line sung."""
+    """Load the CMU dictionary, hyphenation patterns and lemminflect's word-class lexicon (the offline writer's)
+    now rather than on the first line sung or written: together a second or two, once per process."""
     pronouncing.init_cmu()
     _hyphenator()
+    lemminflect.getAllLemmas("warm")
+    lemminflect.getInflection("warm", "VBD")
 
 
 @functools.cache
@@ -92,7 +100,7 @@ def line_words(line: str) -> list[str]:
     """Split a line into the words that are sung, in order (numbers spelled out, markup dropped)."""
     words: list[str] = []
     for token in _tokens(line):
-        words.extend(_sung_words(token))
+        words.extend(sung_words(token))
     return words
 
 
@@ -107,6 +115,11 @@ def line_syllables(line: str) -> list[Syllable]:
 def rejoined_syllables(pieces: list[str]) -> list[Syllable]:
     """Read a sung line back from the text under its notes ("a-", "lone" is "alone"), for its syllables' stresses."""
     return line_syllables(" ".join(pieces).replace("- ", ""))
+
+
+def has_words_to_sing(lines: Iterable[str]) -> bool:
+    """Whether any line has a syllable to set to a note (the composer needs one; "!!! ---" has none)."""
+    return any(line_syllables(line) for line in lines)
 
 
 def count_syllables(line: str) -> int:
@@ -132,7 +145,7 @@ def _tokens(line: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _sung_words(token: str) -> list[str]:
+def sung_words(token: str) -> list[str]:
     """Expand a token into sung words: digits become number words, letters stay as written."""
     if token.isalpha() or ("'" in token and not any(c.isdecimal() for c in token)):
         return [token]
@@ -221,7 +234,7 @@ def _stresses(word: str) -> list[int]:
     """Return lexical stress per syllable: from CMU when known, else estimated with stress on the first."""
     key = _lookup_key(word)
     if key.isascii():
-        phones = _cmu_phones(key, _vowel_count(key))
+        phones = _cmu_phones(key, _nucleus_count(key))
         if phones is not None:
             return [int(p[-1]) for p in phones.split() if p[-1].isdigit()] or [1]
         count = max(1, syllable_estimator.estimate(key.replace("'", "")))
@@ -231,9 +244,11 @@ def _stresses(word: str) -> list[int]:
 
 
 def _cmu_phones(key: str, vowels: int) -> str | None:
-    """The first pronunciation whose syllables the spelling can print, one vowel letter each ("every" has three).
+    """The first pronunciation whose syllables the spelling can print, one vowel group each ("every" has three;
+    "hours" and "fire" one, not "ho-urs" and "fi-re").
 
-    When none fits ("rhythm" is two syllables on one vowel letter), the first; the display split then caps it.
+    When none fits ("rhythm" is two syllables on one vowel letter, "idea" three on two groups), the first; the
+    display split then caps it at the vowel letters.
     """
     for candidate in _spellings(key):
         found = pronouncing.phones_for_word(candidate)
@@ -273,8 +288,16 @@ def _script_syllable_count(key: str) -> int:
 
 
 @functools.cache
-def _hyphenator() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="en_US", left=1, right=1)
+def _hyphenator(left: int = 1, right: int = 1) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US", left=left, right=right)
+
+
+def pattern_cuts(word: str) -> set[int]:
+    """The cuts the TeX hyphenation patterns (pyphen's en_US) allow at their own margins of two letters.
+
+    At one-letter margins the same patterns also cut "k-itchen" and "o-r-ange": those cuts are only a fallback.
+    """
+    return set(_hyphenator(2, 2).positions(word.lower()))
 
 
 def _display_pieces(word: str, count: int) -> list[str]:
@@ -292,10 +315,10 @@ def _display_pieces(word: str, count: int) -> list[str]:
     if not any(vowel):
         return _cut(word, _even_cuts(word, count))
     count = min(count, sum(vowel))
-    cuts = _vowel_keeping(vowel, set(_hyphenator().positions(word.lower())))
+    cuts = _vowel_keeping(vowel, pattern_cuts(word))
     if len(cuts) + 1 > count:
         cuts = _fewer_cuts(word, cuts, count)
-    for cut in _cut_candidates(word, vowel):
+    for cut in [*sorted(_hyphenator().positions(word.lower())), *_cut_candidates(word, vowel)]:
         if len(cuts) + 1 >= count:
             break
         if cut not in cuts and _keeps_vowels(vowel, cuts | {cut}):
@@ -314,8 +337,14 @@ def _has_vowel(piece: str) -> bool:
     return any(c in _VOWEL_LETTERS for c in _lookup_key(piece))
 
 
-def _vowel_count(word: str) -> int:
-    return sum(1 for c in word if _has_vowel(c))
+def _nucleus_count(word: str) -> int:
+    """How many syllables the spelling can print: one per vowel group, plus a cut inside a group wherever it
+    does not split a vowel team. ``hours`` prints one (ou), ``fire`` one (a silent e), ``actually`` four (u-a)."""
+    lower = word.lower()
+    groups = _groups(_nuclei(word, [_has_vowel(c) for c in word]))
+    inner = sum(lower[i : i + 2] not in _VOWEL_TEAMS for start, end in groups for i in range(start, end - 1))
+    syllabic_le = len(lower) > 2 and lower.endswith("le") and not _has_vowel(lower[-3])  # ta-ble, mis-er-a-ble
+    return max(1, len(groups) + inner + syllabic_le)
 
 
 def _keeps_vowels(vowel: list[bool], cuts: set[int]) -> bool:
@@ -388,7 +417,18 @@ def _groups(flags: list[bool]) -> list[tuple[int, int]]:
 
 def _consonant_cut(word: str, start: int, end: int) -> int:
     """Cut a consonant run between two vowels: before a lone consonant or a consonant + final le (ta-ble), else
-    after the run's first unit (digraphs kept whole)."""
+    after the run's first unit (digraphs kept whole). A w after o, a or e sounds with its vowel (now-a-days,
+    not no-wa-days) unless the vowel is a prefix's (a-way, be-ware, re-wind); a run that is one sound stays
+    on the left (kitch-en, chick-en); -ing keeps its own consonants (sing-ing, walk-ing; run-ning doubles)."""
+    lower = word.lower()
+    if start < end and lower[start] == "w" and lower[start - 1] in "aoe" and lower[:start] not in _W_PREFIXES:
+        start += 1
+    run = lower[start:end]
+    if run in _ONE_SOUND:
+        return end
+    if lower[end:] == "ing" and len(run) >= 1:
+        doubled = len(run) >= 2 and run[-1] == run[-2] and run[-1] not in "ls"
+        return end - 1 if doubled else end
     if end - start <= 1:
         return start
     if word[end - 1].lower() == "l" and word[end:].lower() == "e":

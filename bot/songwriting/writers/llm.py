@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 import prompts
 from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.words.genre_forms import lyric_form
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.songwriting.words.rhyme import expand_scheme
 from bot.songwriting.writers.llm_http import (
@@ -140,6 +141,7 @@ class LLMWriter:
 
     async def draft(self, brief: Brief, *, model: str | None = None) -> LLMLyrics | LLMFailure:
         """Write a whole song for the brief; a new ``brief.seed`` asks for a fresh take."""
+        form = lyric_form(brief.genre)
         data = {
             "theme": brief.theme,
             "genre": brief.genre,
@@ -148,6 +150,8 @@ class LLMWriter:
             "lines_per_section": len(brief.section_scheme),
             "rhyme_scheme": brief.section_scheme,
             "syllables": brief.syllables,
+            "syllables_by_section": {label: form.syllables(label, brief.syllables) for label in FORMS[brief.form]},
+            "genre_form": form.instruction or None,
             "seed": brief.seed,
         }
 
@@ -179,7 +183,8 @@ class LLMWriter:
             "label": target.label,
             "lines_per_section": len(target.lines),
             "rhyme_scheme": scheme,
-            "syllables": brief.syllables,
+            "syllables": lyric_form(brief.genre).syllables(target.label, brief.syllables),
+            "genre_form": lyric_form(brief.genre).instruction or None,
             "theme": brief.theme,
             "genre": brief.genre,
             "mood": brief.mood,
@@ -191,7 +196,9 @@ class LLMWriter:
 
         def check(varied: Lyrics) -> Assessment:
             fresh = varied.sections[section_index]
-            found = assess_section(fresh.lines, len(target.lines), scheme, brief.syllables)
+            found = assess_section(
+                fresh.lines, len(target.lines), scheme, lyric_form(brief.genre).syllables(target.label, brief.syllables)
+            )
             if fresh.lines != target.lines:
                 return found
             same = Violation("the section is unchanged: write new lines", 5)

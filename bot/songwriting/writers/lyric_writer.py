@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.lyrics import Lyrics
+from bot.songwriting.words.prosody import load_dictionary
 from bot.songwriting.words.prosody_report import critique as local_critique
 from bot.songwriting.writers import offline
 from bot.songwriting.writers.llm import LLMFailure, LLMLyrics, LLMWriter
@@ -42,7 +43,10 @@ class LyricWriter:
         """Write a song for the brief; a new seed gives a new draft (Regenerate)."""
         if self.llm is None:
             return Draft(await _offline(brief), OFFLINE)
+        # Load the offline writer's dictionaries while the model thinks, so a fallback after a timeout is quick.
+        warm = asyncio.create_task(asyncio.to_thread(load_dictionary))
         result = _usable(await self.llm.draft(brief, model=model))
+        await warm
         if isinstance(result, LLMFailure):
             return Draft(await _offline(brief), OFFLINE, (_fallback_note(result, "draft"),), result.reason)
         return _from_llm(result)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.songwriting.words.brief import FORMS, Brief
+from bot.songwriting.words.genre_forms import LyricForm, is_aab, lyric_form, self_rhymes
 from bot.songwriting.words.lyrics import Lyrics, Section
 from bot.songwriting.words.prosody import count_syllables, function_words, line_words
 from bot.songwriting.words.rhyme import FREE, expand_scheme, unmet_rhymes
@@ -150,13 +151,25 @@ def hook_title(lyrics: Lyrics) -> str:
     return title_case(" ".join(words))
 
 
+SMALL_TITLE_WORDS = frozenset(
+    {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of", "off", "on"}
+    | {"per", "to", "up", "via", "from", "with", "into", "onto", "over", "than"}
+)
+"""Words a title keeps lower case inside it (articles, conjunctions, short prepositions): "The Pawnshop on Fifth"."""
+
+
 def title_case(text: str) -> str:
-    """Capitalise each word except function words inside the title ("Over the Rocks")."""
+    """Capitalise every word but the small ones inside the title ("The Mine Closed", "Over the Rocks")."""
     words = text.split()
-    stop = function_words()
     return " ".join(
-        w if (0 < i < len(words) - 1 and w.lower() in stop) else w[:1].upper() + w[1:] for i, w in enumerate(words)
+        w.lower() if (0 < i < len(words) - 1 and w.lower() in SMALL_TITLE_WORDS) else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
     )
+
+
+def is_title_case(title: str) -> bool:
+    """True when a title is already in title case."""
+    return title == title_case(title)
 
 
 def assess_song(brief: Brief, lyrics: Lyrics) -> Assessment:
@@ -184,8 +197,10 @@ def assess_song(brief: Brief, lyrics: Lyrics) -> Assessment:
             continue
         first_copy[section.label] = section.lines
         unique.append(section)
+    form = lyric_form(brief.genre)
     for section in unique:
-        found = _section_violations(section.lines, per_section, scheme, brief.syllables)
+        found = _section_violations(section.lines, per_section, scheme, form.syllables(section.label, brief.syllables))
+        found.extend(_form_violations(section, scheme, form))
         violations.extend(Violation(f"{section.label}: {v.message}", v.weight) for v in found)
     short = next((s for s in unique if len(s.lines) < per_section), None)
     long = next((s for s in unique if len(s.lines) > per_section), None)
@@ -194,9 +209,28 @@ def assess_song(brief: Brief, lyrics: Lyrics) -> Assessment:
     elif long is not None and not broken:
         broken.append(f"had {len(long.lines)} lines in {long.label} where the brief asks for {per_section}")
     sung = [line for s in unique for line in s.lines[:per_section]]
+    targets = [form.syllables(s.label, brief.syllables) for s in unique for _ in s.lines[:per_section]]
     groups = [s.lines[:per_section] for s in unique]
-    broken.extend(_floor(sung, groups, scheme, brief.syllables))
+    broken.extend(_floor(sung, groups, scheme, targets))
+    verses = [s for s in unique if s.label.startswith("Verse")]
+    if form.aab_verses and verses and not any(is_aab(s.lines) for s in verses):
+        broken.append("had no AAB blues verse")
     return Assessment(tuple(violations), tuple(broken))
+
+
+def _form_violations(section: Section, scheme: str, form: LyricForm) -> list[Violation]:
+    """The genre's forms and the rhyme craft: AAB blues verses, a shouted punk chorus, no word rhymed with itself."""
+    found: list[Violation] = []
+    verse = section.label.startswith("Verse")
+    if form.aab_verses and verse and not is_aab(section.lines):
+        found.append(Violation("a blues verse is AAB: sing line 1 again as line 2, then answer it in line 3", 2))
+    if form.shouted_chorus and section.label == "Chorus" and not all(ln.endswith("!") for ln in section.lines):
+        found.append(Violation("a punk chorus is shouted: end every line with '!'", 1))
+    pairs = self_rhymes(section.lines, scheme)
+    if pairs:  # one violation a section, so a complete song still outranks a partial one
+        named = ", ".join(f"{first + 1} and {second + 1}" for first, second in pairs)
+        found.append(Violation(f"lines {named} rhyme a word with itself; end each on a different word", 1))
+    return found
 
 
 def assess_section(lines: Sequence[str], count: int, scheme: str, syllables: int) -> Assessment:
@@ -207,7 +241,7 @@ def assess_section(lines: Sequence[str], count: int, scheme: str, syllables: int
         broken.append("had no lines")
     elif len(lines) != count:
         broken.append(f"had {len(lines)} of {count} lines")
-    broken.extend(_floor(list(lines[:count]), [tuple(lines[:count])], scheme, syllables))
+    broken.extend(_floor(list(lines[:count]), [tuple(lines[:count])], scheme, [syllables] * len(lines[:count])))
     return Assessment(tuple(violations), tuple(broken))
 
 
@@ -229,19 +263,20 @@ def _section_violations(lines: Sequence[str], count: int, scheme: str, syllables
     return found
 
 
-def _floor(lines: Sequence[str], groups: Sequence[Sequence[str]], scheme: str, syllables: int) -> list[str]:
-    """The floor rules on syllables and rhyme: what a member would notice at once, not a craft judgement."""
+def _floor(lines: Sequence[str], groups: Sequence[Sequence[str]], scheme: str, targets: Sequence[int]) -> list[str]:
+    """The floor rules on syllables and rhyme: what a member would notice at once, not a craft judgement.
+
+    ``targets`` is each line's syllable target (a rap verse's bars are longer than its hook's lines)."""
     broken: list[str] = []
     if not lines:
         return broken
     counts = [count_syllables(line) for line in lines]
-    slack = max(2, syllables // 4)
-    far = sum(abs(c - syllables) > slack for c in counts)
-    longest = max(counts)
-    if longest > 2 * syllables + 2:
-        broken.append(f"had a {longest}-syllable line where the brief asks for {syllables}")
+    far = sum(abs(c - t) > max(2, t // 4) for c, t in zip(counts, targets, strict=True))
+    longest, wanted = max(zip(counts, targets, strict=True), key=lambda pair: pair[0] - 2 * pair[1])
+    if longest > 2 * wanted + 2:
+        broken.append(f"had a {longest}-syllable line where the brief asks for {wanted}")
     elif far * 4 > len(lines):
-        broken.append(f"had {far} of {len(lines)} lines far from {syllables} syllables")
+        broken.append(f"had {far} of {len(lines)} lines far from {min(targets)} syllables")
     needed = met = 0
     for group in groups:
         target = expand_scheme(scheme, len(group))

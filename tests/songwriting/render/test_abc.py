@@ -78,7 +78,7 @@ def test_accidentals_follow_the_key_and_bar() -> None:
     pitches = [67, 68, 68, 67, 68]
     notes = tuple(Note(p, Fraction(i), Fraction(1), None, 0, 0) for i, p in enumerate(pitches))
     text = to_abc(Melody(notes, (), "A", "minor", 100, "4/4", 0), "t")
-    assert text.splitlines()[-1] == "G2 ^G2 G2 =G2 | ^G2 z6 |]"
+    assert text.splitlines()[-1] == "G2 ^G2 G2 =G2 | ^G2 z2 z4 |]"  # rests by the beat: quarter, then half
 
 
 def test_chord_symbols_are_quoted() -> None:

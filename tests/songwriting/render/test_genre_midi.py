@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import statistics
 from collections import Counter
 
@@ -149,3 +150,48 @@ def test_same_seed_same_band() -> None:
     """The arrangement is derived from the melody: the same melody gives the same MIDI bytes."""
     melody, _ = _song("hip-hop")
     assert to_midi(melody, "x") == to_midi(melody, "x")
+
+
+def _program(midi: mido.MidiFile, name: str) -> int:
+    track = _track(midi, name)
+    assert track is not None
+    return next(m.program for m in track if m.type == "program_change")
+
+
+@pytest.mark.parametrize("genre", list(Genre))
+def test_the_tune_never_plays_on_the_rhythm_sections_sound(genre: Genre) -> None:
+    """The melody's General MIDI program differs from every band part's: rock's lead doubled its rhythm guitar."""
+    _, midi = _song(genre.value)
+    band = {_program(midi, name) for name in ("Chords", "Bass", "Pad") if _track(midi, name) is not None}
+    assert _program(midi, "Melody") not in band
+
+
+def test_a_minor_blues_turns_on_a_dominant_seventh() -> None:
+    """In G minor the 12-bar's V is D7 (F# in it), read back from the MusicXML's chord kinds with music21."""
+    from music21 import converter, harmony
+
+    melody = compose(NIGHT_TRAIN, MusicSettings(genre="blues", key="G minor", meter="4/4"), seed=1)
+    score = converter.parseData(to_musicxml(melody, "t").decode("utf-8"), format="musicxml")
+    kinds = {(c.root().name, c.chordKind) for c in score.recurse().getElementsByClass(harmony.ChordSymbol)}
+    assert ("D", "dominant-seventh") in kinds
+    assert ("D", "minor-seventh") not in kinds
+    assert {("G", "minor-seventh"), ("C", "minor-seventh")} <= kinds
+
+
+@pytest.mark.parametrize("meter", ["4/4", "3/4"])
+def test_country_bass_is_boom_chick_root_and_fifth(meter: str) -> None:
+    """Country's bass alternates the root and the fifth below on the strong beats (read from the MIDI): in 4/4 root
+    on 1 and fifth on 3; in a waltz one bass note a bar, root and fifth in turn (it played the root on 1 and 3)."""
+    melody = compose(NIGHT_TRAIN, MusicSettings(genre="country", meter=meter), seed=1)
+    midi = mido.MidiFile(file=io.BytesIO(to_midi(melody, "t")))
+    bass = _track(midi, "Bass")
+    assert bass is not None
+    bar = int(melody.time.bar * TICKS)
+    onsets = _onsets(bass)
+    per_bar = Counter(tick // bar for tick, _ in onsets)
+    assert set(per_bar.values()) == {2 if meter == "4/4" else 1}
+    intervals = [(b.note - a.note) % 12 for (_, a), (_, b) in itertools.pairwise(onsets)]
+    fifths = sum(interval in (5, 7) for interval in intervals)  # a fifth down or back up a fourth
+    assert fifths / len(intervals) > 0.4
+    for tick, _ in onsets:
+        assert tick % bar in ((0, bar // 2) if meter == "4/4" else (0,))

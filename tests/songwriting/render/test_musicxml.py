@@ -10,7 +10,7 @@ import pytest
 from music21 import clef, converter, harmony, key, metadata, meter, note, stream, tempo, text
 
 from bot.songwriting.music.composer import compose
-from bot.songwriting.music.melody import ChordSpan, Melody, Note
+from bot.songwriting.music.melody import ChordSpan, Melody, Meter, Note
 from bot.songwriting.music.settings import MusicSettings
 from bot.songwriting.render.musicxml import to_musicxml
 from bot.songwriting.versions.credits import MELODY_WRITER, Authorship, Disclosure
@@ -119,7 +119,27 @@ def test_gaps_become_rests_and_the_last_bar_is_full() -> None:
     score = _parse(to_musicxml(melody, "t"))
     measures = list(score.parts[0].getElementsByClass(stream.Measure))
     assert [m.duration.quarterLength for m in measures] == [4.0, 4.0]
-    assert len(score.flatten().getElementsByClass(note.Rest)) == 3
+    rests = [r.quarterLength for r in score.flatten().getElementsByClass(note.Rest)]
+    assert rests == [1.0, 1.0, 1.0, 2.0]  # the last three beats of bar 2: quarter, then a half on beat 3
+
+
+@pytest.mark.parametrize(
+    ("meter", "start", "rests"),
+    [
+        ("4/4", Fraction(7, 2), [2.0, 1.0, 0.5]),  # never a double-dotted half rest before a pickup
+        ("4/4", Fraction(3), [2.0, 1.0]),
+        ("3/4", Fraction(5, 2), [1.0, 1.0, 0.5]),
+        ("12/8", Fraction(5), [3.0, 1.5, 0.5]),
+        ("6/8", Fraction(2), [1.5, 0.5]),
+    ],
+)
+def test_rests_are_written_by_the_beat(meter: str, start: Fraction, rests: list[float]) -> None:
+    """A silence opening the first bar shows its beats: half-bar rests only from the bar or the half bar."""
+    to_bar_end = Meter.parse(meter).bar - start
+    melody = Melody((Note(72, start, to_bar_end, "Here", 0, 0),), (), "C", "major", 100, meter, 0)
+    score = _parse(to_musicxml(melody, "t"))
+    first = score.parts[0].getElementsByClass(stream.Measure)[0]
+    assert [r.quarterLength for r in first.getElementsByClass(note.Rest)] == rests
 
 
 def _transposed(melody: Melody, semitones: int) -> Melody:

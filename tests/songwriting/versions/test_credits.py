@@ -191,10 +191,11 @@ def test_unknown_version_is_a_member_readable_error() -> None:
 
 
 def test_render_credits_lists_members_then_discloses_the_ai() -> None:
-    """The Discord message lists members with counts and shares, then the AI's lines."""
+    """The Discord message lists members with counts and shares, then the AI's lines; the shares add up to 100 %
+    (largest remainder: 1/7 three times and 4/7 are 15 + 14 + 14 + 57, never 99 %)."""
     assert render_credits(attribute(NODES, 4)) == (
         "**Credits · v4** · 7 lines\n"
-        "• Ana — 1 line (14 %)\n"
+        "• Ana — 1 line (15 %)\n"
         "• Bo — 1 line (14 %)\n"
         "• Cy — 1 line (14 %)\n"
         "AI-written lines: 4 (57 %) — the AI is disclosed, never listed as an author"
@@ -227,12 +228,13 @@ def _table_rows(markdown: str, header: str) -> list[list[str]]:
 
 
 def test_split_sheet_tables_writers_and_discloses_the_ai() -> None:
-    """The writers' table holds counts, shares of all lines and the split among writers; the AI is no row."""
+    """The writers' table holds counts, shares of all lines and the split among writers (which adds up to
+    100.0 %, so one writer carries the odd tenth); the AI is no row."""
     sheet = render_split_sheet(attribute(NODES, 4), "Midnight Streets")
     assert sheet.startswith("# Credits — Midnight Streets\n")
     writers = _table_rows(sheet, "| Writer | Discord user ID | Lines | Share of all lines | Split among writers |")
     assert writers == [
-        ["Ana", str(ANA), "1", "14.3 %", "33.3 %"],
+        ["Ana", str(ANA), "1", "14.3 %", "33.4 %"],
         ["Bo", str(BO), "1", "14.3 %", "33.3 %"],
         ["Cy", str(CY), "1", "14.3 %", "33.3 %"],
     ]
@@ -275,7 +277,8 @@ def test_a_members_version_names_members_and_the_ais_share_as_the_credits_do() -
     credits = attribute(NODES, 5)
     assert disclosure.lyricists == tuple(a.name for a in credits.authors) == ("Ana", "Bo", "Cy")
     assert disclosure.composers == ("Dee",)
-    assert disclosure.line == "Lyrics: Ana 14 %, Bo 14 %, Cy 14 % (AI-written 57 %); melody: Dee, Sound Off"
+    assert disclosure.line == "Lyrics: Ana 15 %, Bo 14 %, Cy 14 % (AI-written 57 %); melody: Dee, Sound Off"
+    assert "Ana — 1 line (15 %)" in render_credits(credits)  # the file header and /credits round alike
     assert "AI" not in disclosure.lyricists + disclosure.composers
 
 

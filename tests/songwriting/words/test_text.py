@@ -8,14 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.songwriting.words.brief import Brief
 from bot.songwriting.words.text import (
     ZWSP,
+    UnsafeTextError,
     chunk,
     escape_markdown,
     escape_markdown_block,
     file_stem,
+    member_text,
     neutralise_mentions,
     percent,
+    percents,
     plural,
     truncate,
 )
@@ -181,3 +185,48 @@ def test_file_stems_are_always_safe(title: str) -> None:
     stem = file_stem(title, "song-1")
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", stem)
     assert len(stem) <= 40
+
+
+def test_member_text_keeps_one_line_fields_to_one_line() -> None:
+    """A theme (``lines=False``) refuses a line break; the brief refuses what the sanitiser refuses."""
+    assert member_text("rain\ton the bus", "the theme", lines=False) == "rain\ton the bus"
+    with pytest.raises(UnsafeTextError, match=r"^The theme must be one line: remove the line break\.$"):
+        member_text("rain\r\non the bus", "the theme", lines=False)
+    with pytest.raises(ValueError, match=r"^the mood has a control character \(U\+001B\)$"):
+        Brief("rain on the bus", mood="\x1b[2Jwistful")
+
+
+BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+UNSAFE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2030) | st.sampled_from("\ud800\ufffe\uffff")))
+def test_member_text_either_refuses_or_returns_only_safe_lines(text: str) -> None:
+    """Whatever a member sends: refused, naming the line of the first unsafe character, or returned with every
+    line break as ``\\n``, tabs kept, and every other character kept in order."""
+    lines = BREAKS.split(text)
+    unsafe = next((number for number, line in enumerate(lines, 1) if UNSAFE.search(line)), None)
+    if unsafe is not None:
+        with pytest.raises(UnsafeTextError) as refused:
+            member_text(text, "your lyrics")
+        assert refused.value.line == unsafe
+        return
+    assert member_text(text, "your lyrics") == "\n".join(lines)
+
+
+def test_percents_add_up_to_the_whole() -> None:
+    """Parts rounded together by largest remainder always show 100 %: no 12 % here and 13 % there."""
+    assert percents([1 / 8, 7 / 8]) == ["13 %", "87 %"]
+    assert percents([1 / 3, 1 / 3, 1 / 3]) == ["34 %", "33 %", "33 %"]
+    assert percents([1 / 7, 1 / 7, 1 / 7, 4 / 7], 1) == ["14.3 %", "14.3 %", "14.3 %", "57.1 %"]
+    assert percents([0.0, 1.0]) == ["0 %", "100 %"]
+
+
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=8).filter(lambda xs: sum(xs) > 0), st.sampled_from([0, 1]))
+def test_percents_of_any_split_sum_to_100(counts: list[int], digits: int) -> None:
+    """Any split of lines into parts shows percentages summing to exactly 100, each within a unit of its share."""
+    total = sum(counts)
+    shown = [float(text.removesuffix(" %")) for text in percents([c / total for c in counts], digits)]
+    assert round(sum(shown), digits) == 100
+    unit = 10**-digits
+    assert all(abs(value - 100 * c / total) < unit + 1e-9 for value, c in zip(shown, counts, strict=True))
