@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     cooldown_seconds: int = Field(default=30, ge=0, validation_alias="SOUNDOFF_COOLDOWN_SECONDS")
     daily_quota: int = Field(default=200, ge=0, validation_alias="SOUNDOFF_DAILY_QUOTA")
     render_workers: int = Field(default=2, ge=1, le=16, validation_alias="SOUNDOFF_RENDER_WORKERS")
+    audio_max_seconds: float = Field(default=90.0, gt=0, le=600, validation_alias="SOUNDOFF_AUDIO_MAX_SECONDS")
+    """The longest sung recording (voice message or audio attachment) transcribed into a melody."""
+    audio_max_bytes: int = Field(default=8_000_000, gt=0, le=25_000_000, validation_alias="SOUNDOFF_AUDIO_MAX_BYTES")
     guild_ready_timeout: float = Field(default=2.0, ge=0, validation_alias="SOUNDOFF_GUILD_READY_TIMEOUT")
     log_level: LogLevel = Field(default="INFO", validation_alias="SOUNDOFF_LOG_LEVEL")
     shards: ShardRange | None = Field(default=None, validation_alias="SOUNDOFF_SHARDS")

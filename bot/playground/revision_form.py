@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from aiohttp import BodyPartReader, web
 
 from bot.errors import UserFacingError
-from bot.workshop.revising import MELODY_MAX_BYTES, REVISION_MAX_CHARS, Upload, check_upload_size
+from bot.workshop.revising import REVISION_MAX_CHARS, Upload, check_upload_size, upload_limit
 
 CHUNK = 64 * 1024
 MEASURE_MAX = 32 * 1024 * 1024
@@ -58,7 +58,7 @@ async def _read_file(part: BodyPartReader, filename: str) -> Upload:
     size = 0
     while chunk := await part.read_chunk(CHUNK):
         size += len(chunk)
-        if len(kept) <= MELODY_MAX_BYTES:
+        if len(kept) <= upload_limit(filename):
             kept += chunk
         if size > MEASURE_MAX:
             break

@@ -21,12 +21,13 @@ from bot.workshop.actors import Actor
 from bot.workshop.delivery import Delivery
 from bot.workshop.quota import claim_generation, refund_generation
 from bot.workshop.songs import version_nodes
+from bot.workshop.sung import AUDIO_DOWNLOAD_MAX_BYTES, AUDIO_EXTENSIONS, is_audio, transcribe_recording
 
 log = logging.getLogger(__name__)
 
 REVISION_MAX_CHARS = LYRICS_MAX_CHARS
 MELODY_MAX_BYTES = 1_000_000
-MELODY_EXTENSIONS = (".abc", ".mid", ".midi", ".musicxml", ".mxl", ".xml")
+MELODY_EXTENSIONS = (".abc", ".mid", ".midi", ".musicxml", ".mxl", ".xml", *AUDIO_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +47,18 @@ class Upload:
     data: bytes = b""
 
 
+def upload_limit(filename: str) -> int:
+    """The most bytes of an upload read: a recording's download ceiling (its configured limit is checked on its
+    bytes), else a melody file's."""
+    return AUDIO_DOWNLOAD_MAX_BYTES if filename.lower().endswith(AUDIO_EXTENSIONS) else MELODY_MAX_BYTES
+
+
 def check_upload_size(filename: str, size: int) -> None:
-    """Refuse an oversized or empty melody file before it is downloaded."""
-    if size > MELODY_MAX_BYTES:
-        raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; melody files may be 1 MB at most.")
+    """Refuse an oversized or empty melody file or recording before it is downloaded."""
+    limit = upload_limit(filename)
+    if size > limit:
+        kind = "recordings" if limit != MELODY_MAX_BYTES else "melody files"
+        raise UserFacingError(f"`{filename[:60]}` is {size / 1e6:.1f} MB; {kind} may be {limit / 1e6:g} MB at most.")
     if size == 0:
         raise UserFacingError(f"`{filename[:60]}` is empty.")
 
@@ -126,7 +135,8 @@ class Revisions:
         check_upload_size(upload.filename, len(upload.data))
         claim = await claim_generation(self._s.settings, self._s.guild_settings, self._s.usage, author)
         try:
-            delivery = await self._store(song, author, lyrics, await self._melody(upload), parent, source_message_id)
+            melody, heard = await self._melody(upload, parent)
+            delivery = await self._store(song, author, lyrics, melody, parent, source_message_id, heard)
         except Exception:
             await refund_generation(self._s.usage, claim)
             raise
@@ -142,6 +152,7 @@ class Revisions:
         melody: Melody | None,
         parent: Version,
         source_message_id: int | None,
+        heard: str | None = None,
     ) -> Delivery:
         if lyrics is None and melody is None:
             raise UserFacingError("That revision is empty: send edited lyrics or a melody file.")
@@ -179,7 +190,7 @@ class Revisions:
             raise UserFacingError("That message is already a version of this song.") from None
         disclosure = version_disclosure(version_nodes(await self._s.songs.versions(song.id)), version.number)
         files, notes = await self._render(version, melody, lyrics, song.title, disclosure)
-        notes = ((carried.capitalize() + ".",) if carried else lost) + notes
+        notes = ((carried.capitalize() + ".",) if carried else lost) + notes + ((heard,) if heard else ())
         return Delivery(
             song,
             version,
@@ -216,8 +227,12 @@ class Revisions:
             return None, (f"{version.label} is saved, but its score and audio could not be made: {exc}",)
         return files, files.notes
 
-    async def _melody(self, upload: Upload) -> Melody:
+    async def _melody(self, upload: Upload, parent: Version) -> tuple[Melody, str | None]:
+        """The uploaded melody, and for a sung recording the line that says how it was heard."""
+        if is_audio(upload.data):
+            heard = await transcribe_recording(self._s, upload.filename, upload.data, parent)
+            return heard.melody, heard.summary()
         try:
-            return await self._s.pool.parse(read_melody, upload.data, upload.filename)
+            return await self._s.pool.parse(read_melody, upload.data, upload.filename), None
         except MelodyInputError as exc:
             raise UserFacingError(f"I couldn't read `{upload.filename[:60]}`: {exc}") from None

@@ -176,6 +176,9 @@ def attachment_payload(world: World, attachment: StoredAttachment) -> Json:
     }
     if attachment.ephemeral:
         payload["ephemeral"] = True
+    if attachment.duration_secs is not None:  # a voice message's recording
+        payload["duration_secs"] = attachment.duration_secs
+        payload["waveform"] = attachment.waveform
     return payload
 
 

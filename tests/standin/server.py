@@ -44,7 +44,7 @@ from .routes_app import AppRoutes
 from .routes_channels import ChannelRoutes
 from .routes_interactions import InteractionRoutes
 from .wire import RateLimiter, RecordedRequest, recording_middleware
-from .world import Channel, Json, Member, Perm, Role, Scene, StoredMessage, Upload, World, build_scene
+from .world import IS_VOICE_MESSAGE, Channel, Json, Member, Perm, Role, Scene, StoredMessage, Upload, World, build_scene
 
 CHAT_INPUT_MESSAGE, CONTEXT_MENU_MESSAGE = 20, 23
 SELECT_TYPES = (3, 5, 6, 7, 8)
@@ -458,6 +458,10 @@ class StandIn:
             body["message_reference"] = {"message_id": str(reply_to.id)}
         stored = [self.world.store_upload(u) for u in attachments]
         message, _ = messages.create(self.world, channel, author.user, body, attachments=stored)
+        if any(a.duration_secs is not None for a in stored):
+            if content or len(stored) != 1:
+                raise ValueError("a voice message is one recording and no text")
+            message.flags |= IS_VOICE_MESSAGE
         if channel.is_thread:
             channel.thread_member_ids.add(author.id)
         await self.core.unarchive_on_post(channel)

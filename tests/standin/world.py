@@ -23,6 +23,8 @@ PRIVATE_THREAD = 12
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+IS_VOICE_MESSAGE = 1 << 13
+"""Message flag 8192: a voice message (one OGG Opus recording with its duration and waveform)."""
 COMPONENTS_V2 = 1 << 15
 
 
@@ -161,6 +163,9 @@ class Upload:
     data: bytes
     content_type: str | None = None
     description: str | None = None
+    duration_secs: float | None = None
+    """Set on a voice message's recording (with ``waveform``): the post gets Discord's IS_VOICE_MESSAGE flag."""
+    waveform: str | None = None
 
 
 @dataclass(eq=False)
@@ -171,6 +176,8 @@ class StoredAttachment:
     content_type: str | None = None
     description: str | None = None
     ephemeral: bool = False
+    duration_secs: float | None = None
+    waveform: str | None = None
 
     @property
     def size(self) -> int:
@@ -376,6 +383,8 @@ class World:
         content_type: str | None = None,
         description: str | None = None,
         ephemeral: bool = False,
+        duration_secs: float | None = None,
+        waveform: str | None = None,
     ) -> StoredAttachment:
         """Keep uploaded bytes under a fresh id so they can be served back from the stand-in's URL."""
         attachment = StoredAttachment(
@@ -385,6 +394,8 @@ class World:
             content_type=content_type,
             description=description,
             ephemeral=ephemeral,
+            duration_secs=duration_secs,
+            waveform=waveform,
         )
         self.attachments[attachment.id] = attachment
         return attachment
@@ -397,6 +408,8 @@ class World:
             content_type=upload.content_type,
             description=upload.description,
             ephemeral=ephemeral,
+            duration_secs=upload.duration_secs,
+            waveform=upload.waveform,
         )
 
     def attachment_url(self, attachment: StoredAttachment) -> str:
