@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from bot.songwriting.music.genres import Genre
+from bot.songwriting.genre import Genre
 from bot.songwriting.music.harmony import parse_key
 from bot.songwriting.music.melody import Melody, Note
 from bot.songwriting.music.transcription.align import LyricSyllable, align
