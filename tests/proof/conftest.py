@@ -11,6 +11,7 @@ from typing import Protocol
 import pytest
 
 from bot.app import SoundOffBot
+from bot.db.songs import Song
 from bot.render_pool import RenderPool
 from bot.services import Services
 from bot.settings import Settings
@@ -65,6 +66,18 @@ async def new_song(standin: StandIn, member: Member, theme: str = "paper boats")
     thread = await wait_for(lambda: draft.thread_id and standin.thread_of(draft))
     await wait_for(lambda: any("where the song gets written" in m.content for m in standin.messages(thread)))
     return draft
+
+
+async def recorded_song(bot: SoundOffBot, draft: StoredMessage, within: float = 10.0) -> Song:
+    """The stored song of a draft once the bot has recorded its thread: it posts the thread's how-to first (so a
+    crash between the two posts it once), and a test reading the song straight after may be a moment early."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while (song := await bot.services.songs.by_thread(draft.thread_id or 0)) is None:
+        if loop.time() > deadline:
+            raise AssertionError(f"the draft's thread was not recorded within {within} s")
+        await asyncio.sleep(0.01)
+    return song
 
 
 @dataclass

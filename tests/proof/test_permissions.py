@@ -19,7 +19,7 @@ from bot.db.songs import Song
 from bot.workshop.actors import Actor
 from bot.workshop.revising import Revisions
 from tests.cogs.conftest import shown
-from tests.proof.conftest import Launch, assert_clean_wire, mark, new_song, quiet
+from tests.proof.conftest import Launch, assert_clean_wire, mark, new_song, quiet, recorded_song
 from tests.standin import Channel, InteractionHandle, Member, StandIn, StoredMessage
 from tests.standin import messages as standin_messages
 from tests.standin.polling import eventually
@@ -51,8 +51,7 @@ class World:
     async def song(self) -> tuple[StoredMessage, Song]:
         """A fresh song by the owner: its draft message (with buttons) and a stored member revision."""
         draft = await new_song(self.standin, self.people["owner"], "a lighthouse")
-        song = await self.bot.services.songs.by_thread(draft.thread_id or 0)
-        assert song is not None
+        song = await recorded_song(self.bot, draft)
         parent = await self.bot.services.songs.latest_version(song.id)
         assert parent is not None
         ana = Actor(self.guild_id, self.people["member"].id, "Ana")

@@ -35,7 +35,7 @@ from bot.songwriting.words.brief import Brief
 from bot.workshop.actors import Actor
 from bot.workshop.workshop import Workshop
 from tests.postgres import PostgresServer
-from tests.proof.conftest import Launch, new_song, quiet
+from tests.proof.conftest import Launch, new_song, quiet, recorded_song
 from tests.standin import LogGuard, StandIn
 from tests.standin.polling import eventually
 
@@ -343,8 +343,7 @@ async def test_a_member_revising_on_a_faulty_database_is_told_privately(
             assert report.line.startswith(f"unhealthy: the bot can't save: {reason} ({database}): ")
     finally:
         await heartbeat.stop()
-    song = await bot.services.songs.by_thread(draft.thread_id or 0)
-    assert song is not None
+    song = await recorded_song(bot, draft)
     assert len(await bot.services.songs.versions(song.id)) == 1
     await quiet(standin)
 
