@@ -160,12 +160,15 @@ async def deliver_new_song(client: discord.Client, workshop: Workshop, answer: A
         thread_id = message_id  # an earlier run opened it: a thread started from a message has the message's id
     else:
         thread_id = int(thread["id"])
+    # Recorded before the how-to is posted: a member who acts in the thread the moment it appears finds the song.
+    # A stop between the two leaves the thread without its how-to (a retry finds the thread recorded and stops);
+    # the nonce keeps a retry that does reach the post from doubling it.
+    await workshop.songs.record_thread(song, thread_id)
     settings = await workshop.settings.get(song.guild_id)
-    await client.get_partial_messageable(thread_id).send(  # before the thread is recorded: a retry posts it once
+    await client.get_partial_messageable(thread_id).send(
         HOW_TO_REVISE.format(replies=REPLIES_ON if settings.message_revisions else ""),
         nonce=nonce("song", song.id, "howto"),
     )
-    await workshop.songs.record_thread(song, thread_id)
 
 
 async def post_draft(client: discord.Client, answer: Answer, delivery: Delivery) -> discord.Message:
